@@ -1,0 +1,19 @@
+"""Errors a user can act on.
+
+Every bad input ends as one line naming the file, the field and the problem, and
+exit code 2; the CLI is the only place that turns these into output.
+"""
+
+
+class InputError(Exception):
+    """Bad input: `source` is the file (or option) it came from, `field` where in it."""
+
+    def __init__(self, source: str, field: str | None, problem: str) -> None:
+        self.source = source
+        self.field = field
+        self.problem = problem
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.field}" if self.field else self.source
+        return f"{where}: {self.problem}"

@@ -1,0 +1,1 @@
+"""Pydantic models: each file format the tool reads or writes is documented by its model."""
