@@ -45,21 +45,7 @@ class Ledger:
         and the leaf array can be allocated once (the CSV is parsed for its first column only)."""
         if _is_parquet(self._existing()):
             return int(pq.ParquetFile(self.path).metadata.num_rows)
-        self._check_columns(self._csv_header())
-        count = 0
-        try:
-            reader = pacsv.open_csv(
-                self.path,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
-                convert_options=pacsv.ConvertOptions(
-                    include_columns=[ID_COLUMN], column_types={ID_COLUMN: pa.string()}
-                ),
-            )
-            for batch in reader:
-                count += batch.num_rows
-        except pa.ArrowInvalid:
-            pass  # the full read reports the bad line with its number
-        return count
+        return sum(batch.num_rows for batch in self._csv_batches([ID_COLUMN]))
 
     def batches(self) -> Iterator[LedgerBatch]:
         row = 1
@@ -137,7 +123,8 @@ class Ledger:
             raise InputError(str(self.path), "header", "empty file")
         return list(pacsv.read_csv(pa.py_buffer((header + "\n").encode())).schema.names)
 
-    def _csv_batches(self) -> Iterator[pa.RecordBatch]:
+    def _csv_batches(self, only: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+        """All columns as text, or `only` these (counting rows needs just one)."""
         where = str(self.path)
         columns = self._csv_header()
         self._check_columns(columns)
@@ -153,9 +140,10 @@ class Ledger:
         try:
             reader = pacsv.open_csv(
                 self.path,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                read_options=pacsv.ReadOptions(block_size=1 << 22, use_threads=False),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row),
                 convert_options=pacsv.ConvertOptions(
+                    include_columns=only or columns,
                     column_types={c: pa.string() for c in columns},
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
