@@ -4,26 +4,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from verifier.cli.output import out
 from verifier.errors import InputError
-from verifier.tree.proof import InclusionProof
-from verifier.tree.prove import validation_error
+from verifier.tree.proof import Proof, parse_proof
 from verifier.tree.verify import InclusionVerdict, verify_proof
 
 app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
 
 
-def read_proof(path: Path) -> InclusionProof:
+def read_proof(path: Path) -> Proof:
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(str(path), None, e.strerror or "cannot read") from None
-    try:
-        return InclusionProof.model_validate_json(raw)
-    except ValidationError as e:
-        raise validation_error(str(path), e) from None
+    return parse_proof(raw, str(path))
 
 
 def published_commitment(text: str | None) -> str | None:

@@ -15,7 +15,7 @@ from verifier.models.check import CheckResult, Status
 from verifier.tree.ledger import Ledger
 from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
 from verifier.tree.root import RootFile
-from verifier.tree.spec import leaf_hash_encoded, root_commitment
+from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import Accounts
 
 
@@ -113,14 +113,14 @@ def audit_tree(ledger: Ledger, root: RootFile, accounts: Accounts) -> AuditResul
     checks.append(
         CheckResult(
             id="liability-totals",
-            status=Status.PASS if totals == root.root.sums else Status.FAIL,
+            status=Status.PASS if totals == root.root["sums"] else Status.FAIL,
             reason="per-asset totals recomputed from the ledger",
-            expected=root.root.sums,
+            expected=root.root["sums"],
             actual=totals,
         )
     )
     commitment = root_commitment(
-        root.snapshot_id, root.height, root.assets, root_hash, root_sums
+        root.snapshot_id, root.height, asset_pairs(root.assets), root_hash, root_sums
     ).hex()
     checks.append(
         CheckResult(

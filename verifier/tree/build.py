@@ -23,7 +23,7 @@ from verifier.errors import InputError
 from verifier.tree.ledger import Ledger
 from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
 from verifier.tree.root import RootFile
-from verifier.tree.spec import FORMAT, MAX_HEIGHT, leaf_hash_encoded, root_commitment
+from verifier.tree.spec import FORMAT, MAX_HEIGHT, asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import AccountsWriter, header
 
 GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the extra memory
@@ -94,7 +94,7 @@ def build_tree(
                     "the total reaches 2^128 base units, more than por-mst-v1 can hold",
                 ) from None
         root_hash, root_sums = bytes(root[:32]), bytes(root[32:])
-        commitment = root_commitment(snapshot_id, height, assets, root_hash, root_sums)
+        commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
         root_file = RootFile.from_parts(
             snapshot_id, height, assets, root_hash, root_sums, commitment, n
         )
@@ -169,7 +169,7 @@ def totals_text(root: RootFile) -> list[str]:
     """Per-asset totals with decimals applied, for display."""
     return [
         f"{a.symbol} {format_units(int(s), a.decimals)}"
-        for a, s in zip(root.assets, root.root.sums, strict=True)
+        for a, s in zip(root.assets, root.root["sums"], strict=True)
     ]
 
 

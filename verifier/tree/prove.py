@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from verifier.errors import InputError
 from verifier.models.asset import AssetSpec
+from verifier.tree.proof import validation_error
 from verifier.tree.root import RootFile
 from verifier.tree.spec import FORMAT, empty_hashes
 from verifier.tree.store import Accounts, TreeFile
@@ -25,23 +26,6 @@ def load_root(path: Path) -> RootFile:
         raise InputError(str(path), None, e.strerror or "cannot read") from None
     except ValidationError as e:
         raise validation_error(str(path), e) from None
-
-
-def validation_error(source: str, e: ValidationError) -> InputError:
-    """The first problem pydantic found, as one line naming the field."""
-    err = e.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or None
-    message = err["msg"]
-    if err["type"] == "string_pattern_mismatch":
-        pattern = str((err.get("ctx") or {}).get("pattern", ""))
-        message = (
-            "not a canonical integer (ASCII digits in a JSON string, no sign, exponent or leading zero)"
-            if "[1-9]" in pattern
-            else "not 32 bytes of lowercase hex"
-        )
-    elif err["type"] == "json_invalid":
-        message = f"not valid JSON ({message})"
-    return InputError(source, field, message)
 
 
 def proof_json(proof: dict[str, Any]) -> str:
@@ -82,7 +66,7 @@ def cut(
         "format": FORMAT,
         "snapshot_id": snapshot_id,
         "height": height,
-        "assets": [a.model_dump() for a in assets],
+        "assets": [{"symbol": a.symbol, "decimals": a.decimals} for a in assets],
         "account_id": account_id,
         "nonce": nonce.hex(),
         "balances": _sums(leaf, k),
@@ -113,7 +97,7 @@ class Prover:
             self.root.account_count,
         ):
             raise InputError(where, "tree.bin", "header does not match root.json")
-        self._root = self.root.root.model_dump()
+        self._root = dict(self.root.root)
         self._empties = empty_hashes(self.tree.height, self.tree.k)
 
     def proof(self, account_id: str) -> dict[str, Any]:

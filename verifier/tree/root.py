@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from verifier.models.asset import AssetSpec
-from verifier.tree.proof import Hex32, NodeRef
+from verifier.tree.proof import Hex32, Node
 from verifier.tree.spec import FORMAT, MAX_HEIGHT
 
 
@@ -16,7 +16,7 @@ class RootFile(BaseModel):
     snapshot_id: str
     height: Annotated[int, Field(ge=1, le=MAX_HEIGHT)]
     assets: Annotated[list[AssetSpec], Field(min_length=1)]
-    root: NodeRef
+    root: Node
     root_commitment: Hex32
     account_count: Annotated[int, Field(ge=0)]
 
@@ -38,7 +38,7 @@ class RootFile(BaseModel):
             snapshot_id=snapshot_id,
             height=height,
             assets=assets,
-            root=NodeRef(hash=root_hash.hex(), sums=sums),
+            root=Node(hash=root_hash.hex(), sums=sums),
             root_commitment=commitment.hex(),
             account_count=account_count,
         )

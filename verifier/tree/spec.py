@@ -51,16 +51,21 @@ def empty_hashes(height: int, k: int) -> list[bytes]:
     return out
 
 
-def meta(height: int, assets: Sequence[AssetSpec]) -> bytes:
+def asset_pairs(assets: Sequence[AssetSpec]) -> list[tuple[str, int]]:
+    return [(a.symbol, a.decimals) for a in assets]
+
+
+def meta(height: int, assets: Sequence[tuple[str, int]]) -> bytes:
+    """`assets` as (symbol, decimals) pairs, in the tree's order."""
     parts = [height.to_bytes(1, "big"), len(assets).to_bytes(2, "big")]
-    for a in assets:
-        symbol = a.symbol.encode()
-        parts += [len(symbol).to_bytes(1, "big"), symbol, a.decimals.to_bytes(1, "big")]
+    for symbol, decimals in assets:
+        raw = symbol.encode()
+        parts += [len(raw).to_bytes(1, "big"), raw, decimals.to_bytes(1, "big")]
     return b"".join(parts)
 
 
 def root_commitment(
-    snapshot_id: str, height: int, assets: Sequence[AssetSpec], root: bytes, root_sums: bytes
+    snapshot_id: str, height: int, assets: Sequence[tuple[str, int]], root: bytes, root_sums: bytes
 ) -> bytes:
     sid = snapshot_id.encode()
     return sha256(

@@ -19,7 +19,7 @@ accounts.sqlite is private (the nonces are secrets): account_id -> ledger row,
 nonce, leaf index; a meta table ties it to its root commitment.
 """
 
-import os
+import mmap
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,15 +72,18 @@ class TreeFile:
             raise InputError(
                 str(path), None, f"{path.stat().st_size} bytes, the header says {offset}"
             )
-        self._fd = self._f.fileno()
+        # mmap: a proof touches H records, and slicing a mapping costs no system call
+        self._map = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
 
     def node(self, level: int, index: int) -> bytes | None:
         """The stored record (hash || enc(sums)), or None for an empty subtree."""
         if index >= self.counts[level]:
             return None
-        return os.pread(self._fd, self.record, self.offsets[level] + index * self.record)
+        at = self.offsets[level] + index * self.record
+        return self._map[at : at + self.record]
 
     def close(self) -> None:
+        self._map.close()
         self._f.close()
 
 
