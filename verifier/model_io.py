@@ -65,6 +65,8 @@ def as_input_error(source: str, error: ValidationError) -> InputError:
         message = "required field is missing"
     elif first["type"] == "extra_forbidden":
         message = "unknown field"
+    elif first["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
     return InputError(source, field or None, message)
 
 

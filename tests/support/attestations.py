@@ -162,7 +162,11 @@ def balances(att: dict[str, Any]) -> dict[str, Any]:
     """Every wallet read at the snapshot block, ownership verified."""
     blocks = {c["chain"]: c for c in att["snapshot"]["chains"]}
     out = []
+    seen = set()
     for w in att["wallets"]:
+        if (w["chain"], w["address"]) in seen:
+            continue  # a repeated listing is one wallet on chain
+        seen.add((w["chain"], w["address"]))
         block = blocks[w["chain"]]
         held = HOLDINGS.get(w["address"], {})
         out.append(
@@ -181,3 +185,43 @@ def balances(att: dict[str, Any]) -> dict[str, Any]:
 def write(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+def set_balance(bal: dict[str, Any], address: str, symbol: str, units: int) -> None:
+    """Put `units` of `symbol` in the balances file entry of `address`."""
+    for w in bal["wallets"]:
+        if w.get("address") == address:
+            w["balances"][symbol] = {"units": str(units)}
+            return
+    raise KeyError(address)
+
+
+def reconciled(
+    tmp_path: Path,
+    att: dict[str, Any],
+    bal: dict[str, Any] | None = None,
+    policy: str | None = None,
+    others: set[str] | None = None,
+) -> Any:
+    """The report of reconciling `att` (and `bal`, by default all verified) through the
+    same loaders the CLI uses."""
+    from verifier.attestation_io import load_attestation, load_balances
+    from verifier.reconcile.policy import load_policy
+    from verifier.reconcile.reconciler import reconcile
+    from verifier.report.build import build_report
+
+    loaded = load_attestation(write(tmp_path / "attestation.json", att))
+    obs = load_balances(write(tmp_path / "balances.json", bal or balances(att)), loaded)
+    rec = reconcile(loaded, obs, load_policy(policy or loaded.policy), other_entities=others)
+    return build_report(rec, balances_source="test", prices_source="test")
+
+
+def status(report: Any, check_id: str) -> str:
+    """The status of one check of a report, by id."""
+    matches = [c for c in report.checks if c.id == check_id]
+    assert len(matches) == 1, f"{check_id}: {[c.id for c in report.checks]}"
+    return str(matches[0].status.value)
+
+
+COLD_BTC, HOT_BTC, OWN_BTC = "bcrt1qcold0", "bcrt1qhot0", "bcrt1qowncold0"
+COLD_ETH, HOT_ETH, OWN_ETH = "0x" + "a1" * 20, "0x" + "b2" * 20, "0x" + "c3" * 20
