@@ -69,7 +69,7 @@ def cold_hot_svg(report: Report) -> str:
     ax.set_xlim(0, BP)
     ax.xaxis.set_major_formatter(FuncFormatter(_percent))
     ax.set_title("Customer holdings: cold / hot split per asset (units)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
     return _svg(fig, "coldhot")
 
 
@@ -98,5 +98,5 @@ def reserves_svg(report: Report) -> str | None:
     ax.invert_yaxis()
     ax.set_xlabel(report.reporting_currency)
     ax.set_title("Reserves against requirement")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
     return _svg(fig, "reserves")

@@ -20,6 +20,7 @@ code,.mono{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-
 .verdict{font-size:1.4rem;padding:.5rem .8rem;border:2px solid currentColor;display:inline-block}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts svg{max-width:100%;height:auto}
 details pre{white-space:pre-wrap;font-size:.8rem}
+table.checks td{word-break:break-word}table.checks td:first-child{min-width:16rem}
 """
 
 
@@ -122,7 +123,7 @@ customer holdings; ratios are cut (not rounded) to 6 decimals.</p>
 {reserve_section}
 <div class="charts">{figures}</div>
 <h2>Checks</h2>
-<table><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
+<table class="checks"><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
 <th>method</th></tr>{checks}</table>
 <h2>Limitations</h2>{_list(report.limitations)}
 </body></html>
