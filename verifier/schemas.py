@@ -3,7 +3,7 @@
 a test keeps the committed copies current."""
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -31,7 +31,7 @@ def schema_texts() -> dict[str, str]:
     """File name in schemas/ -> its content."""
     out = {}
     for name, (model, written) in FORMATS.items():
-        mode = "serialization" if written else "validation"
+        mode: Literal["validation", "serialization"] = "serialization" if written else "validation"
         if isinstance(model, TypeAdapter):
             schema = model.json_schema(mode=mode)
         else:
