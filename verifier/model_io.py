@@ -71,20 +71,16 @@ def as_input_error(source: str, error: ValidationError) -> InputError:
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
-    """("wallets", 2, "role") -> "wallets[2].role"."""
+    """("wallets", 2, "role") -> "wallets[2].role"; a bad mapping key is "prices.X [key]"."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif str(part).startswith(("function-", "literal[", "union[")) or part in _TAGS:
-            continue  # pydantic's names for union members, not fields of the file
+        elif part == "[key]":
+            out += " [key]"
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-# Union-member tags pydantic inserts into a location; never field names in our files.
-_TAGS = {"str", "int", "none", "list[...]", "dict[...]", "constrained-str", "is-instance"}
 
 
 class _DuplicateKey(Exception):

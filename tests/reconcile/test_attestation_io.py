@@ -301,3 +301,10 @@ def test_other_entities_file(tmp_path: Path) -> None:
         "0x" + "a1" * 20,
         "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
     }
+
+
+def test_a_bad_mapping_key_names_the_key(tmp_path: Path) -> None:
+    data = attestation()
+    data["prices"]["X" * 40] = "1"
+    e = _error(tmp_path / "att.json", data)
+    assert e.field == f"prices.{'X' * 40} [key]"

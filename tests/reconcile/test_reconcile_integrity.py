@@ -178,3 +178,21 @@ def test_no_customer_holdings_at_all_is_not_a_share_that_passes(tmp_path: Path) 
     report = reconciled(tmp_path, att, bal)
     assert status(report, "cold-share") == "inconclusive"
     assert report.verdict.value == "fail"  # nothing covers the liabilities
+
+
+def test_checks_decided_elsewhere_share_the_verdict(tmp_path: Path) -> None:
+    from tests.support.attestations import write
+    from verifier.attestation_io import load_attestation, load_balances
+    from verifier.models.check import CheckResult, Status
+    from verifier.reconcile.checks import Given
+    from verifier.reconcile.policy import load_policy
+    from verifier.reconcile.reconciler import reconcile
+    from verifier.report.build import build_report
+
+    att = load_attestation(write(tmp_path / "a.json", attestation()))
+    obs = load_balances(write(tmp_path / "b.json", balances(attestation())), att)
+    tree = CheckResult(id="liabilities.commitment", status=Status.FAIL, reason="root differs")
+    rec = reconcile(att, obs, load_policy("jp-psa"), before=[Given(tree, "recomputed")])
+    report = build_report(rec, balances_source="t", prices_source="t")
+    assert report.checks[0].id == "liabilities.commitment"
+    assert report.verdict is Status.FAIL

@@ -2,7 +2,7 @@
 every policy gets, and the policy's own checks. Nothing runs until a report asks
 each check to verify."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,13 +32,17 @@ def reconcile(
     *,
     prices: Mapping[str, Fraction] | None = None,
     other_entities: set[str] | None = None,
+    before: Sequence[Check] = (),
 ) -> Reconciliation:
     """`prices`: the auditor's (defaults to the attestation's); `other_entities`: the
-    normalized addresses of other entities, or None when none were given."""
+    normalized addresses of other entities, or None when none were given; `before`:
+    checks decided elsewhere that belong in the same verdict (the liability tree's
+    commitment, for one), wrapped in `checks.Given` when they are plain results."""
     table = Prices(att.reporting_currency, att.prices if prices is None else prices)
     pos = positions(att, obs)
     ctx = Context(att, pos, table)
     checks = [
+        *before,
         *integrity_checks(att, distinct_wallets(att), obs, other_entities),
         policy_checks(policy, ctx),
     ]

@@ -52,7 +52,7 @@ def build_report(
     for check in rec.checks:
         result = check.verify()
         top.append(result)
-        _flatten(check, result, None, 0, entries, reserves, att.reporting_currency)
+        _flatten(check, result, None, 0, entries, reserves)
     tree = att.liabilities.tree
     chains = ", ".join(f"{p.chain} #{p.height}" for p in att.snapshot.chains)
     stated = [
@@ -113,7 +113,6 @@ def _flatten(
     depth: int,
     out: list[ReportCheck],
     reserves: list[ReserveLine],
-    currency: str,
 ) -> None:
     parts: list[CheckResult] = result.evidence["parts"] if isinstance(check, Composite) else []
     out.append(
@@ -133,7 +132,7 @@ def _flatten(
         reserves.append(_reserve_line(check, result))
     if isinstance(check, Composite):
         for part, part_result in zip(check.parts, parts, strict=True):
-            _flatten(part, part_result, result.id, depth + 1, out, reserves, currency)
+            _flatten(part, part_result, result.id, depth + 1, out, reserves)
 
 
 def _text(q: Quantity) -> str | None:

@@ -65,6 +65,9 @@ def cold_hot_svg(report: Report) -> str:
     ax = fig.add_subplot()
     ax.barh(symbols, cold, color="#1565c0", label="cold")
     ax.barh(symbols, hot, left=cold, color="#ef6c00", label="hot")
+    for i, a in enumerate(report.assets):
+        if a.cold_share is None:
+            ax.text(0, i, " unknown", va="center")
     ax.invert_yaxis()
     ax.set_xlim(0, BP)
     ax.xaxis.set_major_formatter(FuncFormatter(_percent))

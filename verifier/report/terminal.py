@@ -29,8 +29,10 @@ def _text(value: object) -> str:
 def render_terminal(report: Report) -> RenderableType:
     by_id = {c.id: c for c in report.checks}
     checks = Table(title=f"Checks ({len(report.checks)}; passing details folded)", expand=False)
-    for col in ("check", "status", "expected", "actual", "reason"):
-        checks.add_column(col, overflow="fold")
+    checks.add_column("check", overflow="fold", min_width=20)
+    checks.add_column("status", no_wrap=True)
+    for col in ("expected", "actual", "reason"):
+        checks.add_column(col, overflow="fold", min_width=10)
     for c in report.checks:
         if _shown(c, by_id):
             checks.add_row(

@@ -9,9 +9,9 @@ levels does little but slice and hash. Sums only grow along the path (values are
 non-negative), so each asset's range check on the final total covers every level.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from hashlib import sha256
-from collections.abc import Iterable
 from itertools import accumulate, chain, repeat
 
 from verifier.tree.proof import Proof
