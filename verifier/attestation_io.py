@@ -10,7 +10,8 @@ from verifier.amounts import MAX_UNITS
 from verifier.errors import InputError
 from verifier.model_io import read_json_model, read_text
 from verifier.models.attestation import Attestation
-from verifier.models.balances import BalancesFile, PricesFile
+from verifier.models.balances import BalancesFile
+from verifier.models.prices import PricesFile
 from verifier.reconcile.addresses import normalize
 from verifier.reconcile.observations import (
     Observations,

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter
 
 from verifier.models.attestation import Attestation
-from verifier.models.balances import BalancesFile, PricesFile
+from verifier.models.balances import BalancesFile
+from verifier.models.prices import PricesFile
 from verifier.reconcile.policy import PolicyFile
 from verifier.report.model import Report
 from verifier.tree.proof import PROOF

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from verifier.models.attestation import Chain, Hex32, HexBytes
-from verifier.models.numbers import DecimalText, IntegerText
+from verifier.models.numbers import IntegerText
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -61,13 +61,3 @@ class BalancesFile(BaseModel):
 
     format: Literal["por-balances-v1"]
     wallets: list[WalletBalances]
-
-
-class PricesFile(BaseModel):
-    """`--prices FILE`: an auditor's own prices, replacing the attestation's one by one."""
-
-    model_config = _STRICT
-
-    format: Literal["por-prices-v1"]
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    prices: dict[Annotated[str, StringConstraints(min_length=1, max_length=32)], DecimalText]

@@ -16,7 +16,7 @@ from verifier.model_io import read_toml_model
 from verifier.models.attestation import Currency, Peril
 from verifier.models.numbers import DecimalText
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 Share = DecimalText  # a fraction such as "0.05"; checked to be <= 1 where it is a share
 
 

@@ -7,7 +7,6 @@ import json
 from html import escape
 
 from verifier.models.check import Status
-from verifier.report import charts
 from verifier.report.model import Report, ReportCheck
 
 CSS = """
@@ -50,6 +49,10 @@ def _check_row(c: ReportCheck) -> str:
 
 
 def render_html(report: Report) -> str:
+    # Imported here: matplotlib takes about 0.9 s to import, and only this output
+    # needs it, not every `por` command that imports the report package.
+    from verifier.report import charts
+
     cur = _e(report.reporting_currency)
     snap = report.snapshot
     chains = "".join(
