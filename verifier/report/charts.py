@@ -97,6 +97,11 @@ def reserves_svg(report: Report) -> str | None:
         color="#81c784",
         label="insurance counted",
     )
+    for p, r in zip(pos, lines, strict=True):
+        if r.required is None:
+            ax.text(0, p - 0.2, " required: unknown", va="center")
+        if r.available is None:
+            ax.text(0, p + 0.2, " available: unknown", va="center")
     ax.set_yticks(pos, names)
     ax.invert_yaxis()
     ax.set_xlabel(report.reporting_currency)
