@@ -196,3 +196,19 @@ def test_checks_decided_elsewhere_share_the_verdict(tmp_path: Path) -> None:
     report = build_report(rec, balances_source="t", prices_source="t")
     assert report.checks[0].id == "liabilities.commitment"
     assert report.verdict is Status.FAIL
+
+
+def test_a_wallet_on_a_chain_the_snapshot_does_not_pin_fails(tmp_path: Path) -> None:
+    """load_attestation refuses such a file; an attestation built in code is checked too."""
+    import json
+
+    from verifier.models.attestation import Attestation
+    from verifier.reconcile.integrity import WalletSnapshot
+    from verifier.reconcile.observations import Observations
+
+    data = attestation()
+    data["snapshot"]["chains"].pop()  # ethereum:31337 no longer pinned
+    att = Attestation.model_validate_json(json.dumps(data), strict=True)
+    result = WalletSnapshot(att, att.wallets[3], Observations()).verify()
+    assert result.status.value == "fail"
+    assert "pins no block on ethereum:31337" in result.reason
