@@ -116,12 +116,13 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
     if not cold_side:
         word = f"hot share <= {show.share(limit)}"
 
-    def one(id: str, cold: Quantity, hot: Quantity, what: str, method: str) -> Check:
+    def one(id: str, cold: Quantity, hot: Quantity, fmt: Show, what: str, method: str) -> Check:
         whole = total([cold, hot])
         share = _share(cold if cold_side else hot, whole, what)
         cls = AtLeast if cold_side else AtMost
         assert limit is not None
-        return cls(id, method, share, limit, show.share, evidence={"of": what})
+        evidence = {"cold": _shown(cold, fmt), "hot": _shown(hot, fmt)}
+        return cls(id, method, share, limit, show.share, evidence=evidence)
 
     if rule.basis == "value":
         v = Valued.of(ctx.positions, ctx.prices)
@@ -129,12 +130,14 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
             f"{word} of verified customer crypto, by value in {ctx.currency} across all assets "
             "at the snapshot prices; hot means any customer wallet not marked cold."
         )
-        return one("cold-share", v.cold, v.hot, f"crypto value in {ctx.currency}", method)
+        money = show.money(ctx.currency)
+        return one("cold-share", v.cold, v.hot, money, "crypto", method)
     parts = [
         one(
             f"cold-share.{p.asset.symbol}",
             p.customer_cold,
             p.customer_hot,
+            show.units(p.asset),
             p.asset.symbol,
             f"{word} of the verified customer holdings of {p.asset.symbol}, in units.",
         )
