@@ -3,6 +3,7 @@ with their parts after them, the statements of scope and limitation an auditor's
 report needs."""
 
 from fractions import Fraction
+from importlib.metadata import version
 
 from verifier.models.check import CheckResult, overall
 from verifier.models.numbers import format_decimal, format_truncated
@@ -79,6 +80,7 @@ def build_report(
         )
     notes += limitations or []
     return Report(
+        tool=f"por-verifier {version('por-verifier')}",
         exchange=att.exchange,
         reporting_currency=att.reporting_currency,
         snapshot=SnapshotInfo(

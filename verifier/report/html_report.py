@@ -129,5 +129,6 @@ customer holdings; ratios are cut (not rounded) to 6 decimals.</p>
 <table class="checks"><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
 <th>method</th></tr>{checks}</table>
 <h2>Limitations</h2>{_list(report.limitations)}
+<p>Written by {_e(report.tool)}.</p>
 </body></html>
 """

@@ -82,6 +82,7 @@ class Report(BaseModel):
     model_config = _FROZEN
 
     format: Literal["por-report-v1"] = "por-report-v1"
+    tool: str  # name and version of the verifier that wrote the report
     exchange: Exchange
     reporting_currency: str
     snapshot: SnapshotInfo
