@@ -8,6 +8,7 @@ import typer
 from verifier.cli.output import out
 from verifier.errors import InputError
 from verifier.tree.proof import Proof, parse_proof
+from verifier.tree.prove import load_root
 from verifier.tree.verify import InclusionVerdict, verify_proof
 
 app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
@@ -36,8 +37,16 @@ def verify(
     commitment: Annotated[
         str | None, typer.Option(help="The root commitment the exchange published (hex)")
     ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="The root.json the exchange published (instead of --commitment)"),
+    ] = None,
 ) -> None:
     """Check every step of the spec. Exit 0 included, 1 not included or tampered, 2 malformed."""
+    if root is not None:
+        if commitment is not None:
+            raise InputError("--root", None, "give --root or --commitment, not both")
+        commitment = load_root(root).root_commitment
     verdict = verify_proof(read_proof(proof), published_commitment(commitment))
     show(verdict)
     raise typer.Exit(0 if verdict.included else 1)
@@ -46,6 +55,8 @@ def verify(
 def show(verdict: InclusionVerdict) -> None:
     if verdict.included:
         out.print(f"[green]INCLUDED[/] ({verdict.format}): root commitment {verdict.root}")
+        holdings = ", ".join(f"{s} {v}" for s, v in verdict.balances.items())
+        out.print(f"account {verdict.account}: {holdings}")
     else:
         out.print(f"[bold red]NOT INCLUDED[/] ({verdict.format}): {verdict.failure}")
     for warning in verdict.warnings:

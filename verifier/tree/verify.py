@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from hashlib import sha256
 from itertools import accumulate, chain, repeat
+from typing import Literal
 
+from verifier.amounts import format_units
 from verifier.tree.proof import Proof
 from verifier.tree.spec import LEAF, MAX_VALUE, NODE, root_commitment
 
@@ -37,6 +39,8 @@ class InclusionVerdict:
     failure: str | None = None
     root: str = ""
     warnings: list[str] = field(default_factory=list)
+    account: str = ""
+    balances: dict[str, str] = field(default_factory=dict)  # symbol -> amount, decimals applied
 
 
 def verify_proof(proof: Proof, published: str | None = None) -> InclusionVerdict:
@@ -54,12 +58,18 @@ def verify_proof(proof: Proof, published: str | None = None) -> InclusionVerdict
         failure=failure,
         root=proof["root_commitment"],
         warnings=[] if published is not None else [UNCOMPARED],
+        account=proof["account_id"],
+        balances={
+            a["symbol"]: format_units(int(b), a["decimals"])
+            for a, b in zip(proof["assets"], proof["balances"], strict=True)
+        },
     )
 
 
 def _enc(values: Iterable[int]) -> bytes:
     # map over the builtin method: no Python frame per value on the hottest line
-    return b"".join(map(int.to_bytes, values, repeat(16), repeat("big")))
+    big: Literal["big"] = "big"
+    return b"".join(map(int.to_bytes, values, repeat(16), repeat(big)))
 
 
 def _first_failure(p: Proof) -> str | None:
