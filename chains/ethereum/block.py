@@ -50,7 +50,8 @@ def check_snapshot(
             ("eth_chainId", []),
             ("eth_blockNumber", []),
             ("eth_getBlockByNumber", [hex(snapshot.height), False]),
-        ]
+        ],
+        block_hash=snapshot.block_hash,
     )
     node_chain = hexio.quantity(chain_hex, "eth_chainId")
     if node_chain != chain_id:
