@@ -10,10 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+from eth_abi import encode
 from eth_account import Account
 from eth_hash.auto import keccak
+from eth_utils import function_signature_to_4byte_selector
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chains.ethereum import EthereumOptions, is_valid_signature, read_balances
+from chains.ethereum.calls import Read, _aggregate3
 from chains.evidence import Bundle, EvidenceError, Recorder
 from chains.jsonrpc import JsonRpcClient, RetryPolicy
 from chains.snapshot import Balances, Failed, Inconclusive, Reason, Snapshot, cross_check
@@ -248,3 +253,18 @@ def test_erc1271(anvil: Anvil, setup: Setup) -> None:
 def test_committed_artifacts_are_what_the_sources_compile_to() -> None:
     for name, artifact in compile_all().items():
         assert (BUILD / f"{name}.json").read_text() == render(artifact), name
+
+
+@given(
+    st.lists(
+        st.tuples(st.binary(min_size=20, max_size=20), st.binary(max_size=80)),
+        max_size=6,
+    )
+)
+def test_aggregate3_encoding_matches_eth_abi(items: list[tuple[bytes, bytes]]) -> None:
+    reads = [Read("0x" + "00" * 20, "0x" + t.hex(), data, ("x", []), True) for t, data in items]
+    expected = encode(["(address,bool,bytes)[]"], [[("0x" + t.hex(), True, d) for t, d in items]])
+    assert (
+        _aggregate3(reads)
+        == function_signature_to_4byte_selector("aggregate3((address,bool,bytes)[])") + expected
+    )

@@ -31,8 +31,7 @@ class Pin:
     """How reads name the snapshot block: `param` goes where a block tag would."""
 
     snapshot: Snapshot
-    param: Any
-    eip1898: bool
+    param: Any  # {"blockHash": ..., "requireCanonical": true}, or the height in hex
 
     @property
     def block_hash(self) -> str:
@@ -96,5 +95,5 @@ def pin_block(
             if e.code != _INVALID_PARAMS or not eip1898:
                 raise
             continue
-        return Pin(snapshot, param, eip1898), [str(c) for c in codes]
+        return Pin(snapshot, param), [str(c) for c in codes]
     raise AssertionError("unreachable: the block-number form either answers or raises")
