@@ -27,7 +27,9 @@ from tests.support.anvil import run_anvil
 from tests.support.eth import Chain, addresses
 
 
-def timed(url: str, snap: Snapshot, who: list[str], opts: EthereumOptions) -> tuple[int, float, int]:
+def timed(
+    url: str, snap: Snapshot, who: list[str], opts: EthereumOptions
+) -> tuple[int, float, int]:
     with JsonRpcClient(url) as client:
         start = time.perf_counter()
         result = read_balances(client, snap, who, opts)
