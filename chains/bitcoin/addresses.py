@@ -7,8 +7,15 @@ output-descriptor spelling (BIP380) so nothing new is invented.
 """
 
 from bitcoin.base58 import Base58Error, CBase58Data
-from bitcoin.core.script import OP_CHECKSIG, CScript, CScriptOp
-from bitcoin.wallet import P2PKHBitcoinAddress, P2SHBitcoinAddress
+from bitcoin.core.script import (
+    OP_CHECKSIG,
+    OP_DUP,
+    OP_EQUAL,
+    OP_EQUALVERIFY,
+    OP_HASH160,
+    CScript,
+    CScriptOp,
+)
 
 from chains.bitcoin import segwit
 from chains.bitcoin.networks import Network
@@ -41,10 +48,13 @@ def _base58(text: str, net: Network) -> bytes:
         ) from None
     if len(data) != 20:
         raise AddressError(f"{text}: base58 payload is {len(data)} bytes, not 20")
+    # The scripts are built here rather than by python-bitcoinlib's address
+    # classes, which check the version byte against its process-wide network.
+    h = data.to_bytes()
     if data.nVersion == net.pubkey_prefix:
-        return bytes(P2PKHBitcoinAddress.from_bytes(data, net.pubkey_prefix).to_scriptPubKey())
+        return bytes(CScript([OP_DUP, OP_HASH160, h, OP_EQUALVERIFY, OP_CHECKSIG]))
     if data.nVersion == net.script_prefix:
-        return bytes(P2SHBitcoinAddress.from_bytes(data, net.script_prefix).to_scriptPubKey())
+        return bytes(CScript([OP_HASH160, h, OP_EQUAL]))
     raise AddressError(f"{text}: version byte {data.nVersion} is not a {net.name} address")
 
 

@@ -6,6 +6,7 @@ which two reads of two networks in the same process must not share.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import bitcoin
 from bitcoin.core import b2lx
@@ -19,9 +20,10 @@ class Network:
     script_prefix: int
     hrp: str  # bech32 human-readable part
     genesis_hash: str  # display hex, as getblockhash 0 answers
+    pow_limit: int  # the easiest target a header may claim (Core's chainparams powLimit)
 
 
-def _network(name: str, core_chain: str, params: type) -> Network:
+def _network(name: str, core_chain: str, params: Any, pow_limit: int) -> Network:
     prefixes = params.BASE58_PREFIXES
     return Network(
         name=name,
@@ -30,16 +32,19 @@ def _network(name: str, core_chain: str, params: type) -> Network:
         script_prefix=prefixes["SCRIPT_ADDR"],
         hrp=params.BECH32_HRP,
         genesis_hash=b2lx(params.GENESIS_BLOCK.GetHash()),
+        pow_limit=pow_limit,
     )
 
 
 NETWORKS: dict[str, Network] = {
     n.name: n
     for n in (
-        _network("mainnet", "main", bitcoin.MainParams),
-        _network("testnet", "test", bitcoin.TestNetParams),
-        _network("signet", "signet", bitcoin.SigNetParams),
-        _network("regtest", "regtest", bitcoin.RegTestParams),
+        # python-bitcoinlib has no signet limit and reads its own through a
+        # process-wide global, so the four values are written out here.
+        _network("mainnet", "main", bitcoin.MainParams, (1 << 224) - 1),
+        _network("testnet", "test", bitcoin.TestNetParams, (1 << 224) - 1),
+        _network("signet", "signet", bitcoin.SigNetParams, 0x00000377AE << 216),
+        _network("regtest", "regtest", bitcoin.RegTestParams, (1 << 255) - 1),
     )
 }
 
@@ -49,4 +54,5 @@ def network(name: str) -> Network:
     try:
         return NETWORKS[name]
     except KeyError:
-        raise ValueError(f"unknown Bitcoin network {name!r} (one of {', '.join(NETWORKS)})") from None
+        known = ", ".join(NETWORKS)
+        raise ValueError(f"unknown Bitcoin network {name!r} (one of {known})") from None

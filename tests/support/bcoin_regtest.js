@@ -35,12 +35,15 @@ async function main() {
     memory: true,
     workers: false,
     listen: false,
-    logLevel: 'error',
-    logConsole: true,
+    logConsole: false,
     httpHost: '127.0.0.1',
     httpPort: Number(port),
     apiKey
   });
+
+  // bcoin's sendrawtransaction answers before the mempool has judged the
+  // transaction and swallows a rejection; it surfaces here, on stderr.
+  node.on('error', (err) => process.stderr.write(`error: ${err.message}\n`));
 
   // open() starts the chain, mempool and the HTTP/RPC server; connect() is
   // never called, so the node makes no peer connections.
