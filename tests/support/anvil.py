@@ -13,7 +13,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,8 +26,15 @@ CHAIN_ID = 31337
 @dataclass(frozen=True)
 class Anvil:
     url: str
-    pid: int
     chain_id: int
+    proc: "subprocess.Popen[bytes]" = field(repr=False, compare=False)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self) -> None:
+        stop(self.proc)
 
     def rpc(self, method: str, *params: object) -> object:
         """A bare JSON-RPC call for test set-up (the code under test has its own client)."""
@@ -56,7 +63,7 @@ def run_anvil(*extra: str, chain_id: int = CHAIN_ID) -> Iterator[Anvil]:
     args = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--silent"]
     args += ["--chain-id", str(chain_id), *extra]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    node = Anvil(f"http://127.0.0.1:{port}", proc.pid, chain_id)
+    node = Anvil(f"http://127.0.0.1:{port}", chain_id, proc)
     try:
         _wait_ready(node, proc)
         yield node
@@ -73,7 +80,7 @@ def stop(proc: "subprocess.Popen[bytes]") -> None:
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-    if proc.stderr:
+    if proc.stderr and not proc.stderr.closed:
         proc.stderr.close()
 
 
