@@ -31,7 +31,8 @@ _MISC_ERROR = -1  # Core: "Index is not enabled for filtertype basic"
 
 
 @dataclass(frozen=True)
-class ReadOptions:
+class CoreOptions:
+    network: Network
     from_height: int = 0  # the first block that may pay any of the scripts
     min_confirmations: int = DEFAULT_CONFIRMATIONS
     workers: int = 4  # blocks fetched concurrently
@@ -41,16 +42,17 @@ class ReadOptions:
 
 def read_balances(
     client: JsonRpcClient,
-    net: Network,
     snapshot: Snapshot,
     addresses: Sequence[str],
-    options: ReadOptions = ReadOptions(),
+    options: CoreOptions,
     recorder: Recorder | None = None,
 ) -> BalancesResult:
     """Each address's satoshis at `snapshot`, or why they could not be known.
 
-    Addresses that are not of `net` raise `AddressError` (bad input, not a chain fault).
+    Addresses not of the network raise `AddressError` (bad input, not a chain fault);
+    `recorder`, when given, receives a note of what the result rests on.
     """
+    net = options.network
     scripts = [script_pubkey(a, net) for a in addresses]
     if not 0 <= options.from_height <= snapshot.height:
         raise ValueError(f"from-height {options.from_height} is not within 0..{snapshot.height}")
@@ -87,7 +89,7 @@ def _view(client: JsonRpcClient, snapshot: Snapshot) -> ChainView:
     return ChainView(genesis, tip, at_height, info.get("chain"))
 
 
-def _note(net: Network, snapshot: Snapshot, options: ReadOptions, *, filtered: bool) -> str:
+def _note(net: Network, snapshot: Snapshot, options: CoreOptions, *, filtered: bool) -> str:
     text = (
         f"bitcoin {net.name}: balances summed from raw blocks {options.from_height}.."
         f"{snapshot.height}, each checked against its hash and merkle root and chained to "
@@ -103,7 +105,7 @@ def _note(net: Network, snapshot: Snapshot, options: ReadOptions, *, filtered: b
 
 class _Reader:
     def __init__(
-        self, client: JsonRpcClient, net: Network, snapshot: Snapshot, options: ReadOptions
+        self, client: JsonRpcClient, net: Network, snapshot: Snapshot, options: CoreOptions
     ) -> None:
         self._client = client
         self._net = net
