@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -76,6 +76,7 @@ class RetryPolicy:
 _RETRY_STATUSES = frozenset({502, 503, 504})
 
 Call = tuple[str, Sequence[Any]]
+T = TypeVar("T")
 
 
 class JsonRpcClient:
@@ -193,40 +194,16 @@ class JsonRpcClient:
     def _post(self, body: Any, label: str, block_hash: str | None) -> Any:
         content = json.dumps(body, separators=(",", ":")).encode()
         extensions = {BLOCK_HASH_EXTENSION: block_hash} if block_hash else {}
-        last: ChainError | None = None
-        for attempt in range(self._retry.attempts):
-            if attempt:
-                wait = self._retry.backoff * 2 ** (attempt - 1)
-                if isinstance(last, RateLimited) and last.retry_after is not None:
-                    wait = last.retry_after
-                self._sleep(wait)
-            try:
-                return self._exchange(content, label, extensions)
-            except (RpcTimeout, Unreachable) as e:
-                last = e
-            except RateLimited as e:
-                if e.retry_after is not None and e.retry_after > self._retry.max_wait:
-                    raise
-                last = e
-        assert last is not None
-        raise last
+        return with_retries(
+            self._retry, self._sleep, lambda: self._exchange(content, label, extensions)
+        )
 
     def _exchange(self, content: bytes, label: str, extensions: dict[str, Any]) -> Any:
         self.round_trips += 1
-        try:
-            response = self._http.post(self.url, content=content, extensions=extensions)
-        except httpx.TimeoutException as e:
-            raise RpcTimeout(f"{label}: no answer in time ({type(e).__name__})") from None
-        except httpx.TransportError as e:
-            raise Unreachable(f"{label}: {type(e).__name__}: {e}") from None
-        except NotInEvidence as e:
-            raise ChainError(Reason.NOT_IN_EVIDENCE, str(e)) from None
+        response = exchange(
+            lambda: self._http.post(self.url, content=content, extensions=extensions), label
+        )
         status = response.status_code
-        if status == 429:
-            after = _retry_after(response.headers.get("retry-after"))
-            raise RateLimited(f"{label}: HTTP 429 (Retry-After {after})", after)
-        if status in _RETRY_STATUSES:
-            raise Unreachable(f"{label}: HTTP {status}")
         try:
             answer = json.loads(response.content)
         except ValueError:
@@ -238,6 +215,49 @@ class JsonRpcClient:
         if status != 200 and not (isinstance(answer, dict) and answer.get("error")):
             raise RpcErrorObject(label, status, f"HTTP {status}")
         return answer
+
+
+def with_retries(
+    policy: RetryPolicy, sleep: Callable[[float], None], attempt: Callable[[], T]
+) -> T:
+    """`attempt()` again after timeouts, refused connections and 429s, with backoff.
+
+    Shared by every HTTP client in `chains` (JSON-RPC here, Esplora's REST)."""
+    last: ChainError | None = None
+    for n in range(policy.attempts):
+        if n:
+            wait = policy.backoff * 2 ** (n - 1)
+            if isinstance(last, RateLimited) and last.retry_after is not None:
+                wait = last.retry_after
+            sleep(wait)
+        try:
+            return attempt()
+        except (RpcTimeout, Unreachable) as e:
+            last = e
+        except RateLimited as e:
+            if e.retry_after is not None and e.retry_after > policy.max_wait:
+                raise
+            last = e
+    assert last is not None
+    raise last
+
+
+def exchange(send: Callable[[], httpx.Response], label: str) -> httpx.Response:
+    """One HTTP exchange, its transport faults and "try later" statuses as named errors."""
+    try:
+        response = send()
+    except httpx.TimeoutException as e:
+        raise RpcTimeout(f"{label}: no answer in time ({type(e).__name__})") from None
+    except httpx.TransportError as e:
+        raise Unreachable(f"{label}: {type(e).__name__}: {e}") from None
+    except NotInEvidence as e:
+        raise ChainError(Reason.NOT_IN_EVIDENCE, str(e)) from None
+    if response.status_code == 429:
+        after = _retry_after(response.headers.get("retry-after"))
+        raise RateLimited(f"{label}: HTTP 429 (Retry-After {after})", after)
+    if response.status_code in _RETRY_STATUSES:
+        raise Unreachable(f"{label}: HTTP {response.status_code}")
+    return response
 
 
 def _result(answer: dict[str, Any], method: str, *, expected_id: int | None) -> Any:

@@ -7,7 +7,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-pytest_plugins: list[str] = ["tests.support.anvil"]
+pytest_plugins: list[str] = [
+    "tests.support.anvil",
+    "tests.support.bcoin",
+    "tests.support.btc_wallet",
+]
 
 
 @pytest.fixture(scope="session")
