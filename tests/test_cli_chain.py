@@ -2,7 +2,6 @@
 exit codes and one-line errors."""
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,24 +9,8 @@ import pytest
 
 from chains.snapshot import Snapshot
 from tests.support.anvil import Anvil, run_anvil
+from tests.support.cli import Run
 from tests.support.eth import Chain, addresses
-from verifier.cli import main
-
-Run = tuple[int, str, str]
-
-
-@pytest.fixture
-def por(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
-    """Run the real entry point in-process: (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> Run:
-        monkeypatch.setattr(sys, "argv", ["por", *args])
-        with pytest.raises(SystemExit) as e:
-            main()
-        out, err = capsys.readouterr()
-        return int(e.value.code or 0), out, err
-
-    return run
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,11 @@ from verifier.onchain.read import Endpoints, read_bitcoin, read_ethereum
 app = typer.Typer(no_args_is_help=True, help="Read balances on a chain at a pinned snapshot.")
 
 
+class Source(StrEnum):
+    CORE = "core"
+    ESPLORA = "esplora"
+
+
 class ChainName(StrEnum):
     BITCOIN = "bitcoin"
     ETHEREUM = "ethereum"
@@ -39,7 +44,12 @@ def balances(
     balance_slot: int | None = typer.Option(
         None, "--balance-slot", help="storage slot of the token's balance mapping (--proofs)"
     ),
-    from_height: int = typer.Option(0, "--from-height", help="Bitcoin: first block to read"),
+    source: Source = typer.Option(
+        Source.CORE, "--source", help="Bitcoin: core (raw blocks) or esplora (REST history)"
+    ),
+    from_height: int | None = typer.Option(
+        None, "--from-height", min=0, help="Bitcoin core: first block to read (default 0)"
+    ),
     confirmations: int | None = typer.Option(
         None, "--confirmations", help="required depth (default 6 Bitcoin, 64 Ethereum)"
     ),
@@ -60,11 +70,19 @@ def balances(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Print each address's balance in base units, and the total."""
-    only_for = "Bitcoin" if chain is ChainName.ETHEREUM else "Ethereum"
-    foreign: dict[str, object] = {"--from-height": from_height or None}
-    if chain is ChainName.BITCOIN:
-        foreign = {"--chain-id": chain_id, "--token": token, "--balance-slot": balance_slot}
-        foreign["--proofs"] = proofs or None
+    ethereum_only = {
+        "--chain-id": chain_id,
+        "--token": token,
+        "--balance-slot": balance_slot,
+        "--proofs": proofs or None,
+    }
+    bitcoin_only = {
+        "--from-height": from_height,
+        "--source": None if source is Source.CORE else source,
+    }
+    foreign, only_for = (
+        (bitcoin_only, "Bitcoin") if chain is ChainName.ETHEREUM else (ethereum_only, "Ethereum")
+    )
     for flag, value in foreign.items():
         if value is not None:
             raise InputError(flag, None, f"is for {only_for} only")
@@ -100,6 +118,7 @@ def balances(
             snap,
             addrs,
             network=network,
+            source=source.value,
             from_height=from_height,
             confirmations=confirmations,
             batch_size=batch_size,

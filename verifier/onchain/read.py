@@ -5,10 +5,18 @@ Only endpoints the user named are contacted.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import TypeVar
 
 from eth_utils import is_hex_address, to_checksum_address
 
+from chains.bitcoin.addresses import AddressError, script_pubkey
+from chains.bitcoin.core import CoreOptions
+from chains.bitcoin.core import read_balances as read_core
+from chains.bitcoin.esplora import EsploraClient, EsploraOptions
+from chains.bitcoin.esplora import read_balances as read_esplora
+from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
+from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS
 from chains.ethereum import NETWORKS, EthereumOptions
 from chains.ethereum import read_balances as read_ethereum_balances
 from chains.evidence import Bundle, NotInEvidence, Recorder
@@ -21,6 +29,9 @@ PRIMARY = "primary"
 CROSS_CHECK = "cross-check"
 
 
+Client = TypeVar("Client", JsonRpcClient, EsploraClient)
+
+
 @dataclass(frozen=True)
 class Endpoints:
     rpc: str | None
@@ -28,21 +39,23 @@ class Endpoints:
     recorder: Recorder | None
     bundle: Bundle | None
 
-    def client(self, name: str) -> JsonRpcClient:
-        url = self.rpc if name == PRIMARY else self.cross_check
-        try:
-            return JsonRpcClient.connect(
-                url, endpoint=name, recorder=self.recorder, bundle=self.bundle
-            )
-        except NotInEvidence as e:
-            raise InputError("--offline", None, str(e)) from None
-
-    def read(self, adapter: Callable[[JsonRpcClient], BalancesResult]) -> BalancesResult:
-        """Run `adapter` against the primary endpoint, and the cross-check one if named."""
-        names = [PRIMARY] if self.cross_check is None else [PRIMARY, CROSS_CHECK]
+    def read(
+        self,
+        connect: Callable[..., Client],
+        adapter: Callable[[Client], BalancesResult],
+    ) -> BalancesResult:
+        """Run `adapter` on a client of the primary endpoint, and of the cross-check
+        endpoint if one was named; `connect` is the client class's `connect`."""
+        urls = {PRIMARY: self.rpc}
+        if self.cross_check is not None:
+            urls[CROSS_CHECK] = self.cross_check
         results = []
-        for name in names:
-            with self.client(name) as client:
+        for name, url in urls.items():
+            try:
+                client = connect(url, endpoint=name, recorder=self.recorder, bundle=self.bundle)
+            except NotInEvidence as e:
+                raise InputError("--offline", None, str(e)) from None
+            with client:
                 results.append(adapter(client))
         return results[0] if len(results) == 1 else cross_check(results[0], results[1])
 
@@ -92,7 +105,8 @@ def read_ethereum(
         batch_size=batch_size,
     )
     return endpoints.read(
-        lambda client: read_ethereum_balances(client, snapshot, addresses.addresses, options)
+        JsonRpcClient.connect,
+        lambda client: read_ethereum_balances(client, snapshot, addresses.addresses, options),
     )
 
 
@@ -108,19 +122,13 @@ def read_bitcoin(
     addresses: AddressList,
     *,
     network: str | None,
-    from_height: int,
+    source: str,
+    from_height: int | None,
     confirmations: int | None,
     batch_size: int,
 ) -> BalancesResult:
-    # Imported here: the Bitcoin adapter is built on its own branch, and an install
-    # without it must still read Ethereum and say plainly what is missing.
-    try:
-        from chains.bitcoin.addresses import AddressError, script_pubkey
-        from chains.bitcoin.core import ReadOptions
-        from chains.bitcoin.core import read_balances as read_bitcoin_balances
-        from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
-    except ImportError:
-        raise InputError("--chain", None, "bitcoin adapter not available") from None
+    """From a Bitcoin Core-style node's raw blocks (`source` "core"), or from an
+    Esplora server's address history ("esplora", trusted for completeness)."""
     if network is None or network not in BITCOIN_NETWORKS:
         names = ", ".join(BITCOIN_NETWORKS)
         raise InputError("--network", None, f"Bitcoin needs --network, one of {names}")
@@ -130,13 +138,22 @@ def read_bitcoin(
             script_pubkey(address, net)
         except AddressError as e:
             raise InputError(addresses.source, addresses.where(i), str(e)) from None
-    if not 0 <= from_height <= snapshot.height:
-        raise InputError("--from-height", None, f"must be within 0..{snapshot.height}")
-    options = ReadOptions(from_height=from_height, batch_size=batch_size)
-    if confirmations is not None:
-        options = replace(options, min_confirmations=confirmations)
-    return endpoints.read(
-        lambda client: read_bitcoin_balances(
-            client, net, snapshot, addresses.addresses, options, endpoints.recorder
+    depth = DEFAULT_CONFIRMATIONS if confirmations is None else confirmations
+    if source == "esplora":
+        if from_height is not None:
+            raise InputError("--from-height", None, "is for --source core (raw blocks)")
+        esplora = EsploraOptions(net, min_confirmations=depth)
+        return endpoints.read(
+            EsploraClient.connect,
+            lambda client: read_esplora(
+                client, snapshot, addresses.addresses, esplora, endpoints.recorder
+            ),
         )
+    start = from_height or 0
+    if not 0 <= start <= snapshot.height:
+        raise InputError("--from-height", None, f"must be within 0..{snapshot.height}")
+    core = CoreOptions(net, from_height=start, min_confirmations=depth, batch_size=batch_size)
+    return endpoints.read(
+        JsonRpcClient.connect,
+        lambda client: read_core(client, snapshot, addresses.addresses, core, endpoints.recorder),
     )
