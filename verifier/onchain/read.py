@@ -38,6 +38,9 @@ class Endpoints:
     cross_check: str | None
     recorder: Recorder | None
     bundle: Bundle | None
+    # What the endpoints are called in an evidence bundle; one bundle can hold several
+    # chains' endpoints (por verify names them by chain).
+    names: tuple[str, str] = (PRIMARY, CROSS_CHECK)
 
     def read(
         self,
@@ -46,9 +49,10 @@ class Endpoints:
     ) -> BalancesResult:
         """Run `adapter` on a client of the primary endpoint, and of the cross-check
         endpoint if one was named; `connect` is the client class's `connect`."""
-        urls = {PRIMARY: self.rpc}
+        primary, secondary = self.names
+        urls = {primary: self.rpc}
         if self.cross_check is not None:
-            urls[CROSS_CHECK] = self.cross_check
+            urls[secondary] = self.cross_check
         results = []
         for name, url in urls.items():
             try:
