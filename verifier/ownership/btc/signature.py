@@ -8,8 +8,8 @@ import binascii
 from bitcoin.core import CTransaction
 from bitcoin.core.script import CScript, CScriptInvalidError
 
-from verifier.ownership.bitcoin import bip137, bip322
-from verifier.ownership.bitcoin.address import Address, Kind
+from verifier.ownership.btc import bip137, bip322
+from verifier.ownership.btc.address import Address, Kind
 from verifier.ownership.hashes import hash160, sha256
 from verifier.ownership.outcome import Rejected, Verified
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from bitcoin.base58 import Base58Error, CBase58Data
 
-from verifier.ownership.bitcoin import bech32
+from verifier.ownership.btc import bech32
 
 
 class Kind(StrEnum):

@@ -25,7 +25,7 @@ from bitcoin.core.serialize import SerializationError
 from pbk import ScriptPubkey, ScriptVerificationFlags, Transaction, TransactionOutput
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
 
-from verifier.ownership.bitcoin.address import Address, Kind
+from verifier.ownership.btc.address import Address, Kind
 from verifier.ownership.hashes import tagged_hash
 from verifier.ownership.outcome import Rejected, Undecided, Verified
 
@@ -79,9 +79,7 @@ def parse_transaction(raw: bytes) -> CTransaction | None:
         return None
 
 
-def verify_simple(
-    address: Address, message: bytes, witness: list[bytes], encoded: str
-) -> Verified:
+def verify_simple(address: Address, message: bytes, witness: list[bytes], encoded: str) -> Verified:
     if address.witness_version is None:
         raise Rejected(
             f"a simple BIP-322 signature needs a segwit address, this is {address.kind}: "
