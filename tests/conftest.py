@@ -7,7 +7,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.support.anvil"]
 
 
 @pytest.fixture(scope="session")
