@@ -33,7 +33,9 @@ class Binding:
 class ContractWallets(Protocol):
     """Asks a contract wallet (ERC-1271) whether it approves a signature."""
 
-    def verify(self, address: str, message: bytes, signature: bytes) -> Verified: ...
+    def verify(
+        self, address: str, message: bytes, signature: bytes, chain_id: int | None
+    ) -> Verified: ...
 
 
 def verify_all(
@@ -61,7 +63,7 @@ def verify_proof(
             )
         else:
             warnings = _check_message(proof, binding, None)
-            verified = _verify_ethereum(proof, contracts)
+            verified = _verify_ethereum(proof, contracts, _chain_id(proof.message))
     except btc_address.AddressError as e:
         return CheckResult(id=check_id, status=Status.FAIL, reason=f"address: {e}")
     except Rejected as e:
@@ -112,7 +114,15 @@ def _same_address(in_message: str, in_row: str, chain: str) -> bool:
     return in_message == in_row
 
 
-def _verify_ethereum(proof: OwnershipProof, contracts: ContractWallets | None) -> Verified:
+def _chain_id(message: str) -> int | None:
+    """The chain id an ownership message binds the proof to (None for a legacy message)."""
+    parsed = ownership_message.parse(message)
+    return None if parsed is None else int(parsed.network)
+
+
+def _verify_ethereum(
+    proof: OwnershipProof, contracts: ContractWallets | None, chain_id: int | None
+) -> Verified:
     try:
         addr = eth_address.parse(proof.address)
     except eth_address.EthAddressError as e:
@@ -130,4 +140,4 @@ def _verify_ethereum(proof: OwnershipProof, contracts: ContractWallets | None) -
                 f"{eoa.reason}; if the address is a contract wallet, give --eth-rpc and "
                 "--snapshot to ask it (ERC-1271)"
             ) from None
-    return contracts.verify(proof.address, msg, sig)
+    return contracts.verify(proof.address, msg, sig, chain_id)

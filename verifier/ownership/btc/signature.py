@@ -7,10 +7,11 @@ import binascii
 
 from bitcoin.core import CTransaction
 from bitcoin.core.script import CScript, CScriptInvalidError
+from coincurve import PublicKeyXOnly
 
 from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.btc.address import Address, Kind
-from verifier.ownership.hashes import hash160, sha256
+from verifier.ownership.hashes import hash160, sha256, tagged_hash
 from verifier.ownership.outcome import Rejected, Verified
 
 
@@ -104,12 +105,23 @@ def _check_published(
     keys = set(witness)
     if witness:
         keys |= _pushes(witness[-1])
+    # A taproot key may be published x-only (32 bytes) or compressed (33 bytes),
+    # as the output key or as a BIP-86 internal key (key path only).
+    forms = {public_key, public_key[1:]} if len(public_key) == 33 else {public_key}
     if address.kind is Kind.P2TR:
         keys.add(address.program)
-    # A taproot key may be published x-only (32 bytes) or compressed (33 bytes).
-    forms = {public_key, public_key[1:]} if len(public_key) == 33 else {public_key}
+        forms |= {_bip86_output_key(f) for f in forms if len(f) == 32}
     if not forms & keys:
         raise Rejected("published public_key is not among the keys the signature used")
+
+
+def _bip86_output_key(internal: bytes) -> bytes:
+    try:
+        key = PublicKeyXOnly(internal)
+        key.tweak_add(tagged_hash("TapTweak", internal))
+    except ValueError:
+        return b""
+    return key.format()
 
 
 def _pushes(script: bytes) -> set[bytes]:
