@@ -26,7 +26,7 @@ def load(path: Path) -> list[OwnershipProof]:
         raise InputError(source, None, f"cannot read: {e.strerror}") from None
     except UnicodeDecodeError:
         raise InputError(source, None, "not UTF-8 text") from None
-    rows = _json_rows(source, text) if text.lstrip().startswith("[") else _csv_rows(source, text)
+    rows = _json_rows(source, text) if text.lstrip()[:1] in ("[", "{") else _csv_rows(source, text)
     if not rows:
         raise InputError(source, None, "no proofs in the file")
     return [_proof(source, i, row) for i, row in enumerate(rows, start=1)]
