@@ -29,8 +29,11 @@ class ContractWallets:
         try:
             node_chain = self._checked_chain()
             if chain_id is not None and chain_id != node_chain:
-                raise Undecided(
-                    f"the proof is for chain id {chain_id}, the node is on {node_chain}"
+                # The snapshot is on the node's chain; a proof bound to another
+                # chain says nothing about this one.
+                raise Rejected(
+                    f"message binds the proof to chain id {chain_id}, "
+                    f"the snapshot's node is on chain id {node_chain}"
                 )
             for scheme, digest in eip191.digests(message):
                 answer = is_valid_signature(
