@@ -2,12 +2,13 @@
 
 import pytest
 from bitcoin import segwit_addr
+from bitcoin.base58 import CBase58Data
 from hypothesis import given
 from hypothesis import strategies as st
 
 from verifier.ownership import message
 from verifier.ownership.btc import bech32
-from verifier.ownership.btc.address import AddressError, Kind, parse
+from verifier.ownership.btc.address import AddressError, Kind, _base58check, parse
 
 line_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), min_size=1
@@ -86,3 +87,9 @@ def test_bech32m_taproot_round_trips(program: bytes) -> None:
 def test_bad_addresses_are_refused(bad: str) -> None:
     with pytest.raises(AddressError):
         parse(bad)
+
+
+@given(st.binary(max_size=30), st.integers(min_value=0, max_value=255))
+def test_base58check_agrees_with_the_reference_codec(payload: bytes, version: int) -> None:
+    text = str(CBase58Data.from_bytes(payload, version))
+    assert _base58check(text) == bytes([version]) + payload

@@ -30,8 +30,8 @@ class OwnershipMessage:
 def parse(text: str) -> OwnershipMessage | None:
     """The message's fields if it has the ownership message's exact shape, else None.
 
-    Only the exact shape parses (no trailing newline, no extra spaces or lines),
-    so that `parse(m).text() == m` for every message that parses.
+    Only the exact shape parses (no trailing newline, no extra lines, one space
+    after each colon), so that `parse(m).text() == m` for every message that parses.
     """
     lines = text.split("\n")
     if len(lines) != 1 + len(_FIELDS) or lines[0] != HEADER:
@@ -46,5 +46,4 @@ def parse(text: str) -> OwnershipMessage | None:
     chain, sep, network = chain_line.partition(":")
     if not sep or not chain or not network:
         return None
-    parsed = OwnershipMessage(exchange, snapshot, chain, network, address)
-    return parsed if parsed.text() == text else None
+    return OwnershipMessage(exchange, snapshot, chain, network, address)

@@ -43,17 +43,30 @@ def verify_all(
     binding: Binding,
     contracts: ContractWallets | None = None,
 ) -> list[CheckResult]:
-    return [verify_proof(p, binding, contracts) for p in proofs]
+    # An exchange signs its whole list one way, so the Ethereum hashing that matched
+    # the last row is tried first: one key recovery per row instead of two.
+    keccak_first = False
+    results = []
+    for proof in proofs:
+        result = verify_proof(proof, binding, contracts, keccak_first=keccak_first)
+        if result.passed and proof.chain == "ethereum":
+            keccak_first = result.evidence["scheme"] == eip191.SCHEMES[1]
+        results.append(result)
+    return results
 
 
 def verify_proof(
-    proof: OwnershipProof, binding: Binding, contracts: ContractWallets | None = None
+    proof: OwnershipProof,
+    binding: Binding,
+    contracts: ContractWallets | None = None,
+    *,
+    keccak_first: bool = False,
 ) -> CheckResult:
     check_id = f"ownership {proof.chain} {proof.address}"
     try:
         if proof.chain == "bitcoin":
             addr = btc_address.parse(proof.address)
-            warnings = _check_message(proof, binding, addr.networks)
+            warnings, _ = _check_message(proof, binding, addr.networks)
             verified = btc_signature.verify(
                 addr,
                 proof.message,
@@ -62,8 +75,8 @@ def verify_proof(
                 proof.public_key_bytes(),
             )
         else:
-            warnings = _check_message(proof, binding, None)
-            verified = _verify_ethereum(proof, contracts, _chain_id(proof.message))
+            warnings, chain_id = _check_message(proof, binding, None)
+            verified = _verify_ethereum(proof, contracts, chain_id, keccak_first)
     except btc_address.AddressError as e:
         return CheckResult(id=check_id, status=Status.FAIL, reason=f"address: {e}")
     except Rejected as e:
@@ -79,12 +92,13 @@ def verify_proof(
 
 def _check_message(
     proof: OwnershipProof, binding: Binding, btc_networks: frozenset[str] | None
-) -> list[str]:
-    """The warnings to report, or Rejected when the message binds the proof elsewhere."""
+) -> tuple[list[str], int | None]:
+    """The warnings to report and the Ethereum chain id the message names, or
+    Rejected when the message binds the proof elsewhere."""
     parsed = ownership_message.parse(proof.message)
     if parsed is None:
         if binding.legacy_message:
-            return [LEGACY_WARNING]
+            return [LEGACY_WARNING], None
         raise Rejected(
             "message is not the por-ownership:v1 ownership message "
             "(a fixed phrase can be replayed; --legacy-message accepts it with a warning)"
@@ -98,13 +112,13 @@ def _check_message(
             f"message says network {parsed.network!r}, the address is for "
             f"{' or '.join(sorted(btc_networks))}"
         )
-    if btc_networks is None and not parsed.network.isdigit():
+    if btc_networks is None and not (parsed.network.isascii() and parsed.network.isdigit()):
         raise Rejected(f"message's chain id {parsed.network!r} is not a number")
     if binding.exchange is not None and parsed.exchange != binding.exchange:
         raise Rejected(f"message names exchange {parsed.exchange!r}, not {binding.exchange!r}")
     if binding.snapshot_id is not None and parsed.snapshot != binding.snapshot_id:
         raise Rejected(f"message names snapshot {parsed.snapshot!r}, not {binding.snapshot_id!r}")
-    return []
+    return [], None if btc_networks is not None else int(parsed.network)
 
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:
@@ -114,14 +128,11 @@ def _same_address(in_message: str, in_row: str, chain: str) -> bool:
     return in_message == in_row
 
 
-def _chain_id(message: str) -> int | None:
-    """The chain id an ownership message binds the proof to (None for a legacy message)."""
-    parsed = ownership_message.parse(message)
-    return None if parsed is None else int(parsed.network)
-
-
 def _verify_ethereum(
-    proof: OwnershipProof, contracts: ContractWallets | None, chain_id: int | None
+    proof: OwnershipProof,
+    contracts: ContractWallets | None,
+    chain_id: int | None,
+    keccak_first: bool,
 ) -> Verified:
     try:
         addr = eth_address.parse(proof.address)
@@ -133,7 +144,7 @@ def _verify_ethereum(
     if public_key is not None:
         eip191.check_public_key(addr, public_key)
     try:
-        return eip191.verify(addr, msg, sig)
+        return eip191.verify(addr, msg, sig, keccak_first)
     except Rejected as eoa:
         if contracts is None:
             raise Rejected(

@@ -5,7 +5,6 @@ the published script and public key, if any."""
 import base64
 import binascii
 
-from bitcoin.core import CTransaction
 from bitcoin.core.script import CScript, CScriptInvalidError
 from coincurve import PublicKeyXOnly
 
@@ -26,49 +25,29 @@ def verify(
     if script is not None:
         _check_script_commitment(address, script)
     sig = signature.strip()
-    if sig[:3] == "smp":
-        witness = bip322.parse_witness(_base64(sig[3:]))
-        if witness is None:
-            raise Rejected("signature after 'smp' is not a BIP-322 witness stack")
-        return _simple(address, msg, witness, sig[3:], script, public_key)
-    if sig[:3] == "ful":
-        tx = bip322.parse_transaction(_base64(sig[3:]))
-        if tx is None:
-            raise Rejected("signature after 'ful' is not a BIP-322 to_sign transaction")
-        return _full(address, msg, tx, script, public_key)
-    raw = _base64(sig)
-    if bip137.is_bip137(raw):
+    prefix = sig[:3] if sig[:3] in ("smp", "ful") else ""
+    encoded = sig[len(prefix) :]
+    raw = _base64(encoded)
+    if not prefix and bip137.is_bip137(raw):
         return bip137.verify(address, msg, raw, public_key)
-    witness = bip322.parse_witness(raw)
-    if witness is not None:
-        return _simple(address, msg, witness, sig, script, public_key)
+    if prefix != "ful":
+        if script is None and public_key is None:
+            fast = bip322.verify_simple_fast(address, msg, encoded)
+            if fast is not None:
+                return fast
+        witness = bip322.parse_witness(raw)
+        if witness is not None:
+            _check_published(witness, script, public_key, address)
+            return bip322.verify_simple(address, msg, witness)
+        if prefix == "smp":
+            raise Rejected("signature after 'smp' is not a BIP-322 witness stack")
     tx = bip322.parse_transaction(raw)
     if tx is None:
         raise Rejected(
-            f"signature ({len(raw)} bytes) is neither BIP-137 nor a BIP-322 simple or full one"
+            "signature after 'ful' is not a BIP-322 to_sign transaction"
+            if prefix
+            else f"signature ({len(raw)} bytes) is neither BIP-137 nor a BIP-322 simple or full one"
         )
-    return _full(address, msg, tx, script, public_key)
-
-
-def _simple(
-    address: Address,
-    msg: bytes,
-    witness: list[bytes],
-    encoded: str,
-    script: bytes | None,
-    public_key: bytes | None,
-) -> Verified:
-    _check_published(witness, script, public_key, address)
-    return bip322.verify_simple(address, msg, witness, encoded)
-
-
-def _full(
-    address: Address,
-    msg: bytes,
-    tx: CTransaction,
-    script: bytes | None,
-    public_key: bytes | None,
-) -> Verified:
     _check_published(bip322.witness_of(tx), script, public_key, address)
     return bip322.verify_full(address, msg, tx)
 

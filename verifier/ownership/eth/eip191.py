@@ -21,10 +21,12 @@ def personal_hash(message: bytes) -> bytes:
     return keccak256(_PREFIX + str(len(message)).encode() + message)
 
 
-def digests(message: bytes) -> Iterator[tuple[str, bytes]]:
+def digests(message: bytes, keccak_first: bool = False) -> Iterator[tuple[str, bytes]]:
     """Each scheme's digest, computed only when the one before did not match."""
-    yield SCHEMES[0], personal_hash(message)
-    yield SCHEMES[1], personal_hash(keccak256(message))
+    plain = (SCHEMES[0], lambda: personal_hash(message))
+    hashed = (SCHEMES[1], lambda: personal_hash(keccak256(message)))
+    for scheme, digest in (hashed, plain) if keccak_first else (plain, hashed):
+        yield scheme, digest()
 
 
 def parse_signature(text: str) -> bytes:
@@ -49,12 +51,12 @@ def recover(digest: bytes, sig: bytes) -> bytes | None:
     return keccak256(key.format(compressed=False)[1:])[12:]
 
 
-def verify(address: bytes, message: bytes, sig: bytes) -> Verified:
+def verify(address: bytes, message: bytes, sig: bytes, keccak_first: bool = False) -> Verified:
     if len(sig) != 65:
         raise Rejected(f"an EOA signature is 65 bytes, this one is {len(sig)}")
     if sig[64] not in (0, 1, 27, 28):
         raise Rejected(f"signature's v byte {sig[64]} is not 27/28 (or 0/1)")
-    for scheme, digest in digests(message):
+    for scheme, digest in digests(message, keccak_first):
         if recover(digest, sig) == address:
             return Verified(scheme)
     raise Rejected("signature recovers another address (wrong message, signature or address)")
