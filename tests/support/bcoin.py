@@ -7,6 +7,7 @@ add-ons (npm install scripts are not run), it uses its pure-JS crypto, and with
 """
 
 import contextlib
+import functools
 import secrets
 import subprocess
 from collections.abc import Iterator
@@ -42,10 +43,13 @@ class Bcoin:
     def pid(self) -> int:
         return self.proc.pid
 
+    @functools.cached_property
+    def _client(self) -> JsonRpcClient:
+        return JsonRpcClient(self.url, timeout=60)
+
     def rpc(self, method: str, *params: Any) -> Any:
         """One call for test set-up, not recorded as evidence."""
-        with JsonRpcClient(self.url, timeout=60) as client:
-            return client.call(method, params)
+        return self._client.call(method, params)
 
     def mine(self, blocks: int, address: str) -> list[str]:
         """Mine `blocks` blocks paying their coinbase to `address`; their hashes."""
@@ -56,6 +60,8 @@ class Bcoin:
 
     def stop(self) -> None:
         stop(self.proc)
+        if "_client" in self.__dict__:
+            self._client.close()
 
 
 @contextlib.contextmanager
@@ -75,7 +81,7 @@ def run_bcoin() -> Iterator[Bcoin]:
         _wait_ready(proc)
         yield node
     finally:
-        stop(proc)
+        node.stop()
         if proc.stdout:
             proc.stdout.close()
 
