@@ -6,6 +6,8 @@ output of that public key, or `raw(HEX)` for any script. The last two use the
 output-descriptor spelling (BIP380) so nothing new is invented.
 """
 
+from collections.abc import Sequence
+
 from bitcoin.base58 import Base58Error, CBase58Data
 from bitcoin.core.script import (
     OP_CHECKSIG,
@@ -23,6 +25,18 @@ from chains.bitcoin.networks import Network
 
 class AddressError(ValueError):
     """The text is not an address of the network; the message says why."""
+
+
+def script_pubkeys(texts: Sequence[str], net: Network) -> list[bytes]:
+    """The scriptPubKeys of `texts`, refusing two spellings of one script: its coins
+    would be counted twice in the total."""
+    scripts = [script_pubkey(t, net) for t in texts]
+    first: dict[bytes, str] = {}
+    for text, script in zip(texts, scripts, strict=True):
+        if script in first:
+            raise AddressError(f"{text}: the same script as {first[script]} (listed twice)")
+        first[script] = text
+    return scripts
 
 
 def script_pubkey(text: str, net: Network) -> bytes:
