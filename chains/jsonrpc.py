@@ -91,10 +91,12 @@ class JsonRpcClient:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_request_bytes: int = 1 << 20,
     ) -> None:
         self.url = url
         self.endpoint = endpoint
         self.round_trips = 0
+        self.max_request_bytes = max_request_bytes
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._http = httpx.Client(
@@ -143,14 +145,28 @@ class JsonRpcClient:
     def batch(
         self, calls: Sequence[Call], *, size: int | None = None, block_hash: str | None = None
     ) -> list[Any]:
-        """Results in call order, sent as batches of at most `size` calls each."""
+        """Results in call order, sent as batches of at most `size` calls each and at
+        most `max_request_bytes` per request (nodes refuse larger bodies)."""
         if size is not None and size < 1:
             raise ValueError("batch size must be at least 1")
-        step = size or max(len(calls), 1)
         results: list[Any] = []
-        for start in range(0, len(calls), step):
-            results.extend(self._one_batch(calls[start : start + step], block_hash))
+        for group in self._groups(calls, size or max(len(calls), 1)):
+            results.extend(self._one_batch(group, block_hash))
         return results
+
+    def _groups(self, calls: Sequence[Call], size: int) -> list[Sequence[Call]]:
+        groups: list[Sequence[Call]] = []
+        start, used = 0, 0
+        for i, (method, params) in enumerate(calls):
+            # The envelope ({"jsonrpc":"2.0","id":N,...}) adds under 64 bytes a call.
+            cost = len(method) + len(json.dumps(params, separators=(",", ":"))) + 64
+            if i > start and (i - start >= size or used + cost > self.max_request_bytes):
+                groups.append(calls[start:i])
+                start, used = i, 0
+            used += cost
+        if start < len(calls):
+            groups.append(calls[start:])
+        return groups
 
     def _one_batch(self, calls: Sequence[Call], block_hash: str | None) -> list[Any]:
         body = [

@@ -31,15 +31,15 @@ class Snapshot:
     @classmethod
     def parse(cls, text: str, *, prefix: str = "") -> "Snapshot":
         """Parse "HEIGHT:HASH"; `prefix` is "0x" for Ethereum, "" for Bitcoin."""
-        height, colon, block_hash = text.strip().partition(":")
+        height, colon, given = text.strip().partition(":")
         if not colon or not height.isascii() or not height.isdigit():
             raise SnapshotError(f"{text!r} is not HEIGHT:HASH")
-        block_hash = block_hash.lower()
+        block_hash = given.lower()
         if prefix and not block_hash.startswith(prefix):
             block_hash = prefix + block_hash
         digits = block_hash[len(prefix) :]
         if len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
-            raise SnapshotError(f"{block_hash!r} is not a 32-byte hex block hash")
+            raise SnapshotError(f"{given!r} is not a 32-byte hex block hash")
         return cls(int(height), block_hash)
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ pytest_plugins: list[str] = [
     "tests.support.anvil",
     "tests.support.bcoin",
     "tests.support.btc_wallet",
+    "tests.support.cli",
 ]
 
 

@@ -216,3 +216,18 @@ def test_every_fault_is_a_chain_error_with_a_result() -> None:
         client(handler).call("eth_chainId", [])
     result = e.value.result()
     assert result.verdict == "inconclusive" and result.reason is Reason.MALFORMED_ANSWER
+
+
+def test_batches_are_split_to_stay_under_the_request_size_limit() -> None:
+    sizes = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sizes.append(len(request.content))
+        calls = json.loads(request.content)
+        return httpx.Response(200, json=[{"id": c["id"], "result": c["params"][0]} for c in calls])
+
+    c = client(handler)
+    c.max_request_bytes = 10_000
+    blobs = [f"{i:04d}" + "ab" * 1000 for i in range(25)]
+    assert c.batch([("eth_call", [b]) for b in blobs]) == blobs
+    assert len(sizes) > 1 and max(sizes) <= 10_000

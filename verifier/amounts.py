@@ -26,7 +26,7 @@ def parse_units(text: str, decimals: int, *, allow_negative: bool = False) -> in
             raise AmountError(f"negative amount {text!r}")
         negative = True
         s = s[1:]
-    whole, dot, frac = s.partition(".")
+    whole, _, frac = s.partition(".")
     if not (whole or frac) or not _digits(whole) or not _digits(frac):
         raise AmountError(f"not a number: {text!r}")
     if len(frac) > decimals:

@@ -31,8 +31,7 @@ class Pin:
     """How reads name the snapshot block: `param` goes where a block tag would."""
 
     snapshot: Snapshot
-    param: Any
-    eip1898: bool
+    param: Any  # {"blockHash": ..., "requireCanonical": true}, or the height in hex
 
     @property
     def block_hash(self) -> str:
@@ -50,7 +49,8 @@ def check_snapshot(
             ("eth_chainId", []),
             ("eth_blockNumber", []),
             ("eth_getBlockByNumber", [hex(snapshot.height), False]),
-        ]
+        ],
+        block_hash=snapshot.block_hash,
     )
     node_chain = hexio.quantity(chain_hex, "eth_chainId")
     if node_chain != chain_id:
@@ -95,5 +95,5 @@ def pin_block(
             if e.code != _INVALID_PARAMS or not eip1898:
                 raise
             continue
-        return Pin(snapshot, param, eip1898), [str(c) for c in codes]
+        return Pin(snapshot, param), [str(c) for c in codes]
     raise AssertionError("unreachable: the block-number form either answers or raises")

@@ -1,14 +1,29 @@
 """The `por` command line. Each command group lives in its own module; this one
 wires them together and is the single place where errors become exit codes."""
 
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from verifier.cli import chain, inclusion, ownership, tree
+from verifier.cli.output import err
 from verifier.errors import InputError
 
+
+class _Por(TyperGroup):
+    """Turns bad input anywhere below into one line on stderr and exit 2, no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as e:
+            err.print(f"por: error: {e}", markup=False)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Por,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -21,8 +36,4 @@ app.add_typer(ownership.app, name="ownership")
 
 
 def main() -> None:
-    try:
-        app()
-    except InputError as e:
-        print(f"por: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    app()

@@ -1,0 +1,161 @@
+"""Tree build, proof cutting and proof verification speed, against this machine's own limit.
+
+The limit is raw hashlib SHA-256 on messages of the sizes a tree hashes, measured in
+the same run; a build needs 3 hashes per account (account id, leaf, and one parent
+per leaf on average), so limit = hash rate / 3 accounts/s.
+
+    .venv/bin/python benchmarks/tree.py                 # 100k, 1M, 10M accounts
+    .venv/bin/python benchmarks/tree.py --sizes 100000  # quicker
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from hashlib import sha256
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = "BTC:8,ETH:18,USDT:6"
+
+
+def hash_rate(seconds: float = 1.0) -> float:
+    """SHA-256 calls per second on a 161-byte message (a K=3 parent), one core."""
+    msg = bytes(161)
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(10000):
+            sha256(msg).digest()
+        n += 10000
+    return n / (time.perf_counter() - start)
+
+
+def write_ledger(path: Path, n: int, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    chunk = 1_000_000
+    with pacsv.CSVWriter(
+        path, pa.schema([(c, pa.string()) for c in ("account_id", "BTC", "ETH", "USDT")])
+    ) as w:
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            ids = np.char.add("user-", np.arange(start, start + m).astype(str))
+            btc = rng.integers(0, 10**10, m)
+            eth = rng.integers(0, 10**12, m)
+            usdt = rng.integers(0, 10**9, m)
+            cols = [
+                ids,
+                np.char.add(
+                    np.char.add((btc // 10**8).astype(str), "."),
+                    np.char.zfill((btc % 10**8).astype(str), 8),
+                ),
+                np.char.add(
+                    np.char.add((eth // 10**6).astype(str), "."),
+                    np.char.zfill((eth % 10**6).astype(str), 6),
+                ),
+                np.char.add(
+                    np.char.add((usdt // 10**2).astype(str), "."),
+                    np.char.zfill((usdt % 10**2).astype(str), 2),
+                ),
+            ]
+            w.write_table(
+                pa.table(
+                    dict(
+                        zip(
+                            ["account_id", "BTC", "ETH", "USDT"],
+                            [pa.array(c.tolist()) for c in cols],
+                            strict=True,
+                        )
+                    )
+                )
+            )
+
+
+PEAK = "\nprint('PEAK', open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+
+
+def timed_child(code: str) -> tuple[float, float, str]:
+    """Run code in a fresh interpreter: (seconds, peak RSS in MiB, what it printed).
+
+    VmHWM, not ru_maxrss: a forked child's ru_maxrss starts at the parent's size."""
+    start = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-c", code + PEAK], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    seconds = time.perf_counter() - start
+    lines = p.stdout.strip().splitlines()
+    return seconds, int(lines[-1].split()[1]) / 1024, "\n".join(lines[:-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument("--proofs", type=int, default=20000)
+    args = parser.parse_args()
+    rate = hash_rate()
+    limit = rate / 3
+    print(
+        f"hashlib sha256 (161 B): {rate:,.0f} hashes/s on one core -> limit {limit:,.0f} accounts/s"
+    )
+    work = Path(tempfile.mkdtemp(prefix="por-bench-"))
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        for n in sizes:
+            ledger = work / f"ledger-{n}.csv"
+            write_ledger(ledger, n)
+            out = work / f"tree-{n}"
+            code = (
+                "from pathlib import Path\nfrom verifier.tree.ledger import Ledger\n"
+                "from verifier.tree.build import build_tree\nfrom verifier.models.asset import parse_asset_list\n"
+                f"build_tree(Ledger(Path({str(ledger)!r}), parse_asset_list({ASSETS!r})), 'bench', 32, Path({str(out)!r}))"
+            )
+            seconds, rss, _ = timed_child(code)
+            per_s = n / seconds
+            print(
+                f"build {n:>10,} accounts: {seconds:7.1f} s  {per_s:>9,.0f} accounts/s  "
+                f"peak RSS {rss:6.0f} MiB  ratio to hashlib limit {per_s / limit:.2f}"
+            )
+            ledger.unlink()
+        n = sizes[-1]
+        out = work / f"tree-{n}"
+        code = f"""
+import random, time
+from pathlib import Path
+from verifier.tree.prove import Prover, proof_json_line
+from verifier.tree.proof import parse_proof
+from verifier.tree.verify import verify_proof
+p = Prover(Path({str(out)!r}))
+ids = [f"user-{{random.randrange({n})}}" for _ in range({args.proofs})]
+t = time.perf_counter(); texts = [proof_json_line(p.proof(a)) for a in ids]; cut = time.perf_counter() - t
+t = time.perf_counter(); proofs = [parse_proof(s, "bench") for s in texts]; parse = time.perf_counter() - t
+t = time.perf_counter(); verdicts = [verify_proof(x, p.root.root_commitment) for x in proofs]; check = time.perf_counter() - t
+assert all(v.included for v in verdicts)
+print(cut, parse, check)
+"""
+        _, _, printed = timed_child(code)
+        cut, parse, check = (float(x) for x in printed.split())
+        m = args.proofs
+        print(
+            f"proofs cut from the stored {n:,}-account tree (as JSON lines): {m / cut:,.0f}/s (target >= 5,000/s)"
+        )
+        print(
+            f"proof verification at height 32, one core: steps 2-6 {m / check:,.0f}/s; "
+            f"with step 1 (parsing the JSON) {m / (parse + check):,.0f}/s (target >= 20,000/s)"
+        )
+        print(
+            f"  steps 2-6 run at {(m / check) / (rate / 34):.2f} of the hashlib limit "
+            f"({rate / 34:,.0f} proofs/s for 34 hashes each)"
+        )
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

@@ -1,0 +1,114 @@
+"""`por tree`: the exchange builds its liability tree, cuts proofs, and the auditor recomputes it."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verifier.cli.output import print_checks, progress_bar, reporter
+from verifier.errors import InputError
+from verifier.models.asset import parse_asset_list
+from verifier.models.check import EXIT_CODES, overall
+from verifier.tree.audit import audit_tree
+from verifier.tree.build import build_tree, parse_nonce_key, totals_text
+from verifier.tree.ledger import Ledger
+from verifier.tree.prove import Prover, load_root, proof_json, proof_json_line
+from verifier.tree.store import Accounts
+
+app = typer.Typer(
+    no_args_is_help=True, help="Build a por-mst-v1 liability tree, cut proofs, audit it."
+)
+
+Assets = Annotated[
+    str, typer.Option(help="Ordered asset list, SYMBOL:DECIMALS,... e.g. BTC:8,ETH:18,USDT:6")
+]
+
+
+@app.command()
+def build(
+    ledger: Annotated[
+        Path, typer.Argument(help="CSV or Parquet: account_id, then one column per asset")
+    ],
+    assets: Assets,
+    snapshot_id: Annotated[str, typer.Option(help="The snapshot this tree commits to")],
+    out: Annotated[Path, typer.Option(help="Directory for root.json, tree.bin, accounts.sqlite")],
+    height: Annotated[int, typer.Option(help="Tree height H: capacity 2^H accounts")] = 32,
+    nonce_key: Annotated[
+        str | None,
+        typer.Option(
+            help="Hex key: derive nonces (and so the order) from it, for reproducible trees"
+        ),
+    ] = None,
+    negative: Annotated[
+        str, typer.Option(help="'error' (default) or 'zero': count customer debt as zero liability")
+    ] = "error",
+) -> None:
+    """Build the tree from a ledger: random nonces and order unless --nonce-key is given."""
+    if negative not in ("error", "zero"):
+        raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
+    key = parse_nonce_key(nonce_key) if nonce_key is not None else None
+    book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=negative == "zero")
+    with progress_bar() as bar:
+        result = build_tree(book, snapshot_id, height, out, key, reporter(bar))
+    root = result.root
+    print(f"built {root.account_count} accounts into {out} (height {root.height})")
+    print(f"root_commitment {root.root_commitment}")
+    print("totals " + ", ".join(totals_text(root)))
+    if result.negatives_zeroed:
+        print(
+            f"{result.negatives_zeroed} negative balances counted as zero liabilities (--negative zero)"
+        )
+
+
+@app.command()
+def proof(
+    directory: Annotated[Path, typer.Argument(help="A built tree's directory")],
+    account_id: Annotated[str, typer.Argument()],
+) -> None:
+    """Print one account's inclusion proof (the spec's JSON)."""
+    print(proof_json(Prover(directory).proof(account_id)))
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="A built tree's directory")],
+    out: Annotated[Path, typer.Option(help="JSON Lines file, one proof per line")],
+    accounts: Annotated[Path | None, typer.Option(help="File with one account id per line")] = None,
+) -> None:
+    """Write proofs for every account (or the listed ones), one per line, for delivery."""
+    prover = Prover(directory)
+    count = 0
+    with open(out, "w") as f:
+        if accounts is None:
+            proofs = prover.all()
+        else:
+            ids = _read_ids(accounts)
+            proofs = (prover.proof(a) for a in ids)
+        for p in proofs:
+            f.write(proof_json_line(p))
+            count += 1
+    print(f"wrote {count} proofs to {out}")
+
+
+@app.command()
+def audit(
+    ledger: Annotated[Path, typer.Argument(help="The full ledger the tree was built from")],
+    root: Annotated[Path, typer.Option(help="The published root.json")],
+    accounts: Annotated[
+        Path, typer.Option(help="The exchange's accounts.sqlite (nonces, indices)")
+    ],
+    negative: Annotated[str, typer.Option(help="as for build")] = "error",
+) -> None:
+    """Recompute the whole tree from the ledger and compare it with root.json. Exit 0 only on a match."""
+    published = load_root(root)
+    book = Ledger(ledger, published.assets, negative_to_zero=negative == "zero")
+    result = audit_tree(book, published, Accounts(accounts))
+    print_checks(result.checks)
+    raise typer.Exit(EXIT_CODES[overall(result.checks)])
+
+
+def _read_ids(path: Path) -> list[str]:
+    try:
+        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    except OSError as e:
+        raise InputError(str(path), None, e.strerror or "cannot read") from None

@@ -1,0 +1,140 @@
+"""The auditor's completeness check: recompute the whole tree from the full ledger.
+
+Each ledger account is placed at the leaf index and with the nonce that the
+exchange's accounts.sqlite records, and the recomputed root commitment and totals
+must equal the published root.json. An account added, removed or changed anywhere
+changes the root, and is named where it can be.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from verifier.errors import InputError
+from verifier.models.check import CheckResult, Status
+from verifier.tree.ledger import Ledger
+from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
+from verifier.tree.root import RootFile
+from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
+from verifier.tree.store import Accounts
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    checks: list[CheckResult]
+
+
+def audit_tree(ledger: Ledger, root: RootFile, accounts: Accounts) -> AuditResult:
+    if [a.symbol for a in ledger.assets] != [a.symbol for a in root.assets]:
+        raise InputError("--assets", None, "the asset list differs from root.json")
+    meta = accounts.meta
+    if meta.get("root_commitment") != root.root_commitment:
+        return AuditResult(
+            [
+                _fail(
+                    "accounts-match-root",
+                    "accounts.sqlite belongs to another tree",
+                    root.root_commitment,
+                    meta.get("root_commitment"),
+                )
+            ]
+        )
+    n_stored = accounts.count()
+    n_ledger = ledger.count_rows()
+    checks = [
+        CheckResult(
+            id="account-count",
+            status=Status.PASS if n_ledger == n_stored == root.account_count else Status.FAIL,
+            reason="ledger rows, stored accounts and root.json's account_count agree"
+            if n_ledger == n_stored == root.account_count
+            else "the ledger, accounts.sqlite and root.json disagree on the number of accounts",
+            expected=root.account_count,
+            actual={"ledger": n_ledger, "accounts.sqlite": n_stored},
+        )
+    ]
+    n = root.account_count
+    if n_ledger > 1 << root.height or n_stored != n:
+        return AuditResult(checks)
+    k = len(root.assets)
+    width = 16 * k
+    level0 = np.zeros((n, 32 + width), np.uint8)
+    placed = np.zeros(n, bool)
+    for batch in ledger.batches():
+        flat = encode_columns(batch.balances).tobytes()
+        for i, account_id in enumerate(batch.account_ids):
+            found = accounts.lookup(account_id)
+            row = batch.first_row + i
+            if found is None:
+                checks.append(
+                    _fail(
+                        "ledger-accounts-in-tree",
+                        f"ledger row {row}: account {account_id!r} is not in the tree",
+                        None,
+                        account_id,
+                    )
+                )
+                return AuditResult(checks)
+            index, nonce = found
+            if index >= n or placed[index]:
+                checks.append(
+                    _fail(
+                        "ledger-accounts-in-tree",
+                        f"ledger row {row}: account {account_id!r} is listed twice or has a bad index",
+                        None,
+                        index,
+                    )
+                )
+                return AuditResult(checks)
+            placed[index] = True
+            enc = flat[i * width : (i + 1) * width]
+            level0[index, :32] = np.frombuffer(leaf_hash_encoded(account_id, nonce, enc), np.uint8)
+            level0[index, 32:] = np.frombuffer(enc, np.uint8)
+    checks.append(
+        CheckResult(
+            id="ledger-accounts-in-tree",
+            status=Status.PASS,
+            reason="every ledger account has its own leaf in the tree",
+        )
+    )
+    try:
+        top = reduce_levels([level0], n, root.height, k)
+    except SumOverflow as e:
+        checks.append(
+            _fail(
+                "root-commitment",
+                f"the ledger's {root.assets[e.asset].symbol} total reaches 2^128",
+                root.root_commitment,
+                None,
+            )
+        )
+        return AuditResult(checks)
+    root_hash, root_sums = bytes(top[:32]), bytes(top[32:])
+    totals = [str(int.from_bytes(root_sums[i : i + 16], "big")) for i in range(0, width, 16)]
+    checks.append(
+        CheckResult(
+            id="liability-totals",
+            status=Status.PASS if totals == root.root["sums"] else Status.FAIL,
+            reason="per-asset totals recomputed from the ledger",
+            expected=root.root["sums"],
+            actual=totals,
+        )
+    )
+    commitment = root_commitment(
+        root.snapshot_id, root.height, asset_pairs(root.assets), root_hash, root_sums
+    ).hex()
+    checks.append(
+        CheckResult(
+            id="root-commitment",
+            status=Status.PASS if commitment == root.root_commitment else Status.FAIL,
+            reason="root commitment recomputed from the ledger, the stored nonces and leaf indices",
+            expected=root.root_commitment,
+            actual=commitment,
+        )
+    )
+    return AuditResult(checks)
+
+
+def _fail(check_id: str, reason: str, expected: object, actual: object) -> CheckResult:
+    return CheckResult(
+        id=check_id, status=Status.FAIL, reason=reason, expected=expected, actual=actual
+    )

@@ -1,0 +1,163 @@
+"""The files a built tree lives in: tree.bin (every stored node) and accounts.sqlite.
+
+tree.bin layout, all integers big-endian:
+
+    offset  size  field
+    0       8     magic b"PORMST\\x01\\n"
+    8       1     height H
+    9       2     K, the number of assets
+    11      8     n, the number of accounts (leaves at indices 0..n-1)
+    19      45    zero
+    64            level 0, then level 1, ... up to level H
+
+Level l holds the c_l = ceil(n / 2^l) nodes that cover at least one account,
+node j at 64 + sum(c_0..c_{l-1}) * R + j * R, each R = 32 + 16K bytes:
+hash || enc(sums), exactly the bytes the parent hashes. Every other node is an
+empty subtree E_l and is not stored. Level H is the root.
+
+accounts.sqlite is private (the nonces are secrets): account_id -> ledger row,
+nonce, leaf index; a meta table ties it to its root commitment.
+"""
+
+import mmap
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from verifier.errors import InputError
+
+MAGIC = b"PORMST\x01\n"
+HEADER = 64
+
+
+def record_size(k: int) -> int:
+    return 32 + 16 * k
+
+
+def level_counts(n: int, height: int) -> list[int]:
+    counts = [n]
+    for _ in range(height):
+        counts.append((counts[-1] + 1) // 2)
+    return counts
+
+
+def header(height: int, k: int, n: int) -> bytes:
+    head = MAGIC + height.to_bytes(1, "big") + k.to_bytes(2, "big") + n.to_bytes(8, "big")
+    return head.ljust(HEADER, b"\0")
+
+
+class TreeFile:
+    """Random access to the stored nodes of a tree.bin, for cutting proofs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
+        except OSError as e:
+            raise InputError(str(path), None, e.strerror or "cannot open") from None
+        head = self._f.read(HEADER)
+        if len(head) < HEADER or head[:8] != MAGIC:
+            raise InputError(str(path), "header", "not a por-mst-v1 tree.bin")
+        self.height = head[8]
+        self.k = int.from_bytes(head[9:11], "big")
+        self.n = int.from_bytes(head[11:19], "big")
+        self.record = record_size(self.k)
+        self.counts = level_counts(self.n, self.height)
+        self.offsets = []
+        offset = HEADER
+        for c in self.counts:
+            self.offsets.append(offset)
+            offset += c * self.record
+        if path.stat().st_size != offset:
+            raise InputError(
+                str(path), None, f"{path.stat().st_size} bytes, the header says {offset}"
+            )
+        # mmap: a proof touches H records, and slicing a mapping costs no system call
+        self._map = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def node(self, level: int, index: int) -> bytes | None:
+        """The stored record (hash || enc(sums)), or None for an empty subtree."""
+        if index >= self.counts[level]:
+            return None
+        at = self.offsets[level] + index * self.record
+        return self._map[at : at + self.record]
+
+    def close(self) -> None:
+        self._map.close()
+        self._f.close()
+
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE accounts (row INTEGER PRIMARY KEY, account_id TEXT NOT NULL, nonce BLOB NOT NULL);
+CREATE TABLE positions (row INTEGER PRIMARY KEY, leaf INTEGER NOT NULL);
+"""
+
+
+class AccountsWriter:
+    """Fills accounts.sqlite while the ledger streams by; indexes it at the end."""
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+
+    def add(self, first_row: int, account_ids: Sequence[str], nonces: Sequence[bytes]) -> None:
+        self.db.executemany(
+            "INSERT INTO accounts VALUES (?, ?, ?)",
+            zip(range(first_row, first_row + len(account_ids)), account_ids, nonces, strict=True),
+        )
+
+    def duplicate(self) -> tuple[str, list[int]] | None:
+        """Index account ids; report the first id that appears twice, with its rows."""
+        try:
+            self.db.execute("CREATE UNIQUE INDEX accounts_id ON accounts(account_id)")
+            return None
+        except sqlite3.IntegrityError:
+            account_id, rows = self.db.execute(
+                "SELECT account_id, group_concat(row) FROM accounts GROUP BY account_id"
+                " HAVING count(*) > 1 ORDER BY min(row) LIMIT 1"
+            ).fetchone()
+            return account_id, sorted(int(r) for r in rows.split(","))
+
+    def positions(self, leaves_by_row: Sequence[int]) -> None:
+        self.db.executemany(
+            "INSERT INTO positions VALUES (?, ?)",
+            zip(range(1, len(leaves_by_row) + 1), leaves_by_row, strict=True),
+        )
+
+    def finish(self, meta: dict[str, str]) -> None:
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        self.db.commit()
+        self.db.close()
+
+
+class Accounts:
+    """Read side of accounts.sqlite."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise InputError(str(path), None, "no such file")
+        self.path = path
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            self.meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError:
+            raise InputError(str(path), None, "not a por-mst-v1 accounts.sqlite") from None
+
+    def lookup(self, account_id: str) -> tuple[int, bytes] | None:
+        """(leaf index, nonce) of an account, or None."""
+        row = self.db.execute(
+            "SELECT leaf, nonce FROM accounts JOIN positions USING (row) WHERE account_id = ?",
+            (account_id,),
+        ).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def all(self) -> sqlite3.Cursor:
+        """(account_id, leaf index, nonce) of every account, in ledger order."""
+        return self.db.execute(
+            "SELECT account_id, leaf, nonce FROM accounts JOIN positions USING (row) ORDER BY row"
+        )
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM accounts").fetchone()[0])
