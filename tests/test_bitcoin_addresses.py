@@ -147,3 +147,9 @@ def test_one_script_listed_twice_is_refused() -> None:
         script_pubkeys([lower, lower.upper()], MAIN)
     with pytest.raises(AddressError, match=r"raw\(0014.*same script as bc1q"):
         script_pubkeys([lower, raw], MAIN)
+
+
+def test_the_error_names_the_item_of_the_list() -> None:
+    with pytest.raises(AddressError) as e:
+        script_pubkeys(["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bc1qnope"], MAIN)
+    assert e.value.index == 1

@@ -24,18 +24,28 @@ from chains.bitcoin.networks import Network
 
 
 class AddressError(ValueError):
-    """The text is not an address of the network; the message says why."""
+    """The text is not an address of the network; the message says why, and `index`
+    which item of a list it was (when a list was given)."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def script_pubkeys(texts: Sequence[str], net: Network) -> list[bytes]:
     """The scriptPubKeys of `texts`, refusing two spellings of one script: its coins
     would be counted twice in the total."""
-    scripts = [script_pubkey(t, net) for t in texts]
+    scripts: list[bytes] = []
     first: dict[bytes, str] = {}
-    for text, script in zip(texts, scripts, strict=True):
+    for i, text in enumerate(texts):
+        try:
+            script = script_pubkey(text, net)
+        except AddressError as e:
+            raise AddressError(str(e), i) from None
         if script in first:
-            raise AddressError(f"{text}: the same script as {first[script]} (listed twice)")
+            raise AddressError(f"{text}: the same script as {first[script]} (listed twice)", i)
         first[script] = text
+        scripts.append(script)
     return scripts
 
 
