@@ -9,6 +9,7 @@ add-ons (npm install scripts are not run), it uses its pure-JS crypto, and with
 import contextlib
 import functools
 import secrets
+import select
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,11 +90,16 @@ def run_bcoin() -> Iterator[Bcoin]:
 def _wait_ready(proc: "subprocess.Popen[bytes]") -> None:
     """The launcher prints "ready" once its RPC server listens, or exits with the error."""
     assert proc.stdout is not None
-    line = proc.stdout.readline().decode()
-    if not line.startswith("ready"):
-        proc.wait(timeout=30)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"bcoin exited with {proc.returncode}: {err}")
+    readable, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline().decode() if readable else ""
+    if line.startswith("ready"):
+        return
+    if not readable:
+        stop(proc)
+        raise RuntimeError("bcoin printed nothing within 60 s")
+    proc.wait(timeout=30)  # stdout closed: the launcher is exiting with its error
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    raise RuntimeError(f"bcoin exited with {proc.returncode}: {err}")
 
 
 @pytest.fixture(scope="session")
