@@ -332,3 +332,34 @@ def test_a_node_stopped_mid_run_is_inconclusive(own_node: Bcoin) -> None:
         own_node, Snapshot(10, hashes[9]), [miner.address], inner=Intercept(before=stop_node)
     )
     assert reason(result) is Reason.UNREACHABLE
+
+
+def drop_last_of_batches(n: int, body: Any, answer: Any) -> Any:
+    return answer[:-1] if isinstance(body, list) and len(body) > 1 else answer
+
+
+def block_not_found(n: int, body: Any, answer: Any) -> Any:
+    if methods(body) == ["getblock"]:
+        return {"id": body["id"], "result": None, "error": {"code": -5, "message": "not found"}}
+    return answer
+
+
+def time_out_getblock(n: int, body: Any) -> None:
+    if methods(body) == ["getblock"]:
+        raise httpx.ReadTimeout("injected")
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Intercept(rewrite=drop_last_of_batches), Reason.TRUNCATED_BATCH),
+        (Intercept(rewrite=block_not_found), Reason.RPC_ERROR),
+        (Intercept(before=time_out_getblock), Reason.TIMEOUT),
+    ],
+    ids=["truncated-batch", "rpc-error-object", "timeout"],
+)
+def test_node_faults_are_named_and_give_no_balance(
+    bcoin: Bcoin, history: History, fault: Intercept, expected: Reason
+) -> None:
+    result = read(bcoin, history.snap, history.addresses, from_height=history.start, inner=fault)
+    assert reason(result) is expected
