@@ -168,10 +168,11 @@ def record(path: Path, evidence: Path, btc_url: str, eth_url: str) -> str:
     return str(report.verdict)
 
 
-def main() -> None:
-    tree = DEMO / "tree"
+def main(demo: Path = DEMO) -> None:
+    """Write the demo into `demo` (which must hold ledger.csv); tests use a copy."""
+    tree = demo / "tree"
     shutil.rmtree(tree, ignore_errors=True)
-    book = Ledger(DEMO / "ledger.csv", parse_asset_list("BTC:8,ETH:18,USDC:6"))
+    book = Ledger(demo / "ledger.csv", parse_asset_list("BTC:8,ETH:18,USDC:6"))
     root = build_tree(book, SNAPSHOT_ID, 32, tree, NONCE_KEY).root.model_dump(mode="json")
     with run_bcoin() as bnode, run_anvil() as enode:
         faucet = Faucet(bnode)
@@ -197,12 +198,12 @@ def main() -> None:
         chain.mine(64)
         att = attestation(root, btc_point, eth_point, token, first_use)
         for sub, doc in (("", att), ("short", falls_short(att))):
-            folder = DEMO / sub
+            folder = demo / sub
             folder.mkdir(exist_ok=True)
             path = folder / "attestation.json"
             path.write_text(json.dumps(doc, indent=2) + "\n")
             verdict = record(path, folder / "evidence.json", bnode.url, enode.url)
-            print(f"{path.relative_to(ROOT)}: {verdict}")
+            print(f"{path}: {verdict}")
 
 
 if __name__ == "__main__":
