@@ -30,6 +30,7 @@ from tests.support.bcoin import run_bcoin
 from tests.support.btc_wallet import DemoKey, Faucet, Kind
 from tests.support.btcsign import encode, sign_bip137, sign_p2wpkh
 from tests.support.eth import Chain
+from verifier.attest import assemble
 from verifier.attestation_io import load_attestation
 from verifier.models.asset import parse_asset_list
 from verifier.ownership.message import OwnershipMessage
@@ -102,30 +103,24 @@ def eth_signature(name: str, msg: str) -> str:
     return "0x" + bytes(signed.signature).hex()
 
 
-def attestation(
-    root: dict[str, Any],
-    btc_point: dict[str, Any],
-    eth_point: dict[str, Any],
-    token: str,
-    first_use: int,
-) -> dict[str, Any]:
+def configuration(btc_chain: str, eth_chain: str, token: str, first_use: int) -> dict[str, Any]:
+    """What the exchange writes for `por attest`: everything but the tree and the blocks."""
     att = template()
-    att["snapshot"]["chains"] = [btc_point, eth_point]
-    att["liabilities"]["tree"] = root
+    del att["snapshot"]["chains"], att["liabilities"]["tree"], att["format"]
     att["tokens"][0]["contract"] = token
     wallets = []
     for name, role, cls, *_ in HOLDINGS:
         btc_addr = btc_key(name).address
         wallets.append(
             {
-                "chain": btc_point["chain"],
+                "chain": btc_chain,
                 "address": btc_addr,
                 "assets": ["BTC"],
                 "role": role,
                 "ownership_class": cls,
                 "first_use_height": first_use,
                 "ownership_proof": {
-                    "message": (m := message(btc_point["chain"], btc_addr)),
+                    "message": (m := message(btc_chain, btc_addr)),
                     "signature": btc_signature(name, m),
                 },
             }
@@ -134,13 +129,13 @@ def attestation(
         eth_addr = eth_key(name).address
         wallets.append(
             {
-                "chain": eth_point["chain"],
+                "chain": eth_chain,
                 "address": eth_addr,
                 "assets": ["ETH", "USDC"],
                 "role": role,
                 "ownership_class": cls,
                 "ownership_proof": {
-                    "message": (m := message(eth_point["chain"], eth_addr)),
+                    "message": (m := message(eth_chain, eth_addr)),
                     "signature": eth_signature(name, m),
                 },
             }
@@ -173,7 +168,7 @@ def main(demo: Path = DEMO) -> None:
     tree = demo / "tree"
     shutil.rmtree(tree, ignore_errors=True)
     book = Ledger(demo / "ledger.csv", parse_asset_list("BTC:8,ETH:18,USDC:6"))
-    root = build_tree(book, SNAPSHOT_ID, 32, tree, NONCE_KEY).root.model_dump(mode="json")
+    root = build_tree(book, SNAPSHOT_ID, 32, tree, NONCE_KEY).root
     with run_bcoin() as bnode, run_anvil() as enode:
         faucet = Faucet(bnode)
         faucet.fill()
@@ -196,12 +191,14 @@ def main(demo: Path = DEMO) -> None:
             "block_hash": snap.block_hash.removeprefix("0x"),
         }
         chain.mine(64)
-        att = attestation(root, btc_point, eth_point, token, first_use)
-        for sub, doc in (("", att), ("short", falls_short(att))):
+        config = configuration(btc_point["chain"], eth_point["chain"], token, first_use)
+        for sub, doc in (("", config), ("short", falls_short(config))):
             folder = demo / sub
             folder.mkdir(exist_ok=True)
+            (folder / "attest-config.json").write_text(json.dumps(doc, indent=2) + "\n")
+            att = assemble(folder / "attest-config.json", root, [btc_point, eth_point])
             path = folder / "attestation.json"
-            path.write_text(json.dumps(doc, indent=2) + "\n")
+            path.write_text(att.model_dump_json(indent=2) + "\n")
             verdict = record(path, folder / "evidence.json", bnode.url, enode.url)
             print(f"{path}: {verdict}")
 

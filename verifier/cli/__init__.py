@@ -6,7 +6,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from verifier.cli import chain, inclusion, ownership, reconcile, tree, verify
+from verifier.cli import attest, chain, inclusion, ownership, reconcile, tree, verify
 from verifier.cli.output import err
 from verifier.errors import InputError
 
@@ -35,6 +35,7 @@ app.add_typer(chain.app, name="chain")
 app.add_typer(ownership.app, name="ownership")
 app.command("reconcile")(reconcile.command)
 app.command("verify")(verify.command)
+app.command("attest")(attest.command)
 app.command(
     "self-check",
     help="The exchange's run of `por verify` on its attestation before publishing it.",
