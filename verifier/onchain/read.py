@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from eth_utils import is_hex_address, to_checksum_address
 
-from chains.bitcoin.addresses import AddressError, script_pubkey
+from chains.bitcoin.addresses import AddressError, script_pubkeys
 from chains.bitcoin.core import CoreOptions
 from chains.bitcoin.core import read_balances as read_core
 from chains.bitcoin.esplora import EsploraClient, EsploraOptions
@@ -133,11 +133,11 @@ def read_bitcoin(
         names = ", ".join(BITCOIN_NETWORKS)
         raise InputError("--network", None, f"Bitcoin needs --network, one of {names}")
     net = BITCOIN_NETWORKS[network]
-    for i, address in enumerate(addresses.addresses):
-        try:
-            script_pubkey(address, net)
-        except AddressError as e:
-            raise InputError(addresses.source, addresses.where(i), str(e)) from None
+    try:
+        script_pubkeys(addresses.addresses, net)  # also refuses one script spelled twice
+    except AddressError as e:
+        where = addresses.where(e.index) if e.index is not None else None
+        raise InputError(addresses.source, where, str(e)) from None
     depth = DEFAULT_CONFIRMATIONS if confirmations is None else confirmations
     if source == "esplora":
         if from_height is not None:
