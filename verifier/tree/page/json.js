@@ -16,6 +16,16 @@ class JsonNumber {
 class JsonSyntaxError extends Error {}
 
 const MAX_DEPTH = 128;
+// The Python verifier's JSON reader (jiter, in pydantic) also takes NaN and the
+// infinities, as numbers that are no integer: so does this one.
+const LITERALS = [
+  ["true", true],
+  ["false", false],
+  ["null", null],
+  ["NaN", new JsonNumber("NaN")],
+  ["Infinity", new JsonNumber("Infinity")],
+  ["-Infinity", new JsonNumber("-Infinity")],
+];
 
 function parseJson(text) {
   const ws = /[ \t\n\r]*/y;
@@ -101,7 +111,7 @@ function parseJson(text) {
       }
     }
     if (c === '"') return string();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]]) {
+    for (const [word, v] of LITERALS) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return v;

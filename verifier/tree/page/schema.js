@@ -219,6 +219,6 @@ function parseRoot(bytes, source) {
 function publishedCommitment(text) {
   const value = text.trim().toLowerCase();
   if (value === "") return null;
-  if (!HEX32.test(value)) throw new InputError("the published root commitment", null, "not 32 bytes of hex");
+  if (!HEX32.test(value)) throw new InputError("--commitment", null, "not 32 bytes of hex");
   return value;
 }

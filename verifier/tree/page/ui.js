@@ -21,14 +21,16 @@ async function readFile(file) {
 // What the CLI decides, in its order: a bad root.json, then a bad proof, then a bad
 // pasted commitment are malformed input; otherwise the verdict of steps 2-6.
 async function check() {
-  if (state.root && state.root.error) return { kind: "malformed", error: state.root.error };
+  if (state.root && state.root.error) return { kind: "malformed", input: "root", error: state.root.error };
+  let input = "proof";
   let proof;
   let published;
   try {
     proof = parseProof(state.proof.bytes, state.proof.name);
+    input = "commitment";
     published = state.root ? state.root.commitment : publishedCommitment($("commitment").value);
   } catch (e) {
-    if (e instanceof InputError) return { kind: "malformed", error: e };
+    if (e instanceof InputError) return { kind: "malformed", input, error: e };
     throw e;
   }
   const verdict = await verifyProof(proof, published);
@@ -70,6 +72,7 @@ function render(outcome) {
   const verdict = outcome.kind === "included" && !outcome.verdict.compared ? "uncompared" : outcome.kind;
   result.dataset.verdict = outcome.kind;
   result.dataset.source = state.proof ? state.proof.name : "";
+  result.dataset.input = outcome.input || "";
   result.dataset.field = "";
   result.dataset.problem = "";
   result.className = `result ${verdict}`;
@@ -79,7 +82,7 @@ function render(outcome) {
     const e = outcome.error;
     result.dataset.field = e.field || "";
     result.dataset.problem = e.problem;
-    result.append(el("p", { id: "reason" }, malformedSentence(e)));
+    result.append(el("p", { id: "reason" }, malformedSentence(outcome.input, e)));
   } else if (outcome.kind === "unavailable") {
     result.append(
       el("p", { id: "reason" }, "Web Crypto is missing: open this page from a file on your device or over https."),
@@ -92,16 +95,25 @@ function render(outcome) {
   result.dispatchEvent(new CustomEvent("por:verdict", { bubbles: true }));
 }
 
-function malformedSentence(e) {
-  const where = e.field ? ` (field ${e.field})` : "";
-  if (e.source === "the published root commitment")
+function malformedSentence(input, e) {
+  if (input === "commitment")
     return "The published root commitment must be 64 hexadecimal characters (32 bytes); what was pasted is not.";
-  return `${e.source} is not a valid por-mst-v1 file${where}: ${e.problem}.`;
+  const what = input === "root" ? "published root file" : "por-mst-v1 proof";
+  const where = e.field ? `, field ${e.field}` : "";
+  return `${e.source} is not a valid ${what}${where}: ${e.problem}.`;
 }
 
 function renderVerdict(result, { proof, verdict, published }) {
-  if (verdict.failure) result.append(el("p", { id: "reason" }, verdict.failure));
+  if (verdict.failure) {
+    result.append(
+      el("p", {}, "This proof does not show your balance in the published liabilities. Keep the file and ask the exchange why. The first check that failed:"),
+      el("p", { id: "reason" }, verdict.failure),
+    );
+  }
   for (const warning of verdict.warnings) result.append(el("p", { class: "warning" }, `Warning: ${warning}.`));
+  if (verdict.included && !published) {
+    result.append(el("p", {}, "Paste the root commitment the exchange published (or choose its root.json) to finish the check."));
+  }
   if (verdict.included && published) {
     result.append(el("p", {}, "Every step of the check passed, and the root matches the commitment you gave."));
   }
@@ -175,6 +187,7 @@ async function pickProof(file) {
   state.proof = await readFile(file);
   $("proof-name").textContent = `Proof file: ${file.name}`;
   await update();
+  $("result").scrollIntoView({ block: "nearest" });
 }
 
 async function pickRoot(file) {
