@@ -36,7 +36,12 @@ class Source:
 
 
 def dump(proof: Any) -> bytes:
-    return json.dumps(proof, indent=2, ensure_ascii=False).encode()
+    """As `por tree proof` writes a proof; text that UTF-8 cannot hold (a lone
+    surrogate) is written as a \\u escape instead, as a hand-edited file might have it."""
+    try:
+        return json.dumps(proof, indent=2, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(proof, indent=2).encode()
 
 
 def synthetic(
@@ -205,7 +210,8 @@ def m_snapshot(rng: random.Random, p: Proof) -> Proof:
 
 
 def m_account(rng: random.Random, p: Proof) -> Proof:
-    return _set(p, ("account_id",), rng.choice(["mallory", p["account_id"] + " ", "日本", None, 1]))
+    other = ["mallory", p["account_id"] + " ", "日本", "\U0001f600", "\ud800", "\udc00x", None, 1]
+    return _set(p, ("account_id",), rng.choice(other))
 
 
 def m_integer_text(rng: random.Random, p: Proof) -> Proof:

@@ -16,6 +16,7 @@ class JsonNumber {
 class JsonSyntaxError extends Error {}
 
 const MAX_DEPTH = 128;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // The Python verifier's JSON reader (jiter, in pydantic) also takes NaN and the
 // infinities, as numbers that are no integer: so does this one.
 const LITERALS = [
@@ -52,9 +53,16 @@ function parseJson(text) {
     return m[0];
   }
   function string() {
+    const start = at;
     const raw = token(stringToken);
     if (raw === null) fail("bad string");
-    return JSON.parse(raw);
+    const value = JSON.parse(raw);
+    // a \ud800-style escape without its pair is no Unicode text: the Python reader refuses it too
+    if (LONE_SURROGATE.test(value)) {
+      at = start;
+      fail("lone surrogate escape in a string");
+    }
+    return value;
   }
   function value(depth) {
     if (depth > MAX_DEPTH) fail("nested too deeply");

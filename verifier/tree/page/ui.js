@@ -149,37 +149,41 @@ function sumsText(assets, sums) {
   return assets.map((a, j) => `${a.symbol} ${formatUnits(BigInt(sums[j]), a.decimals)}`).join(", ");
 }
 
+// Numbered as the spec and the failure sentences number them: siblings[l] is the
+// sibling at level l; with the node on the path at level l it makes the level l+1 node.
 function pathList(proof, trace) {
   const assets = proof.assets;
+  const line = (label, ...content) => el("div", {}, `${label}: `, ...content);
+  const hash = (hex) => el("code", { class: "hash" }, hex);
   const items = [
     el(
       "li",
       {},
-      el("strong", {}, "Level 0, your leaf"),
-      el("div", {}, "Holds: ", sumsText(assets, proof.balances)),
-      trace.hashes[0] ? el("div", {}, "Hash: ", el("code", { class: "hash" }, trace.hashes[0])) : "",
+      el("strong", {}, "Your leaf, level 0"),
+      line("Holds", sumsText(assets, proof.balances)),
+      trace.hashes[0] ? line("Hash", hash(trace.hashes[0])) : "",
     ),
   ];
   proof.siblings.forEach((sibling, level) => {
-    const right = (proof.index >> BigInt(level)) & 1n;
+    const side = (proof.index >> BigInt(level)) & 1n ? "left" : "right";
     const computed = trace.hashes[level + 1];
     items.push(
       el(
         "li",
         {},
-        el("strong", {}, `Level ${level + 1}`),
-        el("div", {}, `Your branch is on the ${right ? "right" : "left"}; the sibling on the ${right ? "left" : "right"} holds `, sumsText(assets, sibling.sums)),
-        el("div", {}, "Sibling hash: ", el("code", { class: "hash" }, sibling.hash)),
-        trace.sums ? el("div", {}, "Together: ", sumsText(assets, trace.sums[level + 1])) : "",
-        computed ? el("div", {}, "Computed hash: ", el("code", { class: "hash" }, computed)) : "",
+        el("strong", {}, `Level ${level} sibling, on the ${side}`),
+        line("Holds", sumsText(assets, sibling.sums)),
+        line("Hash", hash(sibling.hash)),
+        trace.sums ? line(`Together, your node at level ${level + 1} holds`, sumsText(assets, trace.sums[level + 1])) : "",
+        computed ? line("Its hash", hash(computed)) : "",
       ),
     );
   });
   return el(
     "details",
     { id: "path" },
-    el("summary", {}, `The path from your leaf to the root, level by level (${proof.height} levels)`),
-    el("ol", { class: "path", start: "0" }, ...items),
+    el("summary", {}, `The path from your leaf to the root, level by level (height ${proof.height})`),
+    el("ol", { class: "path" }, ...items),
   );
 }
 
