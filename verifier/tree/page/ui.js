@@ -188,6 +188,7 @@ function pathList(proof, trace) {
 }
 
 async function pickProof(file) {
+  state.run++; // a verdict still being computed for the previous file must not show up now
   state.proof = await readFile(file);
   $("proof-name").textContent = `Proof file: ${file.name}`;
   await update();
@@ -195,6 +196,7 @@ async function pickProof(file) {
 }
 
 async function pickRoot(file) {
+  state.run++;
   const { name, bytes } = await readFile(file);
   try {
     const root = parseRoot(bytes, name);
