@@ -200,12 +200,12 @@ async function pickRoot(file) {
   const { name, bytes } = await readFile(file);
   try {
     const root = parseRoot(bytes, name);
-    state.root = { name, commitment: root.root_commitment };
+    state.root = { commitment: root.root_commitment };
     $("commitment").value = root.root_commitment;
     $("root-name").textContent = `Commitment read from ${name}`;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    state.root = { name, error: e };
+    state.root = { error: e };
     $("root-name").textContent = `${name} could not be read`;
   }
   await update();
