@@ -6,12 +6,14 @@ from typing import Annotated
 import typer
 
 from verifier.cli.output import out
+from verifier.cli.page import page
 from verifier.errors import InputError
 from verifier.tree.proof import Proof, parse_proof
 from verifier.tree.prove import load_root
 from verifier.tree.verify import InclusionVerdict, verify_proof
 
 app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
+app.command()(page)
 
 
 def read_proof(path: Path) -> Proof:

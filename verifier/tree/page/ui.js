@@ -1,0 +1,252 @@
+// The page: read the customer's files, run the checks, show the verdict.
+// Proof contents reach the DOM only as text (textContent), never as markup.
+
+const $ = (id) => document.getElementById(id);
+const state = { proof: null, root: null, run: 0 };
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+async function readFile(file) {
+  return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+// What the CLI decides, in its order: a bad root.json, then a bad proof, then a bad
+// pasted commitment are malformed input; otherwise the verdict of steps 2-6.
+async function check() {
+  if (state.root && state.root.error) return { kind: "malformed", input: "root", error: state.root.error };
+  let input = "proof";
+  let proof;
+  let published;
+  try {
+    proof = parseProof(state.proof.bytes, state.proof.name);
+    input = "commitment";
+    published = state.root ? state.root.commitment : publishedCommitment($("commitment").value);
+  } catch (e) {
+    if (e instanceof InputError) return { kind: "malformed", input, error: e };
+    throw e;
+  }
+  const verdict = await verifyProof(proof, published);
+  return { kind: verdict.included ? "included" : "not-included", proof, verdict, published };
+}
+
+async function update() {
+  const run = ++state.run;
+  if (!state.proof) {
+    render({ kind: "waiting" });
+    return;
+  }
+  let outcome;
+  try {
+    if (!globalThis.crypto || !crypto.subtle) {
+      outcome = { kind: "unavailable" };
+    } else {
+      outcome = await check();
+    }
+  } catch (e) {
+    outcome = { kind: "unexpected", message: String(e && e.message ? e.message : e) };
+  }
+  if (run === state.run) render(outcome);
+}
+
+const TITLES = {
+  included: "Included: your balance is in the exchange's published liabilities.",
+  uncompared: "The proof adds up, but it was not compared with a published commitment.",
+  "not-included": "Not included: this proof does not check out.",
+  malformed: "This file cannot be checked.",
+  unavailable: "This browser cannot run the check here.",
+  unexpected: "The check could not finish.",
+};
+
+function render(outcome) {
+  const result = $("result");
+  result.replaceChildren();
+  result.hidden = outcome.kind === "waiting";
+  const verdict = outcome.kind === "included" && !outcome.verdict.compared ? "uncompared" : outcome.kind;
+  result.dataset.verdict = outcome.kind;
+  result.dataset.source = state.proof ? state.proof.name : "";
+  result.dataset.input = outcome.input || "";
+  result.dataset.field = "";
+  result.dataset.problem = "";
+  result.className = `result ${verdict}`;
+  if (outcome.kind === "waiting") return;
+  result.append(el("h2", { id: "verdict", tabindex: "-1" }, TITLES[verdict]));
+  if (outcome.kind === "malformed") {
+    const e = outcome.error;
+    result.dataset.field = e.field || "";
+    result.dataset.problem = e.problem;
+    result.append(el("p", { id: "reason" }, malformedSentence(outcome.input, e)));
+  } else if (outcome.kind === "unavailable") {
+    result.append(
+      el("p", { id: "reason" }, "Web Crypto is missing: open this page from a file on your device or over https."),
+    );
+  } else if (outcome.kind === "unexpected") {
+    result.append(el("p", { id: "reason" }, `Something unexpected went wrong: ${outcome.message}.`));
+  } else {
+    renderVerdict(result, outcome);
+  }
+  result.dispatchEvent(new CustomEvent("por:verdict", { bubbles: true }));
+}
+
+function malformedSentence(input, e) {
+  if (input === "commitment")
+    return "The published root commitment must be 64 hexadecimal characters (32 bytes); what was pasted is not.";
+  const what = input === "root" ? "published root file" : "por-mst-v1 proof";
+  const where = e.field ? `, field ${e.field}` : "";
+  return `${e.source} is not a valid ${what}${where}: ${e.problem}.`;
+}
+
+function renderVerdict(result, { proof, verdict, published }) {
+  if (verdict.failure) {
+    result.append(
+      el("p", {}, "This proof does not show your balance in the published liabilities. Keep the file and ask the exchange why. The first check that failed:"),
+      el("p", { id: "reason" }, verdict.failure),
+    );
+  }
+  for (const warning of verdict.warnings) result.append(el("p", { class: "warning" }, `Warning: ${warning}.`));
+  if (verdict.included && !published) {
+    result.append(el("p", {}, "Paste the root commitment the exchange published (or choose its root.json) to finish the check."));
+  }
+  if (verdict.included && published) {
+    result.append(el("p", {}, "Every step of the check passed, and the root matches the commitment you gave."));
+  }
+  const assets = proof.assets;
+  result.append(
+    el("h3", {}, "Your account"),
+    el("p", {}, "Account ", el("code", {}, proof.account_id), " at snapshot ", el("code", {}, proof.snapshot_id)),
+    amountTable("balances", "Your balances", assets, proof.balances.map(BigInt)),
+    el("h3", {}, "The tree's totals"),
+    el("p", {}, "The exchange's total customer liabilities per asset, as this proof's root states them:"),
+    amountTable("totals", "Total liabilities", assets, proof.root.sums.map(BigInt)),
+    el("h3", {}, "Root commitment"),
+    el("p", {}, "This proof's: ", el("code", { class: "hash" }, proof.root_commitment)),
+  );
+  if (published) result.append(el("p", {}, "Published: ", el("code", { class: "hash" }, published)));
+  result.append(pathList(proof, verdict.trace));
+}
+
+function amountTable(id, caption, assets, values) {
+  const body = assets.map((a, j) =>
+    el("tr", {}, el("th", { scope: "row" }, a.symbol), el("td", {}, formatUnits(values[j], a.decimals))),
+  );
+  return el(
+    "table",
+    { id, class: "amounts" },
+    el("caption", {}, caption),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Asset"), el("th", { scope: "col" }, "Amount"))),
+    el("tbody", {}, ...body),
+  );
+}
+
+function sumsText(assets, sums) {
+  return assets.map((a, j) => `${a.symbol} ${formatUnits(BigInt(sums[j]), a.decimals)}`).join(", ");
+}
+
+// Numbered as the spec and the failure sentences number them: siblings[l] is the
+// sibling at level l; with the node on the path at level l it makes the level l+1 node.
+function pathList(proof, trace) {
+  const assets = proof.assets;
+  const line = (label, ...content) => el("div", {}, `${label}: `, ...content);
+  const hash = (hex) => el("code", { class: "hash" }, hex);
+  const items = [
+    el(
+      "li",
+      {},
+      el("strong", {}, "Your leaf, level 0"),
+      line("Holds", sumsText(assets, proof.balances)),
+      trace.hashes[0] ? line("Hash", hash(trace.hashes[0])) : "",
+    ),
+  ];
+  proof.siblings.forEach((sibling, level) => {
+    const side = (proof.index >> BigInt(level)) & 1n ? "left" : "right";
+    const computed = trace.hashes[level + 1];
+    items.push(
+      el(
+        "li",
+        {},
+        el("strong", {}, `Level ${level} sibling, on the ${side}`),
+        line("Holds", sumsText(assets, sibling.sums)),
+        line("Hash", hash(sibling.hash)),
+        trace.sums ? line(`Together, your node at level ${level + 1} holds`, sumsText(assets, trace.sums[level + 1])) : "",
+        computed ? line("Its hash", hash(computed)) : "",
+      ),
+    );
+  });
+  return el(
+    "details",
+    { id: "path" },
+    el("summary", {}, `The path from your leaf to the root, level by level (height ${proof.height})`),
+    el("ol", { class: "path" }, ...items),
+  );
+}
+
+async function pickProof(file) {
+  state.run++; // a verdict still being computed for the previous file must not show up now
+  state.proof = await readFile(file);
+  $("proof-name").textContent = `Proof file: ${file.name}`;
+  await update();
+  $("result").scrollIntoView({ block: "nearest" });
+}
+
+async function pickRoot(file) {
+  state.run++;
+  const { name, bytes } = await readFile(file);
+  try {
+    const root = parseRoot(bytes, name);
+    state.root = { commitment: root.root_commitment };
+    $("commitment").value = root.root_commitment;
+    $("root-name").textContent = `Commitment read from ${name}`;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    state.root = { error: e };
+    $("root-name").textContent = `${name} could not be read`;
+  }
+  await update();
+}
+
+function dropTarget(zone, pick) {
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    zone.classList.remove("dragging");
+    const file = event.dataTransfer && event.dataTransfer.files[0];
+    if (file) pick(file);
+  });
+}
+
+function start() {
+  $("proof-file").addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    if (file) pickProof(file);
+  });
+  $("root-file").addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    if (file) pickRoot(file);
+  });
+  $("commitment").addEventListener("input", () => {
+    // typing a commitment replaces one read from root.json
+    state.root = null;
+    $("root-file").value = "";
+    $("root-name").textContent = "";
+    update();
+  });
+  dropTarget($("proof-zone"), pickProof);
+  dropTarget($("root-zone"), pickRoot);
+  // a file dropped beside the zones would make the browser open it instead of the page
+  for (const type of ["dragover", "drop"]) document.addEventListener(type, (event) => event.preventDefault());
+  document.documentElement.dataset.ready = "1";
+}
+
+start();
