@@ -213,3 +213,13 @@ def test_header_for_another_address_type_fails_with_the_types_named() -> None:
     result = verify_proof(proof.model_copy(update={"signature": sig}), STRICT)
     assert result.status is Status.FAIL
     assert "p2wpkh address, this is a p2pkh address" in result.reason
+
+
+def test_address_of_a_witness_version_without_rules_is_inconclusive() -> None:
+    """Anyone can spend such an output today, so a valid spend proves no control."""
+    proof = VECTORS["mainnet bip322 simple p2tr"]
+    future = btcsign.segwit(btcsign.MAINNET, 2, bytes(32))
+    message = proof.message.replace(proof.address, future)
+    result = verify_proof(proof.model_copy(update={"address": future, "message": message}), STRICT)
+    assert result.status is Status.INCONCLUSIVE
+    assert "anyone can sign" in result.reason
