@@ -43,8 +43,9 @@ def test_vector_verifies(name: str) -> None:
     ("name", "scheme", "detail"),
     [
         ("mainnet bip137 p2wpkh signed with a p2pkh header", "BIP-137", "habit"),
-        ("regtest bip322 full p2wsh timelock", "BIP-322 full", "p2wsh"),
-        ("mainnet bip322 simple p2wsh 2-of-3", "BIP-322 simple", "p2wsh"),
+        ("regtest bip322 full p2wsh timelock", "BIP-322 full", "p2wsh (time-locked script)"),
+        ("mainnet bip322 simple p2wsh 2-of-3", "BIP-322 simple", "p2wsh (2-of-3 multisig)"),
+        ("mainnet bip322 full p2wsh 2-of-3", "BIP-322 full", "p2wsh (2-of-3 multisig)"),
         ("mainnet bip322 simple p2tr", "BIP-322 simple", "p2tr"),
         ("ethereum keccak variant key 0", "EIP-191 personal_sign of keccak256(message)", ""),
     ],

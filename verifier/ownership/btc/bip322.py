@@ -20,7 +20,14 @@ from bitcoin.core import (
     CTxOut,
     CTxWitness,
 )
-from bitcoin.core.script import CScript, CScriptWitness
+from bitcoin.core.script import (
+    OP_CHECKLOCKTIMEVERIFY,
+    OP_CHECKMULTISIG,
+    OP_CHECKSEQUENCEVERIFY,
+    CScript,
+    CScriptInvalidError,
+    CScriptWitness,
+)
 from bitcoin.core.serialize import SerializationError
 from pbk import ScriptPubkey, ScriptVerificationFlags, Transaction, TransactionOutput
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
@@ -95,7 +102,7 @@ def verify_simple(address: Address, message: bytes, witness: list[bytes]) -> Ver
         )
     spend = to_spend(address.script_pubkey, message)
     _kernel_verify(address.script_pubkey, to_sign(spend, witness))
-    return Verified("BIP-322 simple", f"{address.kind}", {"checked_by": "libbitcoinkernel"})
+    return _verified("BIP-322 simple", address, witness)
 
 
 def verify_full(address: Address, message: bytes, tx: CTransaction) -> Verified:
@@ -109,7 +116,36 @@ def verify_full(address: Address, message: bytes, tx: CTransaction) -> Verified:
             "full signature carries proof-of-funds inputs; their spent outputs are not known here"
         )
     _kernel_verify(address.script_pubkey, tx)
-    return Verified("BIP-322 full", f"{address.kind}", {"checked_by": "libbitcoinkernel"})
+    return _verified("BIP-322 full", address, witness_of(tx))
+
+
+def _verified(scheme: str, address: Address, witness: list[bytes]) -> Verified:
+    """Names the kind of script a script-hash address turned out to be, for the report."""
+    evidence = {"checked_by": "libbitcoinkernel"}
+    detail = str(address.kind)
+    if address.kind in (Kind.P2WSH, Kind.P2SH) and witness:
+        evidence["witness_script"] = witness[-1].hex()
+        detail += f" ({describe_script(witness[-1])})"
+    return Verified(scheme, detail, evidence)
+
+
+def describe_script(script: bytes) -> str:
+    try:
+        ops = list(CScript(script))
+    except CScriptInvalidError:
+        return "unparsable script"
+    # python-bitcoinlib yields OP_1..OP_16 as plain ints, other opcodes as CScriptOp.
+    if (
+        len(ops) >= 4
+        and ops[-1] == OP_CHECKMULTISIG
+        and type(ops[0]) is int
+        and type(ops[-2]) is int
+        and all(isinstance(op, bytes) for op in ops[1:-2])
+    ):
+        return f"{ops[0]}-of-{ops[-2]} multisig"
+    if OP_CHECKLOCKTIMEVERIFY in ops or OP_CHECKSEQUENCEVERIFY in ops:
+        return "time-locked script"
+    return "script"
 
 
 def witness_of(tx: CTransaction) -> list[bytes]:
