@@ -13,7 +13,7 @@ from verifier.models.ownership import OwnershipProof
 from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.outcome import Rejected
-from verifier.ownership.verify import Binding, verify_proof
+from verifier.ownership.verify import Binding, verify_all, verify_proof
 
 VECTORS = all_vectors()
 NAMES = sorted(VECTORS)
@@ -224,3 +224,13 @@ def test_address_of_a_witness_version_without_rules_is_inconclusive() -> None:
     result = verify_proof(proof.model_copy(update={"address": future, "message": message}), STRICT)
     assert result.status is Status.INCONCLUSIVE
     assert "anyone can sign" in result.reason
+
+
+def test_verify_all_answers_in_the_order_given() -> None:
+    """Proofs are checked grouped by kind, but each result stays at its row."""
+    rows = [VECTORS[n] for n in NAMES][::-1]
+    broken = 5
+    rows[broken] = rows[broken].model_copy(update={"message": "tampered"})
+    results = verify_all(rows, STRICT)
+    assert [r.id for r in results] == [f"ownership {p.chain} {p.address}" for p in rows]
+    assert [i for i, r in enumerate(results) if not r.passed] == [broken]

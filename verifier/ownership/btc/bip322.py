@@ -11,6 +11,8 @@ is tried first because it is faster; a "no" from it is not trusted as final:
 the kernel then decides and says why.
 """
 
+import ctypes
+
 import bip322 as bip322_fast
 from bitcoin.core import (
     COutPoint,
@@ -30,6 +32,7 @@ from bitcoin.core.script import (
 )
 from bitcoin.core.serialize import SerializationError
 from pbk import ScriptPubkey, ScriptVerificationFlags, Transaction, TransactionOutput
+from pbk.capi import KernelOpaquePtr
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
 
 from verifier.ownership.btc.address import Address, Kind
@@ -164,9 +167,20 @@ def _fast_says_yes(address: Address, message: bytes, encoded: str) -> bool:
     return answer is not False
 
 
+class _Transaction(Transaction):
+    """pbk's constructor copies the bytes into its ctypes array one int at a time,
+    a tenth of a multisig check; `from_buffer_copy` makes the same copy in C and
+    hands it on exactly as pbk's base class documents (arguments go to the C
+    constructor unchanged)."""
+
+    def __init__(self, data: bytes) -> None:
+        buffer = (ctypes.c_ubyte * len(data)).from_buffer_copy(data)
+        KernelOpaquePtr.__init__(self, buffer, len(data))
+
+
 def _kernel_verify(script_pubkey: bytes, tx: CTransaction) -> None:
     spk = ScriptPubkey(script_pubkey)
-    kernel_tx = Transaction(tx.serialize())
+    kernel_tx = _Transaction(tx.serialize())
     spent = [TransactionOutput(spk, 0)]
     try:
         ok = spk.verify(0, kernel_tx, PrecomputedTransactionData(kernel_tx, spent), 0, _FLAGS)
