@@ -47,6 +47,12 @@ def test_every_row_verified_exits_0(tmp_path: Path, writer: Any) -> None:
     assert lines[-1] == f"{len(ROWS)} verified, 0 failed, 0 inconclusive"
 
 
+def test_csv_from_a_spreadsheet_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", ROWS[:2])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert run(str(path)).exit_code == 0
+
+
 def test_one_failed_row_exits_1_and_says_why(tmp_path: Path) -> None:
     bad = ROWS[0].model_copy(update={"message": ROWS[0].message.replace(EXCHANGE, "other")})
     path = write_json(tmp_path / "p.json", [bad, *ROWS[1:]])

@@ -78,7 +78,10 @@ def test_bip322_3of3_multisig_with_its_published_witness_script(bip322_vectors: 
         signature=v["bip322_signatures"][0],
         script=v["witness_script"],
     )
-    assert verify_proof(proof, LEGACY).status is Status.PASS
+    result = verify_proof(proof, LEGACY)
+    assert result.status is Status.PASS
+    assert "p2wsh (3-of-3 multisig)" in result.reason
+    assert result.evidence["witness_script"] == v["witness_script"]
 
 
 def test_bip322_simple_signature_bytes_flipped_fail(bip322_vectors: Any) -> None:

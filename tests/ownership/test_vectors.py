@@ -13,7 +13,7 @@ from verifier.models.ownership import OwnershipProof
 from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.outcome import Rejected
-from verifier.ownership.verify import Binding, verify_proof
+from verifier.ownership.verify import Binding, verify_all, verify_proof
 
 VECTORS = all_vectors()
 NAMES = sorted(VECTORS)
@@ -43,8 +43,9 @@ def test_vector_verifies(name: str) -> None:
     ("name", "scheme", "detail"),
     [
         ("mainnet bip137 p2wpkh signed with a p2pkh header", "BIP-137", "habit"),
-        ("regtest bip322 full p2wsh timelock", "BIP-322 full", "p2wsh"),
-        ("mainnet bip322 simple p2wsh 2-of-3", "BIP-322 simple", "p2wsh"),
+        ("regtest bip322 full p2wsh timelock", "BIP-322 full", "p2wsh (time-locked script)"),
+        ("mainnet bip322 simple p2wsh 2-of-3", "BIP-322 simple", "p2wsh (2-of-3 multisig)"),
+        ("mainnet bip322 full p2wsh 2-of-3", "BIP-322 full", "p2wsh (2-of-3 multisig)"),
         ("mainnet bip322 simple p2tr", "BIP-322 simple", "p2tr"),
         ("ethereum keccak variant key 0", "EIP-191 personal_sign of keccak256(message)", ""),
     ],
@@ -213,3 +214,23 @@ def test_header_for_another_address_type_fails_with_the_types_named() -> None:
     result = verify_proof(proof.model_copy(update={"signature": sig}), STRICT)
     assert result.status is Status.FAIL
     assert "p2wpkh address, this is a p2pkh address" in result.reason
+
+
+def test_address_of_a_witness_version_without_rules_is_inconclusive() -> None:
+    """Anyone can spend such an output today, so a valid spend proves no control."""
+    proof = VECTORS["mainnet bip322 simple p2tr"]
+    future = btcsign.segwit(btcsign.MAINNET, 2, bytes(32))
+    message = proof.message.replace(proof.address, future)
+    result = verify_proof(proof.model_copy(update={"address": future, "message": message}), STRICT)
+    assert result.status is Status.INCONCLUSIVE
+    assert "anyone can sign" in result.reason
+
+
+def test_verify_all_answers_in_the_order_given() -> None:
+    """Proofs are checked grouped by kind, but each result stays at its row."""
+    rows = [VECTORS[n] for n in NAMES][::-1]
+    broken = 5
+    rows[broken] = rows[broken].model_copy(update={"message": "tampered"})
+    results = verify_all(rows, STRICT)
+    assert [r.id for r in results] == [f"ownership {p.chain} {p.address}" for p in rows]
+    assert [i for i, r in enumerate(results) if not r.passed] == [broken]

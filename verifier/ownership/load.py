@@ -21,7 +21,7 @@ _REQUIRED = tuple(n for n, f in OwnershipProof.model_fields.items() if f.is_requ
 def load(path: Path) -> list[OwnershipProof]:
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's BOM is not a column name
     except OSError as e:
         raise InputError(source, None, f"cannot read: {e.strerror}") from None
     except UnicodeDecodeError:

@@ -43,16 +43,31 @@ def verify_all(
     binding: Binding,
     contracts: ContractWallets | None = None,
 ) -> list[CheckResult]:
-    # An exchange signs its whole list one way, so the Ethereum hashing that matched
-    # the last row is tried first: one key recovery per row instead of two.
+    """Results in the order of `proofs`.
+
+    Proofs are checked grouped by kind: three copies of libsecp256k1 serve these
+    checks (coincurve's, the bip322 package's, the kernel's), each with large
+    precomputed tables, and running one kind after another keeps one set in the
+    CPU cache (an interleaved list measured ~15% slower). An exchange also signs
+    its whole list one way, so the Ethereum hashing that matched the last row is
+    tried first: one key recovery per row instead of two.
+    """
+    rows = list(proofs)
+    results: list[CheckResult | None] = [None] * len(rows)
     keccak_first = False
-    results = []
-    for proof in proofs:
-        result = verify_proof(proof, binding, contracts, keccak_first=keccak_first)
-        if result.passed and proof.chain == "ethereum":
+    for i in sorted(range(len(rows)), key=lambda i: _kind(rows[i])):
+        result = verify_proof(rows[i], binding, contracts, keccak_first=keccak_first)
+        if result.passed and rows[i].chain == "ethereum":
             keccak_first = result.evidence["scheme"] == eip191.SCHEMES[1]
-        results.append(result)
-    return results
+        results[i] = result
+    return [r for r in results if r is not None]
+
+
+def _kind(proof: OwnershipProof) -> tuple[str, str, str, int]:
+    """A cheap guess of the checking path, to group proofs by (never to decide anything)."""
+    sig = proof.signature
+    address_type = proof.address[:4].lower() if proof.chain == "bitcoin" else ""
+    return proof.chain, address_type, sig[:3], len(sig)
 
 
 def verify_proof(

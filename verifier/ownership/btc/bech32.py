@@ -8,8 +8,12 @@ characters per step from a 1024-entry table, checked against python-bitcoinlib's
 reference codec in the tests.
 """
 
+import functools
+from collections.abc import Sequence
+
 CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_VALUE = {c: i for i, c in enumerate(CHARSET)}
+_INVALID = 0xFF
+_VALUES = bytes(CHARSET.find(chr(b)) if chr(b) in CHARSET else _INVALID for b in range(256))
 _GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 _TABLE = tuple(
     _GEN[0] * (b & 1)
@@ -42,8 +46,7 @@ class Bech32Error(ValueError):
     pass
 
 
-def _polymod(values: list[int]) -> int:
-    chk = 1
+def _polymod(values: Sequence[int], chk: int = 1) -> int:
     odd = len(values) & 1
     if odd:
         chk = ((chk & 0x1FFFFFF) << 5) ^ values[0] ^ _TABLE[chk >> 25]
@@ -56,7 +59,13 @@ def _hrp_expand(hrp: str) -> list[int]:
     return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
 
 
-def _convert_5_to_8(data: list[int]) -> bytes:
+@functools.lru_cache(maxsize=8)
+def _hrp_state(hrp: str) -> int:
+    """The checksum state after the human-readable part, the same for every address."""
+    return _polymod(_hrp_expand(hrp))
+
+
+def _convert_5_to_8(data: Sequence[int]) -> bytes:
     """Regroup 5-bit values into bytes through one big integer (no per-bit loop)."""
     acc = 0
     for v in data:
@@ -91,11 +100,10 @@ def decode(address: str) -> tuple[str, int, bytes]:
     if sep < 1 or sep + 7 > len(text) or len(text) > 90:
         raise Bech32Error("no separator or wrong length")
     hrp = text[:sep]
-    try:
-        data = [_VALUE[c] for c in text[sep + 1 :]]
-    except KeyError as e:
-        raise Bech32Error(f"character {e.args[0]!r} is not bech32") from None
-    const = _polymod(_hrp_expand(hrp) + data)
+    data = text[sep + 1 :].encode("ascii", "replace").translate(_VALUES)
+    if _INVALID in data:
+        raise Bech32Error("a character is not bech32")
+    const = _polymod(data, _hrp_state(hrp))
     if const not in (BECH32, BECH32M):
         raise Bech32Error("bad checksum")
     version = data[0]

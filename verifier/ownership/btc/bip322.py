@@ -11,6 +11,8 @@ is tried first because it is faster; a "no" from it is not trusted as final:
 the kernel then decides and says why.
 """
 
+import ctypes
+
 import bip322 as bip322_fast
 from bitcoin.core import (
     COutPoint,
@@ -20,9 +22,17 @@ from bitcoin.core import (
     CTxOut,
     CTxWitness,
 )
-from bitcoin.core.script import CScript, CScriptWitness
+from bitcoin.core.script import (
+    OP_CHECKLOCKTIMEVERIFY,
+    OP_CHECKMULTISIG,
+    OP_CHECKSEQUENCEVERIFY,
+    CScript,
+    CScriptInvalidError,
+    CScriptWitness,
+)
 from bitcoin.core.serialize import SerializationError
 from pbk import ScriptPubkey, ScriptVerificationFlags, Transaction, TransactionOutput
+from pbk.capi import KernelOpaquePtr
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
 
 from verifier.ownership.btc.address import Address, Kind
@@ -95,7 +105,7 @@ def verify_simple(address: Address, message: bytes, witness: list[bytes]) -> Ver
         )
     spend = to_spend(address.script_pubkey, message)
     _kernel_verify(address.script_pubkey, to_sign(spend, witness))
-    return Verified("BIP-322 simple", f"{address.kind}", {"checked_by": "libbitcoinkernel"})
+    return _verified("BIP-322 simple", address, witness)
 
 
 def verify_full(address: Address, message: bytes, tx: CTransaction) -> Verified:
@@ -109,7 +119,36 @@ def verify_full(address: Address, message: bytes, tx: CTransaction) -> Verified:
             "full signature carries proof-of-funds inputs; their spent outputs are not known here"
         )
     _kernel_verify(address.script_pubkey, tx)
-    return Verified("BIP-322 full", f"{address.kind}", {"checked_by": "libbitcoinkernel"})
+    return _verified("BIP-322 full", address, witness_of(tx))
+
+
+def _verified(scheme: str, address: Address, witness: list[bytes]) -> Verified:
+    """Names the kind of script a script-hash address turned out to be, for the report."""
+    evidence = {"checked_by": "libbitcoinkernel"}
+    detail = str(address.kind)
+    if address.kind in (Kind.P2WSH, Kind.P2SH) and witness:
+        evidence["witness_script"] = witness[-1].hex()
+        detail += f" ({describe_script(witness[-1])})"
+    return Verified(scheme, detail, evidence)
+
+
+def describe_script(script: bytes) -> str:
+    try:
+        ops = list(CScript(script))
+    except CScriptInvalidError:
+        return "unparsable script"
+    # python-bitcoinlib yields OP_1..OP_16 as plain ints, other opcodes as CScriptOp.
+    if (
+        len(ops) >= 4
+        and ops[-1] == OP_CHECKMULTISIG
+        and type(ops[0]) is int
+        and type(ops[-2]) is int
+        and all(isinstance(op, bytes) for op in ops[1:-2])
+    ):
+        return f"{ops[0]}-of-{ops[-2]} multisig"
+    if OP_CHECKLOCKTIMEVERIFY in ops or OP_CHECKSEQUENCEVERIFY in ops:
+        return "time-locked script"
+    return "script"
 
 
 def witness_of(tx: CTransaction) -> list[bytes]:
@@ -128,9 +167,20 @@ def _fast_says_yes(address: Address, message: bytes, encoded: str) -> bool:
     return answer is not False
 
 
+class _Transaction(Transaction):
+    """pbk's constructor copies the bytes into its ctypes array one int at a time,
+    a tenth of a multisig check; `from_buffer_copy` makes the same copy in C and
+    hands it on exactly as pbk's base class documents (arguments go to the C
+    constructor unchanged)."""
+
+    def __init__(self, data: bytes) -> None:
+        buffer = (ctypes.c_ubyte * len(data)).from_buffer_copy(data)
+        KernelOpaquePtr.__init__(self, buffer, len(data))
+
+
 def _kernel_verify(script_pubkey: bytes, tx: CTransaction) -> None:
     spk = ScriptPubkey(script_pubkey)
-    kernel_tx = Transaction(tx.serialize())
+    kernel_tx = _Transaction(tx.serialize())
     spent = [TransactionOutput(spk, 0)]
     try:
         ok = spk.verify(0, kernel_tx, PrecomputedTransactionData(kernel_tx, spent), 0, _FLAGS)

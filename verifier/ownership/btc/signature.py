@@ -11,7 +11,7 @@ from coincurve import PublicKeyXOnly
 from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.btc.address import Address, Kind
 from verifier.ownership.hashes import hash160, sha256, tagged_hash
-from verifier.ownership.outcome import Rejected, Verified
+from verifier.ownership.outcome import Rejected, Undecided, Verified
 
 
 def verify(
@@ -22,6 +22,13 @@ def verify(
     public_key: bytes | None = None,
 ) -> Verified:
     msg = message.encode()
+    if address.kind is Kind.WITNESS_UNKNOWN:
+        # Consensus lets anyone spend a witness version without rules yet, so a
+        # "valid" spend of it proves nothing about who controls it (BIP-322 says
+        # such a check is inconclusive).
+        raise Undecided(
+            f"witness version {address.witness_version} has no rules yet: anyone can sign for it"
+        )
     if script is not None:
         _check_script_commitment(address, script)
     sig = signature.strip()
