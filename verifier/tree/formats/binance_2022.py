@@ -89,46 +89,63 @@ def _rows(path: Path, level: int) -> list[tuple[int, str, str, str]]:
 
 
 def check_tree(directory: Path) -> TreeCheck:
-    """Every row's parent from its children, each level's children the level below."""
+    """Every row's parent from its children; then, from the root down, every row used
+    exactly once and each child below its parent's level (an odd node carried up sits
+    lower); the children that head no row are the leaves."""
     files = _levels(directory)
-    below: list[str] | None = None
-    if 0 in files:
-        below = [h.strip().lower() for h in files[0].read_text().split() if h.strip()]
-    leaves: set[str] = set(below or [])
-    count = 0
+    rows: dict[str, tuple[int, str, str]] = {}
     for level in range(1, max(files) + 1):
-        rows = _rows(files[level], level)
-        count += len(rows)
-        children = [h for _, _, left, right in rows for h in (left, right)]
         name = files[level].name
-        if below is None:
-            leaves.update(children)
-        elif below[: len(children)] != children or len(below) not in (
-            len(children),
-            len(children) + 1,
-        ):
-            return TreeCheck(
-                "",
-                f"{name}: its children are not the {len(below)} nodes of the level below",
-                leaves,
-                count,
-            )
-        for n, parent, left, right in rows:
+        for n, parent, left, right in _rows(files[level], level):
             if parent_of(left, right) != parent:
                 return TreeCheck(
                     "",
                     f"{name} line {n}: left and right hash to {parent_of(left, right)}, not {parent}",
-                    leaves,
-                    count,
+                    set(),
+                    len(rows),
                 )
-        carried = below[len(children) :] if below is not None else []
-        below = [p for _, p, _, _ in rows] + carried
-    assert below is not None
-    if len(below) != 1:
+            if parent in rows:
+                return TreeCheck(
+                    "", f"{name} line {n}: parent {parent} is listed twice", set(), len(rows)
+                )
+            rows[parent] = (level, left, right)
+    tops = [p for p, (level, _, _) in rows.items() if level == max(files)]
+    if len(tops) != 1:
         return TreeCheck(
-            "", f"the top level file leaves {len(below)} nodes, not one root", leaves, count
+            "", f"{files[max(files)].name} has {len(tops)} rows, not one root", set(), len(rows)
         )
-    return TreeCheck(below[0], None, leaves, count)
+    leaves: list[str] = []
+    used, stack = 0, [tops[0]]
+    while stack:
+        node = stack.pop()
+        if node not in rows:
+            leaves.append(node)
+            continue
+        used += 1
+        level, left, right = rows[node]
+        for child in (left, right):
+            if child in rows and rows[child][0] >= level:
+                return TreeCheck(
+                    "",
+                    f"tree-level{level}.csv: child {child} is not below its parent's level",
+                    set(),
+                    len(rows),
+                )
+        stack += [right, left]
+    if used != len(rows):
+        return TreeCheck(
+            "", f"{len(rows) - used} rows are not under the root", set(leaves), len(rows)
+        )
+    if 0 in files:
+        listed = [h.strip().lower() for h in files[0].read_text().split() if h.strip()]
+        if listed != leaves:
+            return TreeCheck(
+                "",
+                "tree-level0.csv: the leaves listed are not the tree's leaves, in order",
+                set(leaves),
+                len(rows),
+            )
+    return TreeCheck(tops[0], None, set(leaves), len(rows))
 
 
 def leaf_hash(user_id: str, salt: str, audit_id: str, balances: str) -> str:
