@@ -4,6 +4,7 @@ compared with --commitment. Fields the vendor's definition does not bind are lis
 per format: changing them cannot be detected, and the tests pin that down too."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,8 @@ def okx_v1(index: int = 1) -> dict[str, Any]:
 
 def bybit(index: int = 2) -> dict[str, Any]:
     assets = ["ETH", "BTC", "USDT"]  # an order of our own: the verifier must follow the file
-    balances = [[f"{b}".rjust(1) for b in row] for row in BALANCES4]
     return builders.bybit(
-        assets,
-        [[format(__import__("decimal").Decimal(x), ".8f") for x in row] for row in balances],
-        index,
+        assets, [[format(Decimal(x), ".8f") for x in row] for row in BALANCES4], index
     )
 
 

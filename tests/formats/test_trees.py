@@ -3,6 +3,7 @@ binance-2022 and bitmex. Each whole tree is verified node by node, alone or with
 the customer's file, and every change to a line of it fails."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_every_changed_line_field_of_the_okx_tree_fails(tmp_path: Path) -> None:
             f"{node_hash},{int(height) + 1},{balances}",
             *(
                 f"{node_hash},{height},"
-                + json.dumps(bal | {a: str(float(bal[a]) + 1)}, separators=(",", ":"))
+                + json.dumps(bal | {a: str(Decimal(bal[a]) + 1)}, separators=(",", ":"))
                 for a in ("BTC", "ETH", "USDT")
             ),
         ):
