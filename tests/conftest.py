@@ -7,7 +7,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = [
+    "tests.support.anvil",
+    "tests.support.bcoin",
+    "tests.support.btc_wallet",
+    "tests.support.cli",
+]
 
 
 @pytest.fixture(scope="session")

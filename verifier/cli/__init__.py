@@ -6,7 +6,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from verifier.cli import chain, inclusion, ownership, tree
+from verifier.cli import chain, inclusion, ownership, reconcile, tree
 from verifier.cli.output import err
 from verifier.errors import InputError
 
@@ -33,6 +33,7 @@ app.add_typer(tree.app, name="tree")
 app.add_typer(inclusion.app, name="inclusion")
 app.add_typer(chain.app, name="chain")
 app.add_typer(ownership.app, name="ownership")
+app.command("reconcile")(reconcile.command)
 
 
 def main() -> None:

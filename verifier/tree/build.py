@@ -81,12 +81,16 @@ def build_tree(
         del keys
         leaf_of_row = np.empty(n, np.int64)
         leaf_of_row[order] = np.arange(n)
-        accounts.positions(leaf_of_row.tolist())
+        accounts.positions(leaf_of_row)
         del leaf_of_row
+        # From here on only the generator holds the leaf records, so they are freed as
+        # soon as the leaf level has been hashed: the peak is leaves + level 1, not more.
+        level0 = _gather(records, order)
+        del records, order
         with open(partial["tree.bin"], "wb") as sink:
             sink.write(header(height, k, n))
             try:
-                root = reduce_levels(_gather(records, order), n, height, k, sink, progress)
+                root = reduce_levels(level0, n, height, k, sink, progress)
             except SumOverflow as e:
                 raise InputError(
                     str(ledger.path),

@@ -101,6 +101,7 @@ def reduce_levels(
     if done != n:
         raise ValueError(f"level 0 yielded {done} leaves, expected {n}")
     level = level1
+    del level1  # each level is dropped once its parent exists
     for lv in range(1, height):
         if sink is not None:
             sink.write(level.data)

@@ -24,6 +24,8 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from verifier.errors import InputError
 
 MAGIC = b"PORMST\x01\n"
@@ -120,10 +122,11 @@ class AccountsWriter:
             ).fetchone()
             return account_id, sorted(int(r) for r in rows.split(","))
 
-    def positions(self, leaves_by_row: Sequence[int]) -> None:
+    def positions(self, leaves_by_row: np.ndarray) -> None:
+        # a generator, not .tolist(): ten million Python ints would cost ~400 MB at once
         self.db.executemany(
             "INSERT INTO positions VALUES (?, ?)",
-            zip(range(1, len(leaves_by_row) + 1), leaves_by_row, strict=True),
+            zip(range(1, len(leaves_by_row) + 1), map(int, leaves_by_row), strict=True),
         )
 
     def finish(self, meta: dict[str, str]) -> None:

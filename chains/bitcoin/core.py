@@ -1,0 +1,199 @@
+"""Balances at a pinned block from a Bitcoin Core-style JSON-RPC node, from raw blocks.
+
+The node is asked for raw blocks (`getblock HASH false`), which are parsed and
+checked here (see `blocks`), so a balance rests on block data that chains to
+the pinned hash, not on the node's wallet or index. Where the node has BIP158
+block filters (`scanblocks`, Core 25+), only the blocks that touch the scripts
+are fetched, after the headers of the whole range are checked to chain; the
+filter index is then trusted to name every such block, and the evidence says so.
+"""
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+
+from bitcoin.core import CBlock
+
+from chains.bitcoin.addresses import script_pubkey
+from chains.bitcoin.blocks import ChainCheck, parse_block, parse_header
+from chains.bitcoin.ledger import Ledger
+from chains.bitcoin.networks import Network
+from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
+from chains.evidence import Recorder
+from chains.jsonrpc import JsonRpcClient, RpcErrorObject
+from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balances
+
+ASSET = "BTC"
+_METHOD_NOT_FOUND = -32601
+_MISC_ERROR = -1  # Core: "Index is not enabled for filtertype basic"
+
+
+@dataclass(frozen=True)
+class CoreOptions:
+    network: Network
+    from_height: int = 0  # the first block that may pay any of the scripts
+    min_confirmations: int = DEFAULT_CONFIRMATIONS
+    workers: int = 4  # blocks fetched concurrently
+    batch_size: int = 200  # getblockhash/getblockheader calls per JSON-RPC batch
+    use_filters: bool = True  # try scanblocks first
+
+
+def read_balances(
+    client: JsonRpcClient,
+    snapshot: Snapshot,
+    addresses: Sequence[str],
+    options: CoreOptions,
+    recorder: Recorder | None = None,
+) -> BalancesResult:
+    """Each address's satoshis at `snapshot`, or why they could not be known.
+
+    Addresses not of the network raise `AddressError` (bad input, not a chain fault);
+    `recorder`, when given, receives a note of what the result rests on.
+    """
+    net = options.network
+    scripts = [script_pubkey(a, net) for a in addresses]
+    if not 0 <= options.from_height <= snapshot.height:
+        raise ValueError(f"from-height {options.from_height} is not within 0..{snapshot.height}")
+    try:
+        judge(_view(client, snapshot), net, snapshot, options.min_confirmations)
+        ledger = Ledger(scripts)
+        reader = _Reader(client, net, snapshot, options)
+        relevant = reader.relevant_blocks(scripts) if options.use_filters else None
+        if recorder is not None:
+            recorder.note(_note(net, snapshot, options, filtered=relevant is not None))
+        blocks = reader.all_blocks() if relevant is None else reader.only(relevant)
+        for block in blocks:
+            ledger.apply(block)
+        # The pinned block may have been reorged away while the range was read.
+        if client.call("getblockhash", [snapshot.height]) != snapshot.block_hash:
+            raise ChainError(
+                Reason.REORG, f"the block at height {snapshot.height} changed during the read"
+            )
+        totals = ledger.balances()
+        pairs = [(a, totals[s]) for a, s in zip(addresses, scripts, strict=True)]
+        return balances(snapshot, ASSET, pairs)
+    except ChainError as e:
+        return e.result()
+
+
+def _view(client: JsonRpcClient, snapshot: Snapshot) -> ChainView:
+    info = client.call("getblockchaininfo", [])
+    genesis, tip = client.batch([("getblockhash", [0]), ("getblockcount", [])])
+    at_height = None
+    if isinstance(tip, int) and tip >= snapshot.height:
+        at_height = client.call("getblockhash", [snapshot.height])
+    if not (isinstance(info, dict) and isinstance(tip, int) and isinstance(genesis, str)):
+        raise ChainError(Reason.MALFORMED_ANSWER, "getblockchaininfo/getblockcount answer")
+    return ChainView(genesis, tip, at_height, info.get("chain"))
+
+
+def _note(net: Network, snapshot: Snapshot, options: CoreOptions, *, filtered: bool) -> str:
+    text = (
+        f"bitcoin {net.name}: balances summed from raw blocks {options.from_height}.."
+        f"{snapshot.height}, each checked against its hash and merkle root and chained to "
+        f"{snapshot.block_hash}; coins received before height {options.from_height} are not seen"
+    )
+    if filtered:
+        text += (
+            "; only blocks named by the node's BIP158 filter index (scanblocks) were read: "
+            "the node is trusted to name every block that touches the scripts"
+        )
+    return text
+
+
+class _Reader:
+    def __init__(
+        self, client: JsonRpcClient, net: Network, snapshot: Snapshot, options: CoreOptions
+    ) -> None:
+        self._client = client
+        self._net = net
+        self._snapshot = snapshot
+        self._options = options
+
+    def _pinned_batch(self, method: str, params: Sequence[list[object]]) -> list[object]:
+        calls = [(method, p) for p in params]
+        return self._client.batch(
+            calls, size=self._options.batch_size, block_hash=self._snapshot.block_hash
+        )
+
+    def _hashes(self) -> list[str]:
+        heights = range(self._options.from_height, self._snapshot.height + 1)
+        hashes = self._pinned_batch("getblockhash", [[h] for h in heights])
+        if not all(isinstance(h, str) for h in hashes):
+            raise ChainError(Reason.MALFORMED_ANSWER, "getblockhash answered a non-string")
+        return [str(h) for h in hashes]
+
+    def relevant_blocks(self, scripts: Sequence[bytes]) -> set[str] | None:
+        """Hashes of the blocks BIP158 filters match, or None when the node has no filters."""
+        descriptors = [f"raw({s.hex()})" for s in scripts]
+        start, stop = self._options.from_height, self._snapshot.height
+        try:
+            answer = self._client.call(
+                "scanblocks",
+                ["start", descriptors, start, stop],
+                block_hash=self._snapshot.block_hash,
+            )
+        except RpcErrorObject as e:
+            if e.code in (_METHOD_NOT_FOUND, _MISC_ERROR):
+                return None
+            raise
+        if (
+            not isinstance(answer, dict)
+            or answer.get("from_height") != start
+            or answer.get("to_height") != stop
+            or answer.get("completed", True) is not True
+            or not isinstance(answer.get("relevant_blocks"), list)
+        ):
+            raise ChainError(
+                Reason.MALFORMED_ANSWER, f"scanblocks did not cover {start}..{stop}: {answer!r}"
+            )
+        return {str(h) for h in answer["relevant_blocks"]}
+
+    def all_blocks(self) -> Iterator[CBlock]:
+        check = ChainCheck()
+        for block in self._fetch(self._hashes()):
+            check.add(block)
+            yield block
+        check.finish(self._snapshot.block_hash)
+
+    def only(self, relevant: set[str]) -> Iterator[CBlock]:
+        """The relevant blocks, each placed in the range's checked header chain."""
+        hashes = self._hashes()
+        check = ChainCheck()
+        raw = self._pinned_batch("getblockheader", [[h, False] for h in hashes])
+        for h, header in zip(hashes, raw, strict=True):
+            check.add(parse_header(str(header), h, self._net))
+        check.finish(self._snapshot.block_hash)
+        stray = relevant.difference(hashes)
+        if stray:
+            raise ChainError(
+                Reason.MALFORMED_ANSWER,
+                f"scanblocks named {len(stray)} block(s) outside the pinned range, "
+                f"e.g. {min(stray)}",
+            )
+        yield from self._fetch([h for h in hashes if h in relevant])
+
+    def _fetch(self, hashes: Sequence[str]) -> Iterator[CBlock]:
+        """Blocks in the order given, fetched `workers` at a time ahead of the reader."""
+        ahead = max(1, self._options.workers) * 2
+        with ThreadPoolExecutor(max_workers=max(1, self._options.workers)) as pool:
+            todo = iter(hashes)
+            pending: deque[tuple[str, Future[object]]] = deque(
+                (h, pool.submit(self._get, h)) for h in islice(todo, ahead)
+            )
+            while pending:
+                h, future = pending.popleft()
+                raw = future.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(self._get, nxt)))
+                if not isinstance(raw, str):
+                    raise ChainError(Reason.MALFORMED_ANSWER, f"getblock {h}: not raw hex")
+                yield parse_block(raw, h, self._net)
+
+    def _get(self, block_hash: str) -> object:
+        return self._client.call(
+            "getblock", [block_hash, False], block_hash=self._snapshot.block_hash
+        )

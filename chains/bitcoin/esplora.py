@@ -1,0 +1,202 @@
+"""Balances at a pinned block from an Esplora REST server (the API of
+Blockstream's electrs and of self-hosted mempool.space instances).
+
+The balance comes from each script's confirmed history: received minus spent
+over the transactions confirmed at or below the snapshot height. Unlike the
+raw-block path, nothing here can be checked against the chain: the server is
+trusted to list every transaction (completeness) with true amounts, and the
+evidence says so.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from chains.bitcoin.addresses import script_pubkey
+from chains.bitcoin.networks import Network
+from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
+from chains.evidence import BLOCK_HASH_EXTENSION, Bundle, NotInEvidence, Recorder, transport_for
+from chains.jsonrpc import MalformedAnswer, RetryPolicy, RpcErrorObject, exchange, with_retries
+from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balances
+
+ASSET = "BTC"
+TRUST_NOTE = (
+    "esplora: balances from the server's address history; the server is trusted to list "
+    "every transaction of each script (completeness) and their amounts"
+)
+
+
+class EsploraClient:
+    """GETs on one Esplora base URL, with the JSON-RPC client's retries and named faults."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self.round_trips = 0
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport or httpx.HTTPTransport(),
+            timeout=httpx.Timeout(timeout),
+        )
+
+    @classmethod
+    def connect(
+        cls,
+        url: str | None,
+        *,
+        endpoint: str = "esplora",
+        recorder: Recorder | None = None,
+        bundle: Bundle | None = None,
+        inner: httpx.BaseTransport | None = None,
+        **kwargs: Any,
+    ) -> "EsploraClient":
+        """A client on the network (recorded when `recorder` is given) or replaying `bundle`."""
+        if bundle is not None:
+            url = bundle.endpoints.get(endpoint)
+            if url is None:
+                raise NotInEvidence(f"the bundle has no endpoint named {endpoint!r}")
+        if url is None:
+            raise ValueError("an Esplora URL is needed unless replaying a bundle")
+        transport = transport_for(endpoint, url, recorder=recorder, bundle=bundle, inner=inner)
+        return cls(url, transport=transport, **kwargs)
+
+    def __enter__(self) -> "EsploraClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._http.close()
+
+    def text(self, path: str, *, block_hash: str | None = None) -> str:
+        return self._get(path, block_hash).text.strip()
+
+    def json(self, path: str, *, block_hash: str | None = None) -> Any:
+        try:
+            return json.loads(self._get(path, block_hash).content)
+        except ValueError:
+            raise MalformedAnswer(f"GET {path}: answer is not JSON") from None
+
+    def _get(self, path: str, block_hash: str | None) -> httpx.Response:
+        extensions = {BLOCK_HASH_EXTENSION: block_hash} if block_hash else {}
+
+        def attempt() -> httpx.Response:
+            self.round_trips += 1
+            return exchange(lambda: self._http.get(path, extensions=extensions), f"GET {path}")
+
+        response = with_retries(self._retry, self._sleep, attempt)
+        if response.status_code != 200:
+            raise RpcErrorObject(f"GET {path}", response.status_code, response.text[:200])
+        return response
+
+
+@dataclass(frozen=True)
+class EsploraOptions:
+    network: Network
+    min_confirmations: int = DEFAULT_CONFIRMATIONS
+
+
+def read_balances(
+    client: EsploraClient,
+    snapshot: Snapshot,
+    addresses: Sequence[str],
+    options: EsploraOptions,
+    recorder: Recorder | None = None,
+) -> BalancesResult:
+    """Each address's satoshis at `snapshot` by the server's history, or why not."""
+    net = options.network
+    scripts = [script_pubkey(a, net) for a in addresses]
+    if recorder is not None:
+        recorder.note(TRUST_NOTE)
+    try:
+        judge(_view(client, snapshot), net, snapshot, options.min_confirmations)
+        totals = [_balance(client, s, snapshot) for s in scripts]
+        if _hash_at(client, snapshot.height) != snapshot.block_hash:
+            raise ChainError(
+                Reason.REORG, f"the block at height {snapshot.height} changed during the read"
+            )
+        return balances(snapshot, ASSET, zip(addresses, totals, strict=True))
+    except ChainError as e:
+        return e.result()
+
+
+def _hash_at(client: EsploraClient, height: int) -> str | None:
+    try:
+        return client.text(f"/block-height/{height}")
+    except RpcErrorObject as e:
+        if e.code == 404:
+            return None
+        raise
+
+
+def _view(client: EsploraClient, snapshot: Snapshot) -> ChainView:
+    tip_text = client.text("/blocks/tip/height")
+    if not tip_text.isdigit():
+        raise MalformedAnswer(f"/blocks/tip/height: {tip_text[:40]!r} is not a height")
+    tip = int(tip_text)
+    at_height = _hash_at(client, snapshot.height) if tip >= snapshot.height else None
+    return ChainView(client.text("/block-height/0"), tip, at_height)
+
+
+def _balance(client: EsploraClient, script: bytes, snapshot: Snapshot) -> int:
+    """Received minus spent over the script's transactions confirmed by the snapshot."""
+    scripthash = hashlib.sha256(script).digest()[::-1].hex()
+    total = 0
+    path = f"/scripthash/{scripthash}/txs/chain"
+    seen: set[str] = set()
+    while True:
+        page = client.json(path, block_hash=snapshot.block_hash)
+        if not isinstance(page, list):
+            raise MalformedAnswer(f"{path}: not a list of transactions")
+        if not page:
+            return total
+        for tx in page:
+            txid, height, delta = _effect(tx, script.hex(), path)
+            if txid in seen:
+                raise MalformedAnswer(f"{path}: transaction {txid} listed twice")
+            seen.add(txid)
+            if height == snapshot.height and tx["status"].get("block_hash") != snapshot.block_hash:
+                raise ChainError(
+                    Reason.REORG, f"{txid} is confirmed at the snapshot height in another block"
+                )
+            if height <= snapshot.height:
+                total += delta
+        # Esplora pages confirmed history newest first, continuing after the last txid.
+        path = f"/scripthash/{scripthash}/txs/chain/{page[-1]['txid']}"
+
+
+def _effect(tx: Any, script_hex: str, where: str) -> tuple[str, int, int]:
+    """(txid, confirmed height, satoshis in minus out for the script) of one tx."""
+    try:
+        txid = str(tx["txid"])
+        status = tx["status"]
+        if status.get("confirmed") is not True:
+            raise MalformedAnswer(f"{where}: {txid} is not confirmed")
+        height = _sat(status["block_height"])
+        received = sum(_sat(o["value"]) for o in tx["vout"] if o["scriptpubkey"] == script_hex)
+        spent = sum(
+            _sat(i["prevout"]["value"])
+            for i in tx["vin"]
+            if not i.get("is_coinbase") and i["prevout"]["scriptpubkey"] == script_hex
+        )
+    except (KeyError, TypeError, AttributeError) as e:
+        raise MalformedAnswer(f"{where}: transaction lacks {e}") from None
+    return txid, height, received - spent
+
+
+def _sat(value: Any) -> int:
+    """An exact non-negative integer: JSON floats and booleans are refused."""
+    if type(value) is not int or value < 0:
+        raise MalformedAnswer(f"{value!r} is not a whole number of satoshis")
+    return value

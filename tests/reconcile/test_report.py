@@ -1,0 +1,100 @@
+"""The report's renderers: JSON is the whole report, HTML is self-contained and says
+what an auditor's report must, the terminal shows the table and one verdict line."""
+
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.support.attestations import COLD_BTC, attestation, balances, reconciled, set_balance
+from verifier.report.html_report import render_html
+from verifier.report.json_report import render_json
+from verifier.report.model import Report
+from verifier.report.terminal import render_terminal
+
+
+@pytest.fixture
+def short(tmp_path: Path) -> Report:
+    """jp-fsa-2026-draft, 1 BTC short, so the charts and tables carry a failure."""
+    att = attestation()
+    bal = balances(att)
+    set_balance(bal, COLD_BTC, "BTC", 95 * 10**8)
+    return reconciled(tmp_path, att, bal)  # type: ignore[no-any-return]
+
+
+def test_json_is_the_whole_report(short: Report) -> None:
+    again = Report.model_validate_json(render_json(short))
+    assert again == short
+    assert again.verdict.value == "fail"
+    (btc,) = [a for a in again.assets if a.symbol == "BTC"]
+    assert (btc.coverage, btc.surplus, btc.surplus_value) == ("0.990000", "-1", "-10000000")
+
+
+def test_every_check_has_id_status_expected_actual_evidence_method(short: Report) -> None:
+    for c in short.checks:
+        assert c.id and c.method
+    coverage = next(c for c in short.checks if c.id == "coverage.BTC")
+    assert (coverage.status.value, coverage.expected, coverage.actual) == (
+        "fail",
+        ">= 100 BTC",
+        "99 BTC",
+    )
+    assert coverage.parent == "coverage"
+    reserve = next(c for c in short.checks if c.id == "liability-reserve")
+    assert "floor" in reserve.evidence["requirement"]
+    assert "volume_rate=0.00002" in reserve.method
+
+
+def test_html_is_self_contained(short: Report) -> None:
+    html = render_html(short)
+    assert not re.search(r"https?:", html, re.IGNORECASE)
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b", html, re.IGNORECASE)
+    # only fragment references within the page (the SVGs' <use xlink:href="#glyph">)
+    refs = re.findall(r"\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]*)", html, re.IGNORECASE)
+    assert all(r.startswith("#") for r in refs), [r for r in refs if not r.startswith("#")]
+    assert all(u.startswith("#") for u in re.findall(r"url\(\s*['\"]?([^)'\"]*)", html))
+    assert "@import" not in html
+    assert html.count("<svg") == 3  # coverage, cold/hot, reserves
+
+
+def test_html_states_what_an_auditors_report_needs(short: Report) -> None:
+    html = render_html(short)
+    for needed in [
+        "Verdict: FAIL",
+        "bitcoin:regtest",
+        "500",
+        "11" * 32,  # snapshot heights and block hashes
+        "ethereum:31337",
+        "900",
+        "cd" * 32,  # the liability root commitment
+        "Scope",
+        "0.990000",  # the per-asset ratio
+        "not an audit of financial statements",
+        "movements after the snapshot",
+        "encumbrance",
+        "off-chain liabilities",
+        "50000000 JPY",  # the stated off-chain fiat liability
+        "no reserve formula",  # the draft policy's assumptions
+        "Verified customer holdings of BTC",  # a check's method
+    ]:
+        assert needed in html, needed
+
+
+def test_html_escapes_what_the_exchange_wrote(tmp_path: Path) -> None:
+    att = attestation()
+    att["exchange"]["name"] = "<script>alert(1)</script>"
+    html = render_html(reconciled(tmp_path, att))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_terminal_table_and_one_verdict_line(short: Report) -> None:
+    console = Console(width=200, record=True)
+    console.print(render_terminal(short))
+    text = console.export_text()
+    assert [line for line in text.splitlines() if line.startswith("VERDICT:")] == [
+        "VERDICT: FAIL under jp-fsa-2026-draft (36 pass, 3 fail, 0 inconclusive)"
+    ]
+    assert "coverage.BTC" in text
+    assert "balance[bcrt1qcold0].BTC" not in text  # routine passes are folded
+    assert "no reserve formula" in text  # the assumptions, in every report

@@ -1,0 +1,42 @@
+"""Fault injection in front of a real node: requests go to the node, and a hook may
+rewrite its answer or act (stop the node, reorganise it) between requests.
+
+This is the one place tests put something between the code and a node; the node
+still does the work, so the code under test meets real answers plus one fault.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+# (request number from 1, parsed request, parsed answer) -> answer to hand back
+Rewrite = Callable[[int, Any, Any], Any]
+# (request number from 1, parsed request) -> None; runs before the request is sent
+Before = Callable[[int, Any], None]
+
+
+class Intercept(httpx.BaseTransport):
+    def __init__(self, rewrite: Rewrite | None = None, before: Before | None = None) -> None:
+        self._inner = httpx.HTTPTransport()
+        self._rewrite = rewrite
+        self._before = before
+        self.count = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.count += 1
+        body = json.loads(request.read())
+        if self._before:
+            self._before(self.count, body)
+        response = self._inner.handle_request(request)
+        raw = response.read()
+        if self._rewrite is None or response.status_code != 200:
+            return httpx.Response(response.status_code, content=raw, request=request)
+        answer = self._rewrite(self.count, body, json.loads(raw))
+        return httpx.Response(200, content=json.dumps(answer).encode(), request=request)
+
+
+def methods(body: Any) -> list[str]:
+    """The JSON-RPC methods in a single or batch request."""
+    return [c["method"] for c in (body if isinstance(body, list) else [body])]

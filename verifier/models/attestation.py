@@ -1,0 +1,221 @@
+"""The attestation an exchange publishes: what it owes, where it holds it, at which
+snapshot, with which reserves, under which policy. This model is the file format;
+`schemas/attestation.schema.json` is exported from it.
+
+Amounts: base units of a crypto asset are integers in strings; fiat amounts, prices
+and rates are decimal strings; both are parsed exactly, never through a float.
+"""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from verifier.models.asset import AssetSpec
+from verifier.models.numbers import DecimalText, IntegerText
+
+FORMAT = "por-attestation-v1"
+
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+HexBytes = Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{2})+$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# "<bitcoin|ethereum>:<network or chain id>", as in the ownership message.
+Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum):[a-z0-9-]+$")]
+Symbol = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+Peril = Literal["hack", "operational-failure", "insolvency", "fraud", "key-loss"]
+
+
+class Exchange(BaseModel):
+    model_config = _STRICT
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+    name: Annotated[str, StringConstraints(min_length=1)]
+
+
+class ChainPoint(BaseModel):
+    """A block that pins a chain's state: the hash, not only the height (reorgs)."""
+
+    model_config = _STRICT
+
+    chain: Chain
+    height: Annotated[int, Field(ge=0)]
+    block_hash: Hex32
+
+
+class Snapshot(BaseModel):
+    model_config = _STRICT
+
+    id: Annotated[str, StringConstraints(min_length=1)]
+    time: AwareDatetime
+    chains: Annotated[list[ChainPoint], Field(min_length=1)]
+
+    def point(self, chain: str) -> ChainPoint | None:
+        return next((p for p in self.chains if p.chain == chain), None)
+
+
+class NodeRef(BaseModel):
+    model_config = _STRICT
+
+    hash: Hex32
+    sums: Annotated[list[IntegerText], Field(min_length=1)]
+
+
+class LiabilityTree(BaseModel):
+    """The por-mst-v1 root header, field for field the tree's published root.json."""
+
+    model_config = _STRICT
+
+    format: Literal["por-mst-v1"]
+    snapshot_id: Annotated[str, StringConstraints(min_length=1)]
+    height: Annotated[int, Field(ge=1, le=64)]
+    assets: Annotated[list[AssetSpec], Field(min_length=1)]
+    root: NodeRef
+    root_commitment: Hex32
+    account_count: Annotated[int, Field(ge=0)]
+
+    def totals(self) -> dict[str, int]:
+        """Customer liabilities per asset symbol, in base units."""
+        return {a.symbol: s for a, s in zip(self.assets, self.root.sums, strict=True)}
+
+
+class Liabilities(BaseModel):
+    model_config = _STRICT
+
+    tree: LiabilityTree
+    # Fiat the exchange owes its customers off-chain, in the reporting currency. The
+    # verifier cannot check it; the report states it as out of scope.
+    offchain_fiat: DecimalText | None = None
+
+
+class OwnershipProof(BaseModel):
+    model_config = _STRICT
+
+    message: Annotated[str, StringConstraints(min_length=1)]
+    signature: Annotated[str, StringConstraints(min_length=1)]
+    script: HexBytes | None = None  # BIP-322 / multisig: the script the signature is for
+    public_key: HexBytes | None = None
+
+
+class Wallet(BaseModel):
+    model_config = _STRICT
+
+    chain: Chain
+    address: Annotated[str, StringConstraints(min_length=1)] | None = None
+    script: HexBytes | None = None  # a Bitcoin output script, when there is no address
+    assets: Annotated[list[Symbol], Field(min_length=1)]
+    role: Literal["cold", "hot"]
+    # "customer": segregated customer assets; "own": the exchange's own crypto (such as
+    # Japan's matching holdings for customer crypto kept hot).
+    ownership_class: Literal["customer", "own"]
+    first_use_height: Annotated[int, Field(ge=0)] | None = None  # Bitcoin scan start
+    ownership_proof: OwnershipProof
+
+    @model_validator(mode="after")
+    def _one_locator(self) -> Self:
+        if (self.address is None) == (self.script is None):
+            raise ValueError("give exactly one of address and script")
+        if len(set(self.assets)) != len(self.assets):
+            raise ValueError("an asset is listed twice")
+        return self
+
+    @property
+    def locator(self) -> str:
+        """The address, or the script's hex when the wallet has no address."""
+        return self.address if self.address is not None else f"script:{self.script}"
+
+
+class Token(BaseModel):
+    model_config = _STRICT
+
+    chain: Chain
+    contract: Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$")]
+    symbol: Symbol
+    decimals: Annotated[int, Field(ge=0, le=36)]
+
+
+class Money(BaseModel):
+    model_config = _STRICT
+
+    amount: DecimalText
+    currency: Currency
+
+
+class CashReserve(BaseModel):
+    model_config = _STRICT
+
+    amount: DecimalText
+    currency: Currency
+    held_at: Literal["trust", "bank", "bank-guarantee"]
+    holder: Annotated[str, StringConstraints(min_length=1)]
+
+
+class InsurancePolicy(BaseModel):
+    model_config = _STRICT
+
+    insurer: Annotated[str, StringConstraints(min_length=1)]
+    cover: Money
+    deductible: DecimalText  # in the cover's currency
+    period_start: AwareDatetime
+    period_end: AwareDatetime
+    perils: Annotated[list[Peril], Field(min_length=1)]
+    cancellation_notice_days: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if self.period_end <= self.period_start:
+            raise ValueError("period_end is not after period_start")
+        if len(set(self.perils)) != len(self.perils):
+            raise ValueError("a peril is listed twice")
+        return self
+
+
+class LiabilityReserve(BaseModel):
+    model_config = _STRICT
+
+    cash: list[CashReserve] = []
+    insurance: list[InsurancePolicy] = []
+
+
+class IncidentLoss(BaseModel):
+    model_config = _STRICT
+
+    fiscal_year: Annotated[int, Field(ge=1900, le=9999)]
+    loss: DecimalText
+
+
+class ReserveInputs(BaseModel):
+    """What the reserve formulas need; amounts are in the reporting currency."""
+
+    model_config = _STRICT
+
+    fiscal_year: Annotated[int, Field(ge=1900, le=9999)] | None = None  # the snapshot's
+    trading_volume_12m: DecimalText | None = None
+    incident_losses: list[IncidentLoss] = []
+    fixed_overheads: DecimalText | None = None  # last fiscal year's (MiCA)
+    service_class: Literal[1, 2, 3] | None = None  # MiCA CASP class
+
+    def incident_loss(self, fiscal_year: int) -> IncidentLoss | None:
+        return next((x for x in self.incident_losses if x.fiscal_year == fiscal_year), None)
+
+
+class Attestation(BaseModel):
+    model_config = _STRICT
+
+    format: Literal["por-attestation-v1"]
+    exchange: Exchange
+    reporting_currency: Currency
+    snapshot: Snapshot
+    liabilities: Liabilities
+    wallets: Annotated[list[Wallet], Field(min_length=1)]
+    tokens: list[Token] = []
+    liability_reserve: LiabilityReserve = LiabilityReserve()
+    reserve_inputs: ReserveInputs = ReserveInputs()
+    # Price of one whole unit of each asset (and of each foreign currency a reserve is
+    # held in) in the reporting currency at the snapshot.
+    prices: dict[Annotated[str, StringConstraints(min_length=1, max_length=32)], DecimalText]
+    policy: Annotated[str, StringConstraints(min_length=1)]  # the policy it claims to meet
+
+    @property
+    def assets(self) -> list[AssetSpec]:
+        return self.liabilities.tree.assets

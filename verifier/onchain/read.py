@@ -1,0 +1,159 @@
+"""Run a chain adapter for the verifier: clients for the named endpoints (recorded,
+or replayed from a bundle), the adapter, and the cross-check when one is asked for.
+
+Only endpoints the user named are contacted.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from eth_utils import is_hex_address, to_checksum_address
+
+from chains.bitcoin.addresses import AddressError, script_pubkey
+from chains.bitcoin.core import CoreOptions
+from chains.bitcoin.core import read_balances as read_core
+from chains.bitcoin.esplora import EsploraClient, EsploraOptions
+from chains.bitcoin.esplora import read_balances as read_esplora
+from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
+from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS
+from chains.ethereum import NETWORKS, EthereumOptions
+from chains.ethereum import read_balances as read_ethereum_balances
+from chains.evidence import Bundle, NotInEvidence, Recorder
+from chains.jsonrpc import JsonRpcClient
+from chains.snapshot import BalancesResult, Snapshot, cross_check
+from verifier.errors import InputError
+from verifier.onchain.addresses import AddressList
+
+PRIMARY = "primary"
+CROSS_CHECK = "cross-check"
+
+
+Client = TypeVar("Client", JsonRpcClient, EsploraClient)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    rpc: str | None
+    cross_check: str | None
+    recorder: Recorder | None
+    bundle: Bundle | None
+
+    def read(
+        self,
+        connect: Callable[..., Client],
+        adapter: Callable[[Client], BalancesResult],
+    ) -> BalancesResult:
+        """Run `adapter` on a client of the primary endpoint, and of the cross-check
+        endpoint if one was named; `connect` is the client class's `connect`."""
+        urls = {PRIMARY: self.rpc}
+        if self.cross_check is not None:
+            urls[CROSS_CHECK] = self.cross_check
+        results = []
+        for name, url in urls.items():
+            try:
+                client = connect(url, endpoint=name, recorder=self.recorder, bundle=self.bundle)
+            except NotInEvidence as e:
+                raise InputError("--offline", None, str(e)) from None
+            with client:
+                results.append(adapter(client))
+        return results[0] if len(results) == 1 else cross_check(results[0], results[1])
+
+
+def ethereum_chain_id(chain_id: int | None, network: str | None) -> int:
+    """--chain-id and --network, either or both (then they must agree); one is required
+    so that a node on another chain is caught."""
+    if network is not None:
+        if network not in NETWORKS:
+            names = ", ".join(NETWORKS)
+            raise InputError("--network", None, f"unknown Ethereum network {network!r} ({names})")
+        if chain_id is not None and chain_id != NETWORKS[network]:
+            raise InputError(
+                "--chain-id", None, f"{chain_id} is not {network}'s chain id {NETWORKS[network]}"
+            )
+        return NETWORKS[network]
+    if chain_id is None:
+        raise InputError("--chain-id", None, "Ethereum needs --chain-id N or --network NAME")
+    return chain_id
+
+
+def read_ethereum(
+    endpoints: Endpoints,
+    snapshot: Snapshot,
+    addresses: AddressList,
+    *,
+    chain_id: int | None,
+    network: str | None,
+    token: str | None,
+    balance_slot: int | None,
+    confirmations: int | None,
+    proofs: bool,
+    batch_size: int,
+    chunk_size: int,
+) -> BalancesResult:
+    if token is not None:
+        token = _token(token)
+    if proofs and token and balance_slot is None:
+        raise InputError("--balance-slot", None, "--proofs with --token needs the balance slot")
+    options = EthereumOptions(
+        chain_id=ethereum_chain_id(chain_id, network),
+        token=token,
+        confirmations=64 if confirmations is None else confirmations,
+        proofs=proofs,
+        balance_slot=balance_slot,
+        chunk_size=chunk_size,
+        batch_size=batch_size,
+    )
+    return endpoints.read(
+        JsonRpcClient.connect,
+        lambda client: read_ethereum_balances(client, snapshot, addresses.addresses, options),
+    )
+
+
+def _token(text: str) -> str:
+    if not is_hex_address(text):
+        raise InputError("--token", None, f"{text!r} is not a hex address")
+    return str(to_checksum_address(text))
+
+
+def read_bitcoin(
+    endpoints: Endpoints,
+    snapshot: Snapshot,
+    addresses: AddressList,
+    *,
+    network: str | None,
+    source: str,
+    from_height: int | None,
+    confirmations: int | None,
+    batch_size: int,
+) -> BalancesResult:
+    """From a Bitcoin Core-style node's raw blocks (`source` "core"), or from an
+    Esplora server's address history ("esplora", trusted for completeness)."""
+    if network is None or network not in BITCOIN_NETWORKS:
+        names = ", ".join(BITCOIN_NETWORKS)
+        raise InputError("--network", None, f"Bitcoin needs --network, one of {names}")
+    net = BITCOIN_NETWORKS[network]
+    for i, address in enumerate(addresses.addresses):
+        try:
+            script_pubkey(address, net)
+        except AddressError as e:
+            raise InputError(addresses.source, addresses.where(i), str(e)) from None
+    depth = DEFAULT_CONFIRMATIONS if confirmations is None else confirmations
+    if source == "esplora":
+        if from_height is not None:
+            raise InputError("--from-height", None, "is for --source core (raw blocks)")
+        esplora = EsploraOptions(net, min_confirmations=depth)
+        return endpoints.read(
+            EsploraClient.connect,
+            lambda client: read_esplora(
+                client, snapshot, addresses.addresses, esplora, endpoints.recorder
+            ),
+        )
+    start = from_height or 0
+    if not 0 <= start <= snapshot.height:
+        raise InputError("--from-height", None, f"must be within 0..{snapshot.height}")
+    core = CoreOptions(net, from_height=start, min_confirmations=depth, batch_size=batch_size)
+    return endpoints.read(
+        JsonRpcClient.connect,
+        lambda client: read_core(client, snapshot, addresses.addresses, core, endpoints.recorder),
+    )

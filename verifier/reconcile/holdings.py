@@ -1,0 +1,116 @@
+"""Per asset: what the exchange owes its customers and what it verifiably holds, split
+by wallet role and ownership class, in base units; and valuation in the reporting
+currency at the attestation's (or the auditor's) prices."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from verifier.models.asset import AssetSpec
+from verifier.models.attestation import Attestation, Wallet
+from verifier.reconcile.addresses import normalize
+from verifier.reconcile.observations import (
+    Balance,
+    Observations,
+    OwnershipStatus,
+    Unknown,
+    WalletKey,
+)
+from verifier.reconcile.quantity import Quantity, product, total
+
+
+@dataclass(frozen=True)
+class Position:
+    asset: AssetSpec
+    liabilities: int
+    customer_cold: Quantity
+    customer_hot: Quantity
+    own_cold: Quantity
+    own_hot: Quantity
+
+    @property
+    def customer(self) -> Quantity:
+        return total([self.customer_cold, self.customer_hot])
+
+
+def wallet_key(w: Wallet) -> WalletKey:
+    return (w.chain, w.locator)
+
+
+def distinct_wallets(att: Attestation) -> list[Wallet]:
+    """Each address once, at its first listing: a repeat must not be counted twice
+    (the repeat itself fails the integrity checks)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for w in att.wallets:
+        key = (w.chain, normalize(w.locator))
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out
+
+
+def contribution(w: Wallet, symbol: str, obs: Observations) -> Balance:
+    """What wallet `w` adds to the verified holdings of `symbol`.
+
+    A wallet whose ownership proof failed adds nothing (its own check fails); one whose
+    proof or balance could not be checked adds an unknown amount.
+    """
+    o = obs.get(wallet_key(w))
+    if o is None:
+        return Unknown(f"no balances read for {w.locator}")
+    if o.ownership is OwnershipStatus.FAILED:
+        return 0
+    if o.ownership is OwnershipStatus.INCONCLUSIVE:
+        return Unknown(f"ownership of {w.locator} not established")
+    b = o.balances.get(symbol)
+    if b is None:
+        return Unknown(f"no {symbol} balance read for {w.locator}")
+    if isinstance(b, Unknown):
+        return Unknown(f"{symbol} balance of {w.locator}: {b.reason}")
+    return b
+
+
+def positions(att: Attestation, obs: Observations) -> list[Position]:
+    wallets = distinct_wallets(att)
+    totals = att.liabilities.tree.totals()
+    out = []
+    for asset in att.assets:
+        parts: dict[tuple[str, str], list[Quantity]] = {}
+        for w in wallets:
+            if asset.symbol in w.assets:
+                parts.setdefault((w.ownership_class, w.role), []).append(
+                    contribution(w, asset.symbol, obs)
+                )
+        out.append(
+            Position(
+                asset=asset,
+                liabilities=totals[asset.symbol],
+                customer_cold=total(parts.get(("customer", "cold"), [])),
+                customer_hot=total(parts.get(("customer", "hot"), [])),
+                own_cold=total(parts.get(("own", "cold"), [])),
+                own_hot=total(parts.get(("own", "hot"), [])),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Prices in the reporting currency of one whole unit of an asset or a currency."""
+
+    currency: str
+    table: Mapping[str, Fraction]
+
+    def price(self, symbol: str) -> Quantity:
+        if symbol == self.currency:
+            return Fraction(1)
+        p = self.table.get(symbol)
+        return Unknown(f"no price for {symbol} in {self.currency}") if p is None else p
+
+    def value(self, units: Quantity, asset: AssetSpec) -> Quantity:
+        """Base units of `asset` in the reporting currency."""
+        return product(units, self.price(asset.symbol), Fraction(1, 10**asset.decimals))
+
+    def convert(self, amount: Quantity, currency: str) -> Quantity:
+        return product(amount, self.price(currency))

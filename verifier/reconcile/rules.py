@@ -1,0 +1,184 @@
+"""A policy's rules turned into checks over the reconciled positions."""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from verifier.models.attestation import Attestation
+from verifier.reconcile import show
+from verifier.reconcile.checks import AllOf, AtLeast, AtMost, Check, Show
+from verifier.reconcile.holdings import Position, Prices
+from verifier.reconcile.observations import Unknown
+from verifier.reconcile.policy import (
+    ColdShare,
+    Compensation,
+    Coverage,
+    HotReserve,
+    LiabilityReserve,
+    MatchingOwnCrypto,
+    OwnFunds,
+    Policy,
+    Rule,
+)
+from verifier.reconcile.quantity import Quantity, total
+from verifier.reconcile.reserves import Counted, Requirement, Valued, counted, requirement
+
+
+@dataclass(frozen=True)
+class Context:
+    att: Attestation
+    positions: list[Position]
+    prices: Prices
+
+    @property
+    def currency(self) -> str:
+        return self.att.reporting_currency
+
+
+class ReserveCheck(AtLeast):
+    """Counted reserves >= the requirement; keeps both for the report's chart."""
+
+    def __init__(self, id: str, method: str, req: Requirement, got: Counted, ctx: Context) -> None:
+        money = show.money(ctx.currency)
+        evidence = {
+            "requirement": {k: _shown(v, money) for k, v in req.terms.items()},
+            "counted": [
+                {
+                    "reserve": i.what,
+                    "value": _shown(i.value, money),
+                    "counts": i.counts,
+                    "why": i.why,
+                }
+                for i in got.items
+            ],
+            "cash": _shown(got.cash, money),
+            "insurance": _shown(got.insurance, money),
+        }
+        super().__init__(id, method, got.total, req.amount, money, evidence)
+        self.requirement, self.counted = req, got
+
+
+def _shown(q: Quantity, fmt: Show) -> str:
+    return f"unknown: {q.reason}" if isinstance(q, Unknown) else fmt(q)
+
+
+def policy_checks(policy: Policy, ctx: Context) -> Check:
+    return AllOf(
+        f"policy.{policy.id}",
+        [rule_check(r, ctx) for r in policy.rules],
+        f"Every rule of {policy.title} ({policy.status}).",
+    )
+
+
+def rule_check(rule: Rule, ctx: Context) -> Check:
+    match rule:
+        case Coverage():
+            return _coverage(rule, ctx)
+        case ColdShare():
+            return _cold_share(rule, ctx)
+        case MatchingOwnCrypto():
+            return _matching(ctx)
+        case LiabilityReserve() | OwnFunds() | Compensation() | HotReserve():
+            return _reserve(rule, ctx)
+
+
+def _coverage(rule: Coverage, ctx: Context) -> Check:
+    parts: list[Check] = []
+    for p in ctx.positions:
+        fmt = show.units(p.asset)
+        parts.append(
+            AtLeast(
+                f"coverage.{p.asset.symbol}",
+                f"Verified customer holdings of {p.asset.symbol} (owned wallets, read at the "
+                f"snapshot) >= {show.decimal(rule.min_ratio)} x customer liabilities in the "
+                "tree; no other asset offsets a shortfall.",
+                p.customer,
+                rule.min_ratio * p.liabilities,
+                fmt,
+                evidence={"liabilities": fmt(p.liabilities)},
+            )
+        )
+    return AllOf("coverage", parts, "Each asset covered on its own.")
+
+
+def _share(part: Quantity, whole: Quantity, what: str) -> Quantity:
+    if isinstance(part, Unknown) or isinstance(whole, Unknown):
+        return total([part, whole])  # unknown, with the reasons
+    if whole == 0:
+        return Unknown(f"no verified customer {what} to take a share of")
+    return Fraction(part) / whole
+
+
+def _cold_share(rule: ColdShare, ctx: Context) -> Check:
+    cold_side = rule.min_cold is not None
+    limit = rule.min_cold if rule.min_cold is not None else rule.max_hot
+    assert limit is not None
+    word = f"cold share >= {show.share(limit)}"
+    if not cold_side:
+        word = f"hot share <= {show.share(limit)}"
+
+    def one(id: str, cold: Quantity, hot: Quantity, fmt: Show, what: str, method: str) -> Check:
+        whole = total([cold, hot])
+        share = _share(cold if cold_side else hot, whole, what)
+        cls = AtLeast if cold_side else AtMost
+        assert limit is not None
+        evidence = {"cold": _shown(cold, fmt), "hot": _shown(hot, fmt)}
+        return cls(id, method, share, limit, show.share, evidence=evidence)
+
+    if rule.basis == "value":
+        v = Valued.of(ctx.positions, ctx.prices)
+        method = (
+            f"{word} of verified customer crypto, by value in {ctx.currency} across all assets "
+            "at the snapshot prices; hot means any customer wallet not marked cold."
+        )
+        money = show.money(ctx.currency)
+        return one("cold-share", v.cold, v.hot, money, "crypto", method)
+    parts = [
+        one(
+            f"cold-share.{p.asset.symbol}",
+            p.customer_cold,
+            p.customer_hot,
+            show.units(p.asset),
+            p.asset.symbol,
+            f"{word} of the verified customer holdings of {p.asset.symbol}, in units.",
+        )
+        for p in ctx.positions
+    ]
+    return AllOf("cold-share", parts, f"{word} for each asset on its own.")
+
+
+def _matching(ctx: Context) -> Check:
+    parts: list[Check] = [
+        AtLeast(
+            f"matching-own-crypto.{p.asset.symbol}",
+            f"The exchange's own {p.asset.symbol} held in cold wallets >= the customer "
+            f"{p.asset.symbol} it holds hot (same kind, same quantity).",
+            p.own_cold,
+            p.customer_hot,
+            show.units(p.asset),
+        )
+        for p in ctx.positions
+    ]
+    return AllOf("matching-own-crypto", parts, "Own cold crypto matches customer hot crypto.")
+
+
+_RESERVE_METHOD = {
+    "liability-reserve": "Cash reserves and qualifying insurance >= max(floor, volume_rate x "
+    "12-month volume, incident_factor x largest annual incident loss, cold_rate x customer cold "
+    "value).",
+    "own-funds": "Own funds (cash reserves) and qualifying insurance >= max(class minimum, "
+    "overhead_share x last year's fixed overheads).",
+    "compensation": "Compensation arrangements (funds on trust, bank guarantees, insurance) >= "
+    "cold_share x customer cold value + hot_share x customer hot value.",
+    "hot-reserve": "Reserves and qualifying insurance >= rate x customer hot value.",
+}
+
+
+def _reserve(rule: LiabilityReserve | OwnFunds | Compensation | HotReserve, ctx: Context) -> Check:
+    valued = Valued.of(ctx.positions, ctx.prices)
+    req = requirement(rule, ctx.att, valued, ctx.prices)
+    got = counted(rule.counts, ctx.att, req.amount, ctx.prices)
+    params = ", ".join(
+        f"{k}={v}" for k, v in rule.model_dump(mode="json", exclude={"kind", "counts"}).items()
+    )
+    method = f"{_RESERVE_METHOD[rule.kind]} Parameters: {params}."
+    return ReserveCheck(rule.kind, method, req, got, ctx)

@@ -1,0 +1,184 @@
+"""A Report from a reconciliation: every check verified once, composites flattened
+with their parts after them, the statements of scope and limitation an auditor's
+report needs."""
+
+from fractions import Fraction
+from importlib.metadata import version
+
+from verifier.models.check import CheckResult, overall
+from verifier.models.numbers import format_decimal, format_truncated
+from verifier.reconcile.checks import Check, Composite
+from verifier.reconcile.holdings import Position, Prices
+from verifier.reconcile.observations import Unknown
+from verifier.reconcile.quantity import Quantity, total
+from verifier.reconcile.reconciler import Reconciliation
+from verifier.reconcile.rules import ReserveCheck
+from verifier.reconcile.show import decimal
+from verifier.report.model import (
+    AssetLine,
+    PolicyInfo,
+    Report,
+    ReportCheck,
+    ReserveLine,
+    SnapshotInfo,
+)
+
+LIMITATIONS = [
+    "This is not an audit of financial statements and expresses no opinion on them.",
+    "It says nothing of movements after the snapshot: coins may have left the wallets "
+    "after the snapshot blocks.",
+    "It cannot see encumbrance: coins pledged, lent or otherwise committed count as held.",
+    "It cannot see off-chain liabilities (loans, fiat owed, obligations to other parties) "
+    "beyond what the attestation states.",
+    "Liabilities are the accounts the exchange put in its tree; an account left out is "
+    "found only by a customer verifying their own inclusion proof.",
+    "Cash reserves and insurance are as the attestation declares them; they were not "
+    "confirmed with the bank, trustee or insurer.",
+]
+
+
+def build_report(
+    rec: Reconciliation,
+    *,
+    balances_source: str,
+    prices_source: str,
+    scope: list[str] | None = None,
+    limitations: list[str] | None = None,
+) -> Report:
+    """`scope` and `limitations`: statements the caller adds (what it checked itself)."""
+    att = rec.attestation
+    entries: list[ReportCheck] = []
+    top: list[CheckResult] = []
+    reserves: list[ReserveLine] = []
+    for check in rec.checks:
+        result = check.verify()
+        top.append(result)
+        _flatten(check, result, None, 0, entries, reserves)
+    tree = att.liabilities.tree
+    chains = ", ".join(f"{p.chain} #{p.height}" for p in att.snapshot.chains)
+    stated = [
+        f"Customer liabilities: the por-mst-v1 tree with root commitment {tree.root_commitment} "
+        f"({tree.account_count} accounts), per-asset totals as its root states them.",
+        f"Reserves: {len(att.wallets)} wallet listings on {chains}; balances and ownership "
+        f"results from {balances_source}.",
+        f"Prices in {att.reporting_currency}: {prices_source}.",
+        f"Policy applied: {rec.policy.id} ({rec.policy.status}); the attestation claims "
+        f"{att.policy}.",
+        *(scope or []),
+    ]
+    notes = list(LIMITATIONS)
+    if att.liabilities.offchain_fiat is not None:
+        notes.append(
+            f"The exchange states off-chain fiat liabilities of "
+            f"{format_decimal(att.liabilities.offchain_fiat)} {att.reporting_currency}; they "
+            "are outside these checks."
+        )
+    if rec.other_entities is None:
+        notes.append(
+            "No list of other entities' addresses was given: coins also counted by another "
+            "entity would not be noticed."
+        )
+    notes += limitations or []
+    return Report(
+        tool=f"por-verifier {version('por-verifier')}",
+        exchange=att.exchange,
+        reporting_currency=att.reporting_currency,
+        snapshot=SnapshotInfo(
+            id=att.snapshot.id,
+            time=att.snapshot.time,
+            chains=att.snapshot.chains,
+            liability_root_commitment=tree.root_commitment,
+            account_count=tree.account_count,
+        ),
+        policy=PolicyInfo(
+            id=rec.policy.id,
+            title=rec.policy.title,
+            status=rec.policy.status,
+            source=rec.policy.source,
+            claimed=att.policy,
+            sources=rec.policy.sources,
+            assumptions=rec.policy.assumptions,
+        ),
+        verdict=overall(top),
+        scope=stated,
+        assets=[_asset_line(p, rec.prices) for p in rec.positions],
+        reserves=reserves,
+        checks=entries,
+        limitations=notes,
+    )
+
+
+def _flatten(
+    check: Check,
+    result: CheckResult,
+    parent: str | None,
+    depth: int,
+    out: list[ReportCheck],
+    reserves: list[ReserveLine],
+) -> None:
+    parts: list[CheckResult] = result.evidence["parts"] if isinstance(check, Composite) else []
+    out.append(
+        ReportCheck(
+            id=result.id,
+            status=result.status,
+            reason=result.reason,
+            expected=result.expected,
+            actual=result.actual,
+            evidence={"parts": [r.id for r in parts]} if parts else result.evidence,
+            method=check.method,
+            parent=parent,
+            depth=depth,
+        )
+    )
+    if isinstance(check, ReserveCheck):
+        reserves.append(_reserve_line(check, result))
+    if isinstance(check, Composite):
+        for part, part_result in zip(check.parts, parts, strict=True):
+            _flatten(part, part_result, result.id, depth + 1, out, reserves)
+
+
+def _text(q: Quantity) -> str | None:
+    return None if isinstance(q, Unknown) else decimal(q)
+
+
+def _reserve_line(check: ReserveCheck, result: CheckResult) -> ReserveLine:
+    return ReserveLine(
+        check=check.id,
+        status=result.status,
+        required=_text(check.requirement.amount),
+        cash=_text(check.counted.cash),
+        insurance=_text(check.counted.insurance),
+        available=_text(check.counted.total),
+    )
+
+
+def _ratio(part: Quantity, whole: Quantity) -> str | None:
+    if isinstance(part, Unknown) or isinstance(whole, Unknown) or whole == 0:
+        return None
+    return format_truncated(Fraction(part) / whole, 6)
+
+
+def _asset_line(p: Position, prices: Prices) -> AssetLine:
+    scale = Fraction(1, 10**p.asset.decimals)
+
+    def whole(q: Quantity) -> str | None:
+        return None if isinstance(q, Unknown) else decimal(q * scale)
+
+    customer = p.customer
+    surplus = total([customer, -p.liabilities])
+    price = prices.price(p.asset.symbol)
+    return AssetLine(
+        symbol=p.asset.symbol,
+        decimals=p.asset.decimals,
+        price=_text(price),
+        liabilities=decimal(p.liabilities * scale),
+        customer_cold=whole(p.customer_cold),
+        customer_hot=whole(p.customer_hot),
+        customer_total=whole(customer),
+        own_cold=whole(p.own_cold),
+        own_hot=whole(p.own_hot),
+        coverage=_ratio(customer, p.liabilities),
+        surplus=whole(surplus),
+        surplus_value=_text(prices.value(surplus, p.asset)),
+        cold_share=_ratio(p.customer_cold, customer),
+    )

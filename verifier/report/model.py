@@ -1,0 +1,95 @@
+"""The report's content, the same for every renderer; its JSON is the machine format
+(`schemas/report.schema.json`). Figures are decimal text, exact unless marked '...'."""
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from verifier.models.attestation import ChainPoint, Exchange
+from verifier.models.check import Status
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReportCheck(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    status: Status
+    reason: str
+    expected: Any
+    actual: Any
+    evidence: Any
+    method: str
+    parent: str | None  # the composite check this one is a part of
+    depth: int
+
+
+class AssetLine(BaseModel):
+    """One asset, in whole units of it; None where a figure could not be established."""
+
+    model_config = _FROZEN
+
+    symbol: str
+    decimals: int
+    price: str | None  # of one whole unit, in the reporting currency
+    liabilities: str
+    customer_cold: str | None
+    customer_hot: str | None
+    customer_total: str | None
+    own_cold: str | None
+    own_hot: str | None
+    coverage: str | None  # customer_total / liabilities, cut to 6 decimals
+    surplus: str | None  # customer_total - liabilities; negative is a shortfall
+    surplus_value: str | None  # the same in the reporting currency
+    cold_share: str | None  # customer_cold / customer_total, cut to 6 decimals
+
+
+class ReserveLine(BaseModel):
+    model_config = _FROZEN
+
+    check: str
+    status: Status
+    required: str | None
+    cash: str | None
+    insurance: str | None
+    available: str | None
+
+
+class PolicyInfo(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    title: str
+    status: str
+    source: str
+    claimed: str  # the policy the attestation says it meets
+    sources: list[str]
+    assumptions: list[str]
+
+
+class SnapshotInfo(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    time: AwareDatetime
+    chains: list[ChainPoint]
+    liability_root_commitment: str
+    account_count: int
+
+
+class Report(BaseModel):
+    model_config = _FROZEN
+
+    format: Literal["por-report-v1"] = "por-report-v1"
+    tool: str  # name and version of the verifier that wrote the report
+    exchange: Exchange
+    reporting_currency: str
+    snapshot: SnapshotInfo
+    policy: PolicyInfo
+    verdict: Status
+    scope: list[str]
+    assets: list[AssetLine]
+    reserves: list[ReserveLine]
+    checks: list[ReportCheck]
+    limitations: list[str]
