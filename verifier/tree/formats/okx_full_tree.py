@@ -14,6 +14,7 @@ two levels in memory at a time.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,8 +65,24 @@ def _balances(doc: Doc, raw: Any, field: str) -> tuple[list[str], list[Decimal]]
     ]
 
 
+# The line as OKX writes it; anything else goes through the JSON reader (same result,
+# about twice slower on a tree of millions of lines).
+_LINE = re.compile(
+    r'([0-9a-fA-F]+),([0-9]+),\{"BTC":"([^"\\]*)","ETH":"([^"\\]*)","USDT":"([^"\\]*)"\}'
+)
+
+
 def _nodes(tree: Doc) -> Iterator[TreeNode]:
     for number, line in tree.lines():
+        m = _LINE.fullmatch(line)
+        if m:
+            texts = [m[3], m[4], m[5]]
+            values = [
+                decimals.parse(t, tree.source, f"line {number}.{a}")
+                for a, t in zip(ASSETS, texts, strict=True)
+            ]
+            yield TreeNode(number, m[1], int(m[2]), texts, values)
+            continue
         parts = line.split(",", 2)
         where = f"line {number}"
         if len(parts) != 3 or not source.HEX.fullmatch(parts[0]) or not parts[1].isdigit():

@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +32,7 @@ class Doc:
     value: Any = None  # the parsed JSON (kind "json")
     text: str = ""  # the whole file (kinds "json" and "text")
 
-    @property
+    @cached_property
     def source(self) -> str:
         return str(self.path)
 
@@ -59,9 +60,12 @@ def load(path: Path) -> Doc:
     return Doc(path, "text", text=text)
 
 
+_DECODER = json.JSONDecoder(parse_float=Num, parse_int=Num, parse_constant=_no_constant)
+
+
 def parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_float=Num, parse_int=Num, parse_constant=_no_constant)
+        return _DECODER.decode(text)
     except ValueError as e:
         raise InputError(source, None, f"not valid JSON ({e})") from None
 
