@@ -216,3 +216,14 @@ def test_bitmex_negative_and_malformed(tmp_path: Path) -> None:
     tree.write_text("\n".join(lines[:-1]) + "\n")
     r = run(str(tree))
     assert r.exit_code == 2 and "not a power of two" in r.stderr
+
+
+def test_cli_says_verified_for_a_tree_and_included_for_a_customer(tmp_path: Path) -> None:
+    user, tree = okx(tmp_path)
+    r = run(str(tree))
+    assert r.exit_code == 0 and r.stdout.startswith(
+        "VERIFIED (okx-full-tree) (the whole tree, 15 nodes)"
+    )
+    r = run(str(user), "--tree", str(tree))
+    assert r.exit_code == 0 and r.stdout.startswith("INCLUDED (okx-full-tree) (your 2 leaves")
+    assert "BTC 0.00005, ETH 0, USDT 0" in r.stdout

@@ -62,7 +62,7 @@ def show(verdict: Verdict) -> None:
     if not verdict.included:
         out.print(f"[bold red]NOT INCLUDED[/] ({verdict.format}){what}: {verdict.failure}")
     else:
-        word = "INCLUDED" if verdict.scope == "proof" or verdict.account else "VERIFIED"
+        word = "VERIFIED" if verdict.scope.startswith("the whole tree") else "INCLUDED"
         style = "bold red" if verdict.negatives else "green"
         out.print(f"[{style}]{word}[/] ({verdict.format}){what}: root {verdict.root}")
         if verdict.balances:
