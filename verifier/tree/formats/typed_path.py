@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from hashlib import sha256
 
+from verifier.errors import InputError
 from verifier.tree.formats import decimals, source
 from verifier.tree.formats.source import Doc
 
@@ -98,10 +99,13 @@ def entry(doc: Doc, node: object, field: str, balance_key: str, assets: Sequence
     n = source.obj(doc, node, field)
     bal = source.obj(doc, n.get(balance_key), f"{field}.{balance_key}")
     texts = [source.text(doc, bal.get(a), f"{field}.{balance_key}.{a}") for a in assets]
+    typ = source.integer(doc, n.get("type"), f"{field}.type")
+    if field != "self" and not 1 <= typ <= 4:
+        raise InputError(doc.source, f"{field}.type", "not 1 to 4 (left, right, root, padding)")
     return Entry(
         field=field,
         hash=source.text(doc, n.get("hash"), f"{field}.hash"),
-        type=source.integer(doc, n.get("type"), f"{field}.type"),
+        type=typ,
         height=source.integer(doc, n.get("height"), f"{field}.height"),
         balances=texts,
         values=[
