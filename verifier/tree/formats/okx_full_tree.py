@@ -36,7 +36,7 @@ WEAKNESSES = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TreeNode:
     line: int
     hash: str
@@ -73,14 +73,20 @@ _LINE = re.compile(
 
 
 def _nodes(tree: Doc) -> Iterator[TreeNode]:
+    # Most balances in a real tree repeat ("0" above all): parse each text once.
+    known: dict[str, Decimal] = {}
     for number, line in tree.lines():
         m = _LINE.fullmatch(line)
         if m:
             texts = [m[3], m[4], m[5]]
-            values = [
-                decimals.parse(t, tree.source, f"line {number}.{a}")
-                for a, t in zip(ASSETS, texts, strict=True)
-            ]
+            values = []
+            for a, t in zip(ASSETS, texts, strict=True):
+                v = known.get(t)
+                if v is None:
+                    v = decimals.parse(t, tree.source, f"line {number}.{a}")
+                    if len(known) < 1 << 16:
+                        known[t] = v
+                values.append(v)
             yield TreeNode(number, m[1], int(m[2]), texts, values)
             continue
         parts = line.split(",", 2)
