@@ -97,17 +97,24 @@ def okx_v1(balances: list[list[str]], index: int) -> dict[str, Any]:
 
 
 # --- bybit --------------------------------------------------------------------------
-def bybit_combine(left: Node, right: Node, height: int) -> Node:
-    sums = [down8(a + b) for a, b in zip(left[1], right[1], strict=True)]
-    return h(left[0] + right[0] + "".join(format(s, "f") for s in sums) + str(height)), sums
+def bybit(
+    assets: list[str], balances: list[list[str]], index: int, scales: list[int] | None = None
+) -> dict[str, Any]:
+    """Hashes in `assets` order; `scales` per asset (8 unless given: Bybit's first format)."""
+    places = [Decimal(1).scaleb(-s) for s in scales or [8] * len(assets)]
 
+    def combine(left: Node, right: Node, height: int) -> Node:
+        sums = [
+            (a + b).quantize(q, rounding=ROUND_DOWN)
+            for a, b, q in zip(left[1], right[1], places, strict=True)
+        ]
+        return h(left[0] + right[0] + "".join(format(s, "f") for s in sums) + str(height)), sums
 
-def bybit(assets: list[str], balances: list[list[str]], index: int) -> dict[str, Any]:
     users = [h(f"user{i}") for i in range(len(balances))]
     leaves = [
         (h(u + "".join(b)), [Decimal(t) for t in b]) for u, b in zip(users, balances, strict=True)
     ]
-    tree = levels(leaves, bybit_combine)
+    tree = levels(leaves, combine)
 
     def entry(
         node: Node, typ: int, height: int, texts: Sequence[str] | None = None

@@ -219,3 +219,17 @@ def test_format_option_names_the_format_and_rejects_others(tmp_path: Path) -> No
     assert r.exit_code == 2 and "self.proofId: missing" in r.stderr
     r = run(str(p), "--format", "nope")
     assert r.exit_code == 2 and "--format" in r.stderr
+
+
+def test_bybit_first_format_hashes_a_fixed_order_with_usdt_usdc_at_scale_4(tmp_path: Path) -> None:
+    rows = [
+        ["1.00000000", "0.50000000", "10.1234", "0.0001"],
+        ["0.00000001", "0", "0.9999", "2"],
+    ]
+    doc = builders.bybit(["BTC", "ETH", "USDT", "USDC"], rows, 0, scales=[8, 8, 4, 4])
+    assert doc["path"][-1]["balance"]["USDT"] == "11.1233"
+    for node in [doc["self"], *doc["path"]]:  # the file lists the keys in another order
+        node["balance"] = {k: node["balance"][k] for k in ("USDC", "USDT", "ETH", "BTC")}
+    r = run(str(write(tmp_path, doc)), "--commitment", root_of(doc))
+    assert r.exit_code == 0, r.output
+    assert "rounded down to 4 decimals" in r.stdout

@@ -24,7 +24,13 @@ from typing import Any
 from verifier.errors import InputError
 from verifier.tree.formats import decimals, okx_v1, source, typed_path
 from verifier.tree.formats.source import Doc, Request
-from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude
+from verifier.tree.formats.verdict import (
+    NEGATIVES_ALLOWED,
+    ROUNDED_DOWN,
+    SUM_ONLY,
+    Verdict,
+    conclude,
+)
 
 NAME = "okx-full-tree"
 ASSETS = okx_v1.ASSETS
@@ -33,6 +39,7 @@ WEAKNESSES = [
     NEGATIVES_ALLOWED,
     "only BTC, ETH and USDT are in the tree: every other asset you hold is not proven",
     "OKX's own tool checks none of the internal nodes, only that your leaves are listed",
+    ROUNDED_DOWN.format(places=8),
 ]
 
 

@@ -11,18 +11,25 @@ from hashlib import sha256
 
 from verifier.tree.formats import decimals, typed_path
 from verifier.tree.formats.source import Doc, Request
-from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude
+from verifier.tree.formats.verdict import (
+    NEGATIVES_ALLOWED,
+    ROUNDED_DOWN,
+    SUM_ONLY,
+    Verdict,
+    conclude,
+)
 
 NAME = "okx-v1"
 ASSETS = ("BTC", "ETH", "USDT")
 RULES = typed_path.Rules(
     assets=ASSETS,
-    write_sum=lambda d: decimals.stripped(decimals.round_down(d, 8)),
+    write_sum=[lambda d: decimals.stripped(decimals.round_down(d, 8))] * len(ASSETS),
     height_from_file=True,
 )
 WEAKNESSES = [
     SUM_ONLY,
     NEGATIVES_ALLOWED,
+    ROUNDED_DOWN.format(places=8),
     "only BTC, ETH and USDT are in the tree: every other asset you hold is not proven",
     "the leaf binds a nonce and balances, not your account: the file cannot show the leaf is yours",
 ]

@@ -32,7 +32,7 @@ class Entry:
 @dataclass(frozen=True)
 class Rules:
     assets: Sequence[str]
-    write_sum: Callable[[Decimal], str]
+    write_sum: Sequence[Callable[[Decimal], str]]  # how each asset's sum is written
     # OKX hashes path[i].height + 1 (a height read from the file); Bybit counts.
     height_from_file: bool
 
@@ -69,7 +69,8 @@ def climb(doc: Doc, leaf: Entry, path: Sequence[Entry], rules: Rules) -> Climb:
         left, right = (sib.hash, cur_hash) if sib_left else (cur_hash, sib.hash)
         height = sib.height + 1 if rules.height_from_file and i > 0 else height + 1
         cur_text = [
-            rules.write_sum(decimals.add(a, b)) for a, b in zip(cur, sib.values, strict=True)
+            write(decimals.add(a, b))
+            for write, a, b in zip(rules.write_sum, cur, sib.values, strict=True)
         ]
         cur = [decimals.parse(t, doc.source, f"sum at height {height}") for t in cur_text]
         negatives += [

@@ -15,6 +15,11 @@ NEGATIVES_ALLOWED = (
     "a negative node cancels real liabilities"
 )
 
+ROUNDED_DOWN = (
+    "every sum is rounded down to {places} decimals: amounts beyond that are dropped "
+    "from the totals, one node at a time"
+)
+
 
 def truncated(bits: int) -> str:
     return (
