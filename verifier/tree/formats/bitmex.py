@@ -33,7 +33,7 @@ WEAKNESSES = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     line: int
     hash: bytes
