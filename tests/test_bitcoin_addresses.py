@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chains.bitcoin import segwit
-from chains.bitcoin.addresses import AddressError, script_pubkey
+from chains.bitcoin.addresses import AddressError, script_pubkey, script_pubkeys
 from chains.bitcoin.networks import NETWORKS, network
 
 MAIN = NETWORKS["mainnet"]
@@ -137,3 +137,19 @@ def test_one_changed_character_is_refused(program: bytes, position: int) -> None
     swapped = "q" if address[i] != "q" else "p"
     with pytest.raises(segwit.SegwitAddressError):
         segwit.decode("bc", address[:i] + swapped + address[i + 1 :])
+
+
+def test_one_script_listed_twice_is_refused() -> None:
+    lower = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+    raw = "raw(0014751e76e8199196d454941c45d1b3a323f1433bd6)"
+    assert len(script_pubkeys([lower, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"], MAIN)) == 2
+    with pytest.raises(AddressError, match="listed twice"):
+        script_pubkeys([lower, lower.upper()], MAIN)
+    with pytest.raises(AddressError, match=r"raw\(0014.*same script as bc1q"):
+        script_pubkeys([lower, raw], MAIN)
+
+
+def test_the_error_names_the_item_of_the_list() -> None:
+    with pytest.raises(AddressError) as e:
+        script_pubkeys(["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bc1qnope"], MAIN)
+    assert e.value.index == 1

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,56 +17,17 @@ from chains.evidence import Bundle, EvidenceError, Recorder
 from chains.jsonrpc import JsonRpcClient, RetryPolicy
 from chains.snapshot import Balances, BalancesResult, Inconclusive, Reason, Snapshot
 from tests.support.bcoin import Bcoin, run_bcoin
-from tests.support.btc_wallet import DemoKey, Faucet, Kind, send
+from tests.support.btc_history import History, make_history
+from tests.support.btc_wallet import DemoKey, Faucet, Kind
 from tests.support.faults import Intercept, methods
 
 REGTEST = NETWORKS["regtest"]
 NO_WAIT = RetryPolicy(attempts=3, backoff=0)
 
 
-@dataclass
-class History:
-    """Funds arriving in two blocks, the snapshot, then leaving: every output type."""
-
-    keys: list[DemoKey]
-    start: int
-    snap: Snapshot  # after both payments, before the spends
-    at_snap: dict[str, int]
-    later: Snapshot  # after the spends
-    at_later: dict[str, int]
-    touched: list[str]  # the blocks holding the history's transactions
-
-    @property
-    def addresses(self) -> list[str]:
-        return [k.address for k in self.keys]
-
-
-def mine_one(node: Bcoin, faucet: Faucet) -> str:
-    return node.mine(1, faucet.key.address)[0]
-
-
 @pytest.fixture(scope="module")
 def history(bcoin: Bcoin, faucet: Faucet) -> History:
-    keys = [DemoKey("core-history", k) for k in Kind]
-    start = bcoin.height() + 1
-    first = faucet.pay([(k, 100_000 + i) for i, k in enumerate(keys)])
-    h1 = mine_one(bcoin, faucet)
-    faucet.pay([(k, 7_000 + i) for i, k in enumerate(keys)])
-    # A coin that arrives and leaves inside the snapshot block counts for nothing.
-    passing = DemoKey("core-history-passing", Kind.P2WPKH)
-    (coin,) = faucet.pay([(passing, 50_000)])
-    send(bcoin, [coin], [(faucet.key.script_pubkey, 30_000)])
-    h2 = mine_one(bcoin, faucet)
-    snap = Snapshot(bcoin.height(), h2)
-    for c in first:
-        send(bcoin, [c], [(faucet.key.script_pubkey, c.value - 20_000)])
-    h3 = mine_one(bcoin, faucet)
-    later = Snapshot(bcoin.height(), h3)
-    bcoin.mine(6, faucet.key.address)
-    keys.append(passing)
-    at_snap = {k.address: 107_000 + 2 * i for i, k in enumerate(keys[:-1])} | {passing.address: 0}
-    at_later = {k.address: 7_000 + i for i, k in enumerate(keys[:-1])} | {passing.address: 0}
-    return History(keys, start, snap, at_snap, later, at_later, [h1, h2, h3])
+    return make_history(bcoin, faucet, "core-history")
 
 
 def read(
@@ -372,3 +332,34 @@ def test_a_node_stopped_mid_run_is_inconclusive(own_node: Bcoin) -> None:
         own_node, Snapshot(10, hashes[9]), [miner.address], inner=Intercept(before=stop_node)
     )
     assert reason(result) is Reason.UNREACHABLE
+
+
+def drop_last_of_batches(n: int, body: Any, answer: Any) -> Any:
+    return answer[:-1] if isinstance(body, list) and len(body) > 1 else answer
+
+
+def block_not_found(n: int, body: Any, answer: Any) -> Any:
+    if methods(body) == ["getblock"]:
+        return {"id": body["id"], "result": None, "error": {"code": -5, "message": "not found"}}
+    return answer
+
+
+def time_out_getblock(n: int, body: Any) -> None:
+    if methods(body) == ["getblock"]:
+        raise httpx.ReadTimeout("injected")
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Intercept(rewrite=drop_last_of_batches), Reason.TRUNCATED_BATCH),
+        (Intercept(rewrite=block_not_found), Reason.RPC_ERROR),
+        (Intercept(before=time_out_getblock), Reason.TIMEOUT),
+    ],
+    ids=["truncated-batch", "rpc-error-object", "timeout"],
+)
+def test_node_faults_are_named_and_give_no_balance(
+    bcoin: Bcoin, history: History, fault: Intercept, expected: Reason
+) -> None:
+    result = read(bcoin, history.snap, history.addresses, from_height=history.start, inner=fault)
+    assert reason(result) is expected

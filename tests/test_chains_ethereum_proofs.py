@@ -66,7 +66,7 @@ def flip(hex_text: str, at: int = -3) -> str:
 
 def on(method: str, change: Callable[[Any], None]) -> Intercept:
     """Apply `change` to the first result of `method` the node gives."""
-    done = []
+    done: list[int] = []
 
     def rewrite(n: int, body: Any, answer: Any) -> Any:
         items = answer if isinstance(answer, list) else [answer]

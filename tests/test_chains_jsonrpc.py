@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from chains.jsonrpc import (
+    Call,
     JsonRpcClient,
     MalformedAnswer,
     RateLimited,
@@ -44,7 +45,7 @@ def ok(request: httpx.Request, result: object) -> httpx.Response:
 def test_real_node_single_and_batch(anvil: Anvil) -> None:
     with JsonRpcClient(anvil.url) as c:
         assert int(c.call("eth_chainId", []), 16) == anvil.chain_id
-        calls = [("eth_chainId", [])] * 7
+        calls: list[Call] = [("eth_chainId", [])] * 7
         assert c.batch(calls, size=3) == [hex(anvil.chain_id)] * 7
         assert c.round_trips == 1 + 3
 
@@ -164,7 +165,7 @@ def batch_handler(transform: Callable[[list[dict[str, object]]], object]) -> Han
     return handler
 
 
-CALLS = [("eth_chainId", [])] * 5
+CALLS: list[Call] = [("eth_chainId", [])] * 5
 
 
 def test_batch_answers_in_any_order_are_matched_by_id() -> None:

@@ -1,9 +1,11 @@
 """`por chain balances` end to end against a real anvil: output, evidence replay,
 exit codes and one-line errors."""
 
+import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,7 @@ from chains.snapshot import Snapshot
 from tests.support.anvil import Anvil, run_anvil
 from tests.support.cli import Run
 from tests.support.eth import Chain, addresses
+from tests.support.faults import lying_proxy, methods
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +117,21 @@ def test_cross_check_against_another_node(
         Chain(other.url).mine(setup[1].height + 100)  # as high, but another history
         code, _, err = por(*base(anvil, setup), "--cross-check", other.url)
     assert code == 2 and "inconclusive: reorg: cross-check endpoint" in err
+
+
+def test_cross_check_disagreement_fails_with_exit_1(
+    por: Callable[..., Run], anvil: Anvil, setup: Setup
+) -> None:
+    def lie(n: int, body: Any, answer: Any) -> Any:
+        if "eth_call" in methods(body):  # the multicall's answer: one balance changed
+            answer = copy.deepcopy(answer)
+            answer[0]["result"] = answer[0]["result"][:-1] + "f"
+        return answer
+
+    with lying_proxy(anvil.url, lie) as liar:
+        code, out, err = por(*base(anvil, setup), "--cross-check", liar, "--json")
+    assert (code, out) == (1, ""), err
+    assert err.startswith("por: fail: cross-check-mismatch: ")
 
 
 @pytest.mark.parametrize(

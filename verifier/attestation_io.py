@@ -25,9 +25,14 @@ from verifier.reconcile.observations import (
 
 def load_attestation(path: Path) -> Attestation:
     att = read_json_model(path, Attestation)
-    for field, problem in _reference_problems(att):
-        raise InputError(str(path), field, problem)
+    check_attestation(att, str(path))
     return att
+
+
+def check_attestation(att: Attestation, source: str) -> None:
+    """The first cross-field fault, as InputError naming the field."""
+    for field, problem in _reference_problems(att):
+        raise InputError(source, field, problem)
 
 
 def _reference_problems(att: Attestation) -> Iterator[tuple[str, str]]:

@@ -6,6 +6,8 @@ output of that public key, or `raw(HEX)` for any script. The last two use the
 output-descriptor spelling (BIP380) so nothing new is invented.
 """
 
+from collections.abc import Sequence
+
 from bitcoin.base58 import Base58Error, CBase58Data
 from bitcoin.core.script import (
     OP_CHECKSIG,
@@ -22,7 +24,29 @@ from chains.bitcoin.networks import Network
 
 
 class AddressError(ValueError):
-    """The text is not an address of the network; the message says why."""
+    """The text is not an address of the network; the message says why, and `index`
+    which item of a list it was (when a list was given)."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def script_pubkeys(texts: Sequence[str], net: Network) -> list[bytes]:
+    """The scriptPubKeys of `texts`, refusing two spellings of one script: its coins
+    would be counted twice in the total."""
+    scripts: list[bytes] = []
+    first: dict[bytes, str] = {}
+    for i, text in enumerate(texts):
+        try:
+            script = script_pubkey(text, net)
+        except AddressError as e:
+            raise AddressError(str(e), i) from None
+        if script in first:
+            raise AddressError(f"{text}: the same script as {first[script]} (listed twice)", i)
+        first[script] = text
+        scripts.append(script)
+    return scripts
 
 
 def script_pubkey(text: str, net: Network) -> bytes:

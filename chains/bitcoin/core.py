@@ -16,7 +16,7 @@ from itertools import islice
 
 from bitcoin.core import CBlock
 
-from chains.bitcoin.addresses import script_pubkey
+from chains.bitcoin.addresses import script_pubkeys
 from chains.bitcoin.blocks import ChainCheck, parse_block, parse_header
 from chains.bitcoin.ledger import Ledger
 from chains.bitcoin.networks import Network
@@ -53,7 +53,7 @@ def read_balances(
     `recorder`, when given, receives a note of what the result rests on.
     """
     net = options.network
-    scripts = [script_pubkey(a, net) for a in addresses]
+    scripts = script_pubkeys(addresses, net)
     if not 0 <= options.from_height <= snapshot.height:
         raise ValueError(f"from-height {options.from_height} is not within 0..{snapshot.height}")
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from chains.bitcoin.addresses import script_pubkey
+from chains.bitcoin.addresses import script_pubkeys
 from chains.bitcoin.networks import Network
 from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
 from chains.evidence import BLOCK_HASH_EXTENSION, Bundle, NotInEvidence, Recorder, transport_for
@@ -116,7 +116,7 @@ def read_balances(
 ) -> BalancesResult:
     """Each address's satoshis at `snapshot` by the server's history, or why not."""
     net = options.network
-    scripts = [script_pubkey(a, net) for a in addresses]
+    scripts = script_pubkeys(addresses, net)
     if recorder is not None:
         recorder.note(TRUST_NOTE)
     try:

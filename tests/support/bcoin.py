@@ -7,7 +7,9 @@ add-ons (npm install scripts are not run), it uses its pure-JS crypto, and with
 """
 
 import contextlib
+import functools
 import secrets
+import select
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,10 +44,13 @@ class Bcoin:
     def pid(self) -> int:
         return self.proc.pid
 
+    @functools.cached_property
+    def _client(self) -> JsonRpcClient:
+        return JsonRpcClient(self.url, timeout=60)
+
     def rpc(self, method: str, *params: Any) -> Any:
         """One call for test set-up, not recorded as evidence."""
-        with JsonRpcClient(self.url, timeout=60) as client:
-            return client.call(method, params)
+        return self._client.call(method, params)
 
     def mine(self, blocks: int, address: str) -> list[str]:
         """Mine `blocks` blocks paying their coinbase to `address`; their hashes."""
@@ -56,6 +61,8 @@ class Bcoin:
 
     def stop(self) -> None:
         stop(self.proc)
+        if "_client" in self.__dict__:
+            self._client.close()
 
 
 @contextlib.contextmanager
@@ -75,7 +82,7 @@ def run_bcoin() -> Iterator[Bcoin]:
         _wait_ready(proc)
         yield node
     finally:
-        stop(proc)
+        node.stop()
         if proc.stdout:
             proc.stdout.close()
 
@@ -83,11 +90,16 @@ def run_bcoin() -> Iterator[Bcoin]:
 def _wait_ready(proc: "subprocess.Popen[bytes]") -> None:
     """The launcher prints "ready" once its RPC server listens, or exits with the error."""
     assert proc.stdout is not None
-    line = proc.stdout.readline().decode()
-    if not line.startswith("ready"):
-        proc.wait(timeout=30)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"bcoin exited with {proc.returncode}: {err}")
+    readable, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline().decode() if readable else ""
+    if line.startswith("ready"):
+        return
+    if not readable:
+        stop(proc)
+        raise RuntimeError("bcoin printed nothing within 60 s")
+    proc.wait(timeout=30)  # stdout closed: the launcher is exiting with its error
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    raise RuntimeError(f"bcoin exited with {proc.returncode}: {err}")
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,11 @@ This is the one place tests put something between the code and a node; the node
 still does the work, so the code under test meets real answers plus one fault.
 """
 
+import contextlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -40,3 +43,35 @@ class Intercept(httpx.BaseTransport):
 def methods(body: Any) -> list[str]:
     """The JSON-RPC methods in a single or batch request."""
     return [c["method"] for c in (body if isinstance(body, list) else [body])]
+
+
+@contextlib.contextmanager
+def lying_proxy(upstream: str, rewrite: Rewrite) -> Iterator[str]:
+    """An HTTP endpoint on 127.0.0.1 that forwards JSON-RPC to `upstream` and rewrites
+    the answers: a second node that lies, for end-to-end cross-check tests."""
+    forward = Intercept(rewrite=rewrite)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            headers = {"content-type": "application/json"}
+            request = httpx.Request("POST", upstream, content=body, headers=headers)
+            answer = forward.handle_request(request)
+            self.send_response(answer.status_code)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

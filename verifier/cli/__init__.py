@@ -6,7 +6,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from verifier.cli import chain, inclusion, ownership, reconcile, tree
+from verifier.cli import attest, chain, inclusion, ownership, reconcile, tree, verify
 from verifier.cli.output import err
 from verifier.errors import InputError
 
@@ -34,6 +34,12 @@ app.add_typer(inclusion.app, name="inclusion")
 app.add_typer(chain.app, name="chain")
 app.add_typer(ownership.app, name="ownership")
 app.command("reconcile")(reconcile.command)
+app.command("verify")(verify.command)
+app.command("attest")(attest.command)
+app.command(
+    "self-check",
+    help="The exchange's run of `por verify` on its attestation before publishing it.",
+)(verify.command)
 
 
 def main() -> None:

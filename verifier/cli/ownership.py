@@ -1,5 +1,75 @@
-"""`por ownership`: (being built; see the issue)."""
+"""`por ownership verify`: does the exchange control the addresses it lists?"""
+
+import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-app = typer.Typer(no_args_is_help=True)
+from chains.jsonrpc import JsonRpcClient
+from chains.snapshot import Snapshot, SnapshotError
+from verifier.cli.output import STYLE, out
+from verifier.errors import InputError
+from verifier.models.check import EXIT_CODES, CheckResult, Status, overall
+from verifier.ownership.eth.erc1271 import ContractWallets
+from verifier.ownership.load import load
+from verifier.ownership.verify import Binding, verify_all
+
+app = typer.Typer(no_args_is_help=True, help="Verify address ownership proofs.")
+
+VERB = {Status.PASS: "verified", Status.FAIL: "failed", Status.INCONCLUSIVE: "inconclusive"}
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="JSON list or CSV of ownership proofs")],
+    exchange: Annotated[
+        str | None, typer.Option(help="Exchange id every message must name")
+    ] = None,
+    snapshot_id: Annotated[
+        str | None, typer.Option(help="Snapshot id every message must name")
+    ] = None,
+    eth_rpc: Annotated[
+        str | None,
+        typer.Option(help="Ethereum JSON-RPC URL, to ask contract wallets (ERC-1271)"),
+    ] = None,
+    snapshot: Annotated[
+        str | None, typer.Option(help="HEIGHT:HASH of the Ethereum block to ask at")
+    ] = None,
+    legacy_message: Annotated[
+        bool,
+        typer.Option(help="Accept other messages (e.g. a fixed phrase), with a warning"),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+) -> None:
+    """One line per proof: verified, failed (why) or inconclusive.
+    Exit 0 only when every proof verifies, 1 when one fails, 2 otherwise."""
+    proofs = load(file)
+    contracts = _contract_wallets(eth_rpc, snapshot)
+    results = verify_all(proofs, Binding(exchange, snapshot_id, legacy_message), contracts)
+    if as_json:
+        out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
+    else:
+        _show(results)
+    raise typer.Exit(EXIT_CODES[overall(results)])
+
+
+def _contract_wallets(eth_rpc: str | None, snapshot: str | None) -> ContractWallets | None:
+    """Contract wallets are asked only on the node the user named, never elsewhere."""
+    if eth_rpc is None and snapshot is None:
+        return None
+    if eth_rpc is None or snapshot is None:
+        raise InputError("--eth-rpc/--snapshot", None, "give both or neither")
+    try:
+        pinned = Snapshot.parse(snapshot, prefix="0x")
+    except SnapshotError as e:
+        raise InputError("--snapshot", None, str(e)) from None
+    return ContractWallets(JsonRpcClient.connect(eth_rpc), pinned)
+
+
+def _show(results: list[CheckResult]) -> None:
+    for r in results:
+        out.print(f"[{STYLE[r.status]}]{VERB[r.status]:<12}[/] {escape(r.id)}: {escape(r.reason)}")
+    counts = {s: sum(r.status is s for r in results) for s in Status}
+    out.print(", ".join(f"{counts[s]} {VERB[s]}" for s in Status))

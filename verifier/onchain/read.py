@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from eth_utils import is_hex_address, to_checksum_address
 
-from chains.bitcoin.addresses import AddressError, script_pubkey
+from chains.bitcoin.addresses import AddressError, script_pubkeys
 from chains.bitcoin.core import CoreOptions
 from chains.bitcoin.core import read_balances as read_core
 from chains.bitcoin.esplora import EsploraClient, EsploraOptions
@@ -38,6 +38,9 @@ class Endpoints:
     cross_check: str | None
     recorder: Recorder | None
     bundle: Bundle | None
+    # What the endpoints are called in an evidence bundle; one bundle can hold several
+    # chains' endpoints (por verify names them by chain).
+    names: tuple[str, str] = (PRIMARY, CROSS_CHECK)
 
     def read(
         self,
@@ -46,9 +49,10 @@ class Endpoints:
     ) -> BalancesResult:
         """Run `adapter` on a client of the primary endpoint, and of the cross-check
         endpoint if one was named; `connect` is the client class's `connect`."""
-        urls = {PRIMARY: self.rpc}
+        primary, secondary = self.names
+        urls = {primary: self.rpc}
         if self.cross_check is not None:
-            urls[CROSS_CHECK] = self.cross_check
+            urls[secondary] = self.cross_check
         results = []
         for name, url in urls.items():
             try:
@@ -133,11 +137,11 @@ def read_bitcoin(
         names = ", ".join(BITCOIN_NETWORKS)
         raise InputError("--network", None, f"Bitcoin needs --network, one of {names}")
     net = BITCOIN_NETWORKS[network]
-    for i, address in enumerate(addresses.addresses):
-        try:
-            script_pubkey(address, net)
-        except AddressError as e:
-            raise InputError(addresses.source, addresses.where(i), str(e)) from None
+    try:
+        script_pubkeys(addresses.addresses, net)  # also refuses one script spelled twice
+    except AddressError as e:
+        where = addresses.where(e.index) if e.index is not None else None
+        raise InputError(addresses.source, where, str(e)) from None
     depth = DEFAULT_CONFIRMATIONS if confirmations is None else confirmations
     if source == "esplora":
         if from_height is not None:

@@ -1,0 +1,35 @@
+"""`por attest`: the exchange assembles the attestation it will publish."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verifier.attest import assemble, parse_block
+from verifier.cli.output import out
+from verifier.errors import InputError
+from verifier.tree.prove import load_root
+
+
+def command(
+    config: Annotated[
+        Path,
+        typer.Argument(help="The attestation without liabilities.tree and snapshot.chains (JSON)."),
+    ],
+    root: Annotated[Path, typer.Option(help="The liability tree's root.json (por tree build).")],
+    block: Annotated[
+        list[str],
+        typer.Option(help="CHAIN=HEIGHT:HASH, once per chain, e.g. bitcoin:mainnet=880000:00.."),
+    ],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the attestation.")],
+) -> None:
+    """Assemble an attestation; then run `por self-check` on it before publishing."""
+    att = assemble(config, load_root(root), [parse_block(b) for b in block])
+    try:
+        out_path.write_text(att.model_dump_json(indent=2, exclude_defaults=False) + "\n")
+    except OSError as e:
+        raise InputError(str(out_path), None, f"cannot write: {e}") from None
+    out.print(
+        f"wrote {out_path}: {len(att.wallets)} wallets, root commitment "
+        f"{att.liabilities.tree.root_commitment}; next: por self-check {out_path}"
+    )

@@ -1,0 +1,70 @@
+"""BIP-137 signed messages ("Bitcoin Signed Message"), recovered with libsecp256k1.
+
+The header byte says which key encoding and address type were signed for:
+27-30 P2PKH with an uncompressed key, 31-34 P2PKH compressed, 35-38
+P2SH-P2WPKH, 39-42 P2WPKH. Many wallets (Electrum, Trezor and others) sign
+segwit addresses with the 31-34 header; that is accepted and said so.
+"""
+
+from coincurve import PublicKey
+
+from verifier.ownership.btc.address import Address, Kind
+from verifier.ownership.hashes import hash160, sha256d
+from verifier.ownership.outcome import Rejected, Verified
+
+_MAGIC = b"\x18Bitcoin Signed Message:\n"
+SIGNATURE_LENGTH = 65
+_HEADER_KIND = {27: Kind.P2PKH, 31: Kind.P2PKH, 35: Kind.P2SH, 39: Kind.P2WPKH}
+_HABIT = "segwit address signed with a P2PKH header (31-34), a common wallet habit"
+
+
+def compact_size(n: int) -> bytes:
+    if n < 0xFD:
+        return bytes([n])
+    if n <= 0xFFFF:
+        return b"\xfd" + n.to_bytes(2, "little")
+    if n <= 0xFFFFFFFF:
+        return b"\xfe" + n.to_bytes(4, "little")
+    return b"\xff" + n.to_bytes(8, "little")
+
+
+def message_hash(message: bytes) -> bytes:
+    return sha256d(_MAGIC + compact_size(len(message)) + message)
+
+
+def is_bip137(raw: bytes) -> bool:
+    return len(raw) == SIGNATURE_LENGTH and 27 <= raw[0] <= 42
+
+
+def recover(raw: bytes, message: bytes) -> bytes:
+    """The signing key, serialised as the header says (compressed or not)."""
+    header = raw[0]
+    if not 27 <= header <= 42:
+        raise Rejected(f"BIP-137 header byte {header} is outside 27-42")
+    try:
+        key = PublicKey.from_signature_and_message(
+            raw[1:] + bytes([(header - 27) & 3]), message_hash(message), hasher=None
+        )
+    except ValueError:
+        raise Rejected("signature does not recover any public key") from None
+    return key.format(compressed=header >= 31)
+
+
+def verify(address: Address, message: bytes, raw: bytes, public_key: bytes | None) -> Verified:
+    key = recover(raw, message)
+    header_kind = _HEADER_KIND[27 + (raw[0] - 27) // 4 * 4]
+    key_hash = hash160(key)
+    detail = ""
+    if header_kind is Kind.P2PKH and raw[0] >= 31 and address.kind in (Kind.P2WPKH, Kind.P2SH):
+        header_kind = address.kind
+        detail = _HABIT
+    if header_kind is not address.kind:
+        raise Rejected(
+            f"header {raw[0]} signs for a {header_kind} address, this is a {address.kind} address"
+        )
+    committed = hash160(b"\x00\x14" + key_hash) if address.kind is Kind.P2SH else key_hash
+    if committed != address.program:
+        raise Rejected("signature recovers a key that does not own this address")
+    if public_key is not None and public_key != key:
+        raise Rejected("signature was made by another key than the published public_key")
+    return Verified("BIP-137", detail, {"public_key": key.hex()})

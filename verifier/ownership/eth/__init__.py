@@ -1,0 +1,1 @@
+"""Ethereum ownership proofs: EOA signatures (EIP-191) and contract wallets (ERC-1271)."""

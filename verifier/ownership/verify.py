@@ -1,0 +1,154 @@
+"""Verify ownership proofs row by row: the message must bind the proof to this
+exchange, snapshot, chain and address, and the signature must be the address's.
+
+Every row ends as a CheckResult: pass (verified), fail with the reason, or
+inconclusive when the check could not run (a contract wallet's node unreachable).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from verifier.models.check import CheckResult, Status
+from verifier.models.ownership import OwnershipProof
+from verifier.ownership import message as ownership_message
+from verifier.ownership.btc import address as btc_address
+from verifier.ownership.btc import signature as btc_signature
+from verifier.ownership.eth import address as eth_address
+from verifier.ownership.eth import eip191
+from verifier.ownership.outcome import Rejected, Undecided, Verified
+
+LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What every message must name; None accepts what the message says."""
+
+    exchange: str | None = None
+    snapshot_id: str | None = None
+    legacy_message: bool = False
+
+
+class ContractWallets(Protocol):
+    """Asks a contract wallet (ERC-1271) whether it approves a signature."""
+
+    def verify(
+        self, address: str, message: bytes, signature: bytes, chain_id: int | None
+    ) -> Verified: ...
+
+
+def verify_all(
+    proofs: Iterable[OwnershipProof],
+    binding: Binding,
+    contracts: ContractWallets | None = None,
+) -> list[CheckResult]:
+    # An exchange signs its whole list one way, so the Ethereum hashing that matched
+    # the last row is tried first: one key recovery per row instead of two.
+    keccak_first = False
+    results = []
+    for proof in proofs:
+        result = verify_proof(proof, binding, contracts, keccak_first=keccak_first)
+        if result.passed and proof.chain == "ethereum":
+            keccak_first = result.evidence["scheme"] == eip191.SCHEMES[1]
+        results.append(result)
+    return results
+
+
+def verify_proof(
+    proof: OwnershipProof,
+    binding: Binding,
+    contracts: ContractWallets | None = None,
+    *,
+    keccak_first: bool = False,
+) -> CheckResult:
+    check_id = f"ownership {proof.chain} {proof.address}"
+    try:
+        if proof.chain == "bitcoin":
+            addr = btc_address.parse(proof.address)
+            warnings, _ = _check_message(proof, binding, addr.networks)
+            verified = btc_signature.verify(
+                addr,
+                proof.message,
+                proof.signature,
+                proof.script_bytes(),
+                proof.public_key_bytes(),
+            )
+        else:
+            warnings, chain_id = _check_message(proof, binding, None)
+            verified = _verify_ethereum(proof, contracts, chain_id, keccak_first)
+    except btc_address.AddressError as e:
+        return CheckResult(id=check_id, status=Status.FAIL, reason=f"address: {e}")
+    except Rejected as e:
+        return CheckResult(id=check_id, status=Status.FAIL, reason=e.reason)
+    except Undecided as e:
+        return CheckResult(id=check_id, status=Status.INCONCLUSIVE, reason=e.reason)
+    reason = f"{verified.scheme}: {verified.detail}" if verified.detail else verified.scheme
+    if warnings:
+        reason += f" (warning: {'; '.join(warnings)})"
+    evidence = {"scheme": verified.scheme, **verified.evidence, "warnings": warnings}
+    return CheckResult(id=check_id, status=Status.PASS, reason=reason, evidence=evidence)
+
+
+def _check_message(
+    proof: OwnershipProof, binding: Binding, btc_networks: frozenset[str] | None
+) -> tuple[list[str], int | None]:
+    """The warnings to report and the Ethereum chain id the message names, or
+    Rejected when the message binds the proof elsewhere."""
+    parsed = ownership_message.parse(proof.message)
+    if parsed is None:
+        if binding.legacy_message:
+            return [LEGACY_WARNING], None
+        raise Rejected(
+            "message is not the por-ownership:v1 ownership message "
+            "(a fixed phrase can be replayed; --legacy-message accepts it with a warning)"
+        )
+    if parsed.chain != proof.chain:
+        raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
+    if not _same_address(parsed.address, proof.address, proof.chain):
+        raise Rejected(f"message names address {parsed.address}, the row is {proof.address}")
+    if btc_networks is not None and parsed.network not in btc_networks:
+        raise Rejected(
+            f"message says network {parsed.network!r}, the address is for "
+            f"{' or '.join(sorted(btc_networks))}"
+        )
+    if btc_networks is None and not (parsed.network.isascii() and parsed.network.isdigit()):
+        raise Rejected(f"message's chain id {parsed.network!r} is not a number")
+    if binding.exchange is not None and parsed.exchange != binding.exchange:
+        raise Rejected(f"message names exchange {parsed.exchange!r}, not {binding.exchange!r}")
+    if binding.snapshot_id is not None and parsed.snapshot != binding.snapshot_id:
+        raise Rejected(f"message names snapshot {parsed.snapshot!r}, not {binding.snapshot_id!r}")
+    return [], None if btc_networks is not None else int(parsed.network)
+
+
+def _same_address(in_message: str, in_row: str, chain: str) -> bool:
+    """Hex and bech32 addresses are case-insensitive; base58 ones are not."""
+    if chain == "ethereum" or in_row[:2].lower() in ("bc", "tb"):
+        return in_message.lower() == in_row.lower()
+    return in_message == in_row
+
+
+def _verify_ethereum(
+    proof: OwnershipProof,
+    contracts: ContractWallets | None,
+    chain_id: int | None,
+    keccak_first: bool,
+) -> Verified:
+    try:
+        addr = eth_address.parse(proof.address)
+    except eth_address.EthAddressError as e:
+        raise Rejected(f"address: {e}") from None
+    sig = eip191.parse_signature(proof.signature)
+    msg = proof.message.encode()
+    public_key = proof.public_key_bytes()
+    if public_key is not None:
+        eip191.check_public_key(addr, public_key)
+    try:
+        return eip191.verify(addr, msg, sig, keccak_first)
+    except Rejected as eoa:
+        if contracts is None:
+            raise Rejected(
+                f"{eoa.reason}; if the address is a contract wallet, give --eth-rpc and "
+                "--snapshot to ask it (ERC-1271)"
+            ) from None
+    return contracts.verify(proof.address, msg, sig, chain_id)

@@ -1,0 +1,185 @@
+"""Every wallet's balances at the attestation's snapshot, read through `chains/`.
+
+One read per (chain, asset): all wallets holding BTC in one scan of raw blocks, all
+holding ETH or one ERC-20 in one batched read. Each read also gives a check: pass
+when the node answered pinned to the snapshot block, inconclusive when it could not
+(no endpoint, reorg, timeout...), fail when an answer was proven false.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
+from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
+from chains.evidence import Bundle, Recorder
+from chains.snapshot import Balances, Failed, Snapshot
+from verifier.errors import InputError
+from verifier.models.attestation import Attestation, ChainPoint, Wallet
+from verifier.models.check import CheckResult, Status
+from verifier.onchain.addresses import AddressList
+from verifier.onchain.read import Endpoints, read_bitcoin, read_ethereum
+from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
+
+METHOD = {
+    "core": "Raw blocks from the first-use height to the snapshot block, fetched from a "
+    "Bitcoin Core-style node, checked to chain by prev-hash up to the pinned hash, and "
+    "parsed locally; the balance is the sum of unspent outputs paying each script.",
+    "esplora": "Address history from an Esplora server up to the snapshot block; the "
+    "server is trusted for the completeness of the history.",
+    "ethereum": "eth_getBalance / ERC-20 balanceOf pinned to the snapshot block by hash "
+    "(EIP-1898), batched through Multicall3 where it has code, else JSON-RPC batches; "
+    "the block hash, height, chain id and confirmations are checked before and after.",
+}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The endpoints the user named; nothing else is contacted."""
+
+    btc_rpc: str | None = None
+    esplora: str | None = None
+    eth_rpc: str | None = None
+    bundle: Bundle | None = None  # replay instead of the network
+    recorder: Recorder | None = None
+    btc_confirmations: int | None = None
+    eth_confirmations: int | None = None
+
+
+@dataclass
+class Reads:
+    balances: dict[WalletKey, dict[str, Balance]] = field(default_factory=dict)
+    read_at: dict[str, ReadAt] = field(default_factory=dict)  # chain -> block read at
+    checks: list[CheckResult] = field(default_factory=list)
+    methods: dict[str, str] = field(default_factory=dict)  # check id -> method
+
+
+def read_all(att: Attestation, sources: Sources) -> Reads:
+    reads = Reads()
+    holders: dict[tuple[str, str], list[Wallet]] = defaultdict(list)
+    for w in att.wallets:
+        reads.balances.setdefault((w.chain, w.locator), {})
+        for symbol in w.assets:
+            holders[(w.chain, symbol)].append(w)
+    for (chain, symbol), wallets in holders.items():
+        point = att.snapshot.point(chain)
+        check_id = f"balances.{chain}.{symbol}"
+        if point is None:
+            result: Balances | CheckResult = _inconclusive(
+                check_id, f"the snapshot has no block for {chain}"
+            )
+        else:
+            result = _read(att, point, symbol, _unique(wallets), sources, check_id, reads)
+        if isinstance(result, Balances):
+            found = {_fold(chain, b.address): b.balance for b in result.balances}
+            for w in wallets:
+                reads.balances[(w.chain, w.locator)][symbol] = found[_fold(chain, _address(w))]
+            assert point is not None
+            reads.read_at[chain] = ReadAt(point.height, point.block_hash)
+            reads.checks.append(
+                CheckResult(
+                    id=check_id,
+                    status=Status.PASS,
+                    reason=f"{len(found)} wallets read at {chain} #{point.height}",
+                    actual=str(result.total),
+                    evidence={"block_hash": result.snapshot.block_hash},
+                )
+            )
+        else:
+            for w in wallets:
+                reads.balances[(w.chain, w.locator)][symbol] = Unknown(result.reason)
+            reads.checks.append(result)
+    return reads
+
+
+def _read(
+    att: Attestation,
+    point: ChainPoint,
+    symbol: str,
+    wallets: list[Wallet],
+    sources: Sources,
+    check_id: str,
+    reads: Reads,
+) -> Balances | CheckResult:
+    family, _, network = point.chain.partition(":")
+    addresses = AddressList(
+        source="attestation",
+        addresses=[_address(w) for w in wallets],
+        lines=list(range(len(wallets))),
+    )
+    try:
+        if family == "bitcoin":
+            if symbol != "BTC":
+                return _inconclusive(check_id, f"{symbol} is not an asset of {point.chain}")
+            source = (
+                "core" if sources.btc_rpc or (sources.bundle and not sources.esplora) else "esplora"
+            )
+            url = sources.btc_rpc if source == "core" else sources.esplora
+            if url is None and sources.bundle is None:
+                return _inconclusive(check_id, "no Bitcoin endpoint given (--btc-rpc or --esplora)")
+            reads.methods[check_id] = METHOD[source]
+            starts = [w.first_use_height or 0 for w in wallets]
+            outcome = read_bitcoin(
+                Endpoints(url, None, sources.recorder, sources.bundle, names=(point.chain, "")),
+                Snapshot(point.height, point.block_hash),
+                addresses,
+                network=network if network in BITCOIN_NETWORKS else None,
+                source=source,
+                from_height=min(starts) if source == "core" else None,
+                confirmations=sources.btc_confirmations,
+                batch_size=200,
+            )
+        else:
+            token = None
+            if symbol != "ETH":
+                match = [t for t in att.tokens if t.chain == point.chain and t.symbol == symbol]
+                if not match:
+                    return _inconclusive(
+                        check_id, f"no token contract is listed for {symbol} on {point.chain}"
+                    )
+                token = match[0].contract
+            if sources.eth_rpc is None and sources.bundle is None:
+                return _inconclusive(check_id, "no Ethereum endpoint given (--eth-rpc)")
+            reads.methods[check_id] = METHOD["ethereum"]
+            named = network in ETHEREUM_NETWORKS
+            outcome = read_ethereum(
+                Endpoints(
+                    sources.eth_rpc, None, sources.recorder, sources.bundle, names=(point.chain, "")
+                ),
+                Snapshot(point.height, "0x" + point.block_hash),
+                addresses,
+                chain_id=None if named else int(network) if network.isdigit() else None,
+                network=network if named else None,
+                token=token,
+                balance_slot=None,
+                confirmations=sources.eth_confirmations,
+                proofs=False,
+                batch_size=100,
+                chunk_size=500,
+            )
+    except InputError as e:
+        return _inconclusive(check_id, e.problem)
+    if isinstance(outcome, Balances):
+        return outcome
+    status = Status.FAIL if isinstance(outcome, Failed) else Status.INCONCLUSIVE
+    return CheckResult(id=check_id, status=status, reason=f"{outcome.reason}: {outcome.message}")
+
+
+def _address(w: Wallet) -> str:
+    return w.address if w.address is not None else f"raw({w.script})"
+
+
+def _fold(chain: str, address: str) -> str:
+    """Ethereum addresses compare without case (EIP-55 only adds a checksum)."""
+    return address.lower() if chain.startswith("ethereum:") else address
+
+
+def _unique(wallets: list[Wallet]) -> list[Wallet]:
+    """A wallet listed twice is read once (the integrity checks fail the repeat)."""
+    seen: dict[str, Wallet] = {}
+    for w in wallets:
+        seen.setdefault(_fold(w.chain, _address(w)), w)
+    return list(seen.values())
+
+
+def _inconclusive(check_id: str, reason: str) -> CheckResult:
+    return CheckResult(id=check_id, status=Status.INCONCLUSIVE, reason=reason)

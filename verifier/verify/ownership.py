@@ -1,0 +1,91 @@
+"""Each wallet's ownership proof, bound to this exchange, snapshot and chain.
+
+A contract wallet (ERC-1271) is asked at the snapshot block through the Ethereum
+endpoint the user named, or through the evidence bundle when replaying.
+"""
+
+from chains.evidence import NotInEvidence
+from chains.jsonrpc import JsonRpcClient
+from chains.snapshot import Snapshot
+from verifier.models.attestation import Attestation, Wallet
+from verifier.models.check import CheckResult, Status
+from verifier.models.ownership import OwnershipProof
+from verifier.ownership import message as ownership_message
+from verifier.ownership.eth.erc1271 import ContractWallets
+from verifier.ownership.verify import Binding, verify_proof
+from verifier.reconcile.observations import OwnershipStatus, WalletKey
+from verifier.verify.onchain import Sources
+
+METHOD = (
+    "The wallet's signature over the por-ownership:v1 message naming this exchange, "
+    "snapshot, chain and address: BIP-137 or BIP-322 (checked by libbitcoinkernel) for "
+    "Bitcoin, EIP-191 for Ethereum, or the contract's own answer (ERC-1271) at the "
+    "snapshot block for contract wallets."
+)
+
+STATUS = {
+    Status.PASS: OwnershipStatus.VERIFIED,
+    Status.FAIL: OwnershipStatus.FAILED,
+    Status.INCONCLUSIVE: OwnershipStatus.INCONCLUSIVE,
+}
+
+
+def verify_ownership(att: Attestation, sources: Sources) -> dict[WalletKey, CheckResult]:
+    binding = Binding(exchange=att.exchange.id, snapshot_id=att.snapshot.id)
+    contracts = _contract_wallets(att, sources)
+    results: dict[WalletKey, CheckResult] = {}
+    for w in att.wallets:
+        key = (w.chain, w.locator)
+        if key in results:
+            continue
+        results[key] = _one(w, binding, contracts.get(w.chain))
+    return results
+
+
+def _one(w: Wallet, binding: Binding, contracts: ContractWallets | None) -> CheckResult:
+    check_id = f"ownership.{w.chain}.{w.locator}"
+    family = w.chain.partition(":")[0]
+    if w.address is None:
+        return CheckResult(
+            id=check_id,
+            status=Status.INCONCLUSIVE,
+            reason="a wallet given only by its script has no address to sign for",
+        )
+    parsed = ownership_message.parse(w.ownership_proof.message)
+    if parsed is not None and f"{parsed.chain}:{parsed.network}" != w.chain:
+        return CheckResult(
+            id=check_id,
+            status=Status.FAIL,
+            reason=f"message is for chain {parsed.chain}:{parsed.network}, the wallet is on {w.chain}",
+        )
+    proof = OwnershipProof(
+        chain="bitcoin" if family == "bitcoin" else "ethereum",
+        address=w.address,
+        message=w.ownership_proof.message,
+        signature=w.ownership_proof.signature,
+        script=w.ownership_proof.script,
+        public_key=w.ownership_proof.public_key,
+    )
+    result = verify_proof(proof, binding, contracts)
+    return result.model_copy(update={"id": check_id})
+
+
+def _contract_wallets(att: Attestation, sources: Sources) -> dict[str, ContractWallets]:
+    """One ERC-1271 asker per Ethereum chain of the snapshot, where an endpoint was named."""
+    out: dict[str, ContractWallets] = {}
+    if sources.eth_rpc is None and sources.bundle is None:
+        return out
+    for point in att.snapshot.chains:
+        if not point.chain.startswith("ethereum:"):
+            continue
+        try:
+            client = JsonRpcClient.connect(
+                sources.eth_rpc,
+                endpoint=f"{point.chain}:erc1271",
+                recorder=sources.recorder,
+                bundle=sources.bundle,
+            )
+        except NotInEvidence:
+            continue  # no contract wallet was asked when the bundle was recorded
+        out[point.chain] = ContractWallets(client, Snapshot(point.height, "0x" + point.block_hash))
+    return out
