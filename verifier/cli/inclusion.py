@@ -1,4 +1,5 @@
-"""`por inclusion`: a customer checks that their balance is in the published tree."""
+"""`por inclusion`: a customer checks that their balance is in the published tree,
+in our format or in the format their exchange publishes."""
 
 from pathlib import Path
 from typing import Annotated
@@ -8,58 +9,69 @@ import typer
 from verifier.cli.output import out
 from verifier.cli.page import page
 from verifier.errors import InputError
-from verifier.tree.proof import Proof, parse_proof
+from verifier.tree.formats import BY_NAME, verify_file
+from verifier.tree.formats.verdict import Verdict
 from verifier.tree.prove import load_root
-from verifier.tree.verify import InclusionVerdict, verify_proof
 
 app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
 app.command()(page)
 
 
-def read_proof(path: Path) -> Proof:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), None, e.strerror or "cannot read") from None
-    return parse_proof(raw, str(path))
-
-
-def published_commitment(text: str | None) -> str | None:
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
-        raise InputError("--commitment", None, "not 32 bytes of hex")
-    return value
-
-
 @app.command()
 def verify(
-    proof: Annotated[Path, typer.Argument(help="The proof file the exchange gave you")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="The proof file the exchange gave you, or a whole published tree"),
+    ],
+    format_name: Annotated[
+        str,
+        typer.Option(
+            "--format", help=f"auto (from the file's shape) or one of: {', '.join(BY_NAME)}"
+        ),
+    ] = "auto",
     commitment: Annotated[
-        str | None, typer.Option(help="The root commitment the exchange published (hex)")
+        str | None,
+        typer.Option(
+            help="The published value: the root commitment (por-mst-v1) or root hash (hex)"
+        ),
+    ] = None,
+    tree: Annotated[
+        Path | None,
+        typer.Option(
+            help="The whole published tree, for okx-full-tree, bitmex (a file) and binance-2022 (a directory)"
+        ),
     ] = None,
     root: Annotated[
         Path | None,
-        typer.Option(help="The root.json the exchange published (instead of --commitment)"),
+        typer.Option(
+            help="The root.json the exchange published (por-mst-v1, instead of --commitment)"
+        ),
     ] = None,
 ) -> None:
-    """Check every step of the spec. Exit 0 included, 1 not included or tampered, 2 malformed."""
+    """Check every step of the format. Exit 0 included, 1 not included, tampered or with a
+    negative balance, 2 malformed."""
     if root is not None:
         if commitment is not None:
             raise InputError("--root", None, "give --root or --commitment, not both")
         commitment = load_root(root).root_commitment
-    verdict = verify_proof(read_proof(proof), published_commitment(commitment))
+    verdict = verify_file(file, format_name=format_name, commitment=commitment, tree=tree)
     show(verdict)
-    raise typer.Exit(0 if verdict.included else 1)
+    raise typer.Exit(verdict.exit_code)
 
 
-def show(verdict: InclusionVerdict) -> None:
-    if verdict.included:
-        out.print(f"[green]INCLUDED[/] ({verdict.format}): root commitment {verdict.root}")
-        holdings = ", ".join(f"{s} {v}" for s, v in verdict.balances.items())
-        out.print(f"account {verdict.account}: {holdings}")
+def show(verdict: Verdict) -> None:
+    what = "" if verdict.scope == "proof" else f" ({verdict.scope})"
+    if not verdict.included:
+        out.print(f"[bold red]NOT INCLUDED[/] ({verdict.format}){what}: {verdict.failure}")
     else:
-        out.print(f"[bold red]NOT INCLUDED[/] ({verdict.format}): {verdict.failure}")
-    for warning in verdict.warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
+        word = "VERIFIED" if verdict.scope.startswith("the whole tree") else "INCLUDED"
+        style = "bold red" if verdict.negatives else "green"
+        out.print(f"[{style}]{word}[/] ({verdict.format}){what}: root {verdict.root}")
+        if verdict.balances:
+            holdings = ", ".join(f"{s} {v}" for s, v in verdict.balances.items())
+            out.print(f"account {verdict.account}: {holdings}" if verdict.account else holdings)
+        if verdict.negatives:
+            more = f" (and {len(verdict.negatives) - 1} more)" if len(verdict.negatives) > 1 else ""
+            out.print(f"[bold red]FAIL[/]: negative balance at {verdict.negatives[0]}{more}")
+    for weakness in verdict.weaknesses:
+        out.print(f"[yellow]warning:[/] {weakness}")

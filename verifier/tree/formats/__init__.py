@@ -1,0 +1,75 @@
+"""Inclusion proofs in every format we read, behind one small interface.
+
+Each format is a module with NAME, detect(doc) and verify(doc, request) -> Verdict.
+The format is found from the file's shape (its keys, its line layout, a directory
+of level files), never from its name; `--format NAME` skips the guess.
+"""
+
+from pathlib import Path
+from typing import Protocol
+
+from verifier.errors import InputError
+from verifier.tree.formats import (
+    binance_2022,
+    bitget,
+    bitmex,
+    bybit,
+    mexc,
+    okx_full_tree,
+    okx_v1,
+    por_mst_v1,
+)
+from verifier.tree.formats.source import Doc, Request, load, published_value
+from verifier.tree.formats.verdict import Verdict
+
+
+class Format(Protocol):
+    NAME: str
+
+    def detect(self, doc: Doc) -> bool: ...
+
+    def verify(self, doc: Doc, request: Request) -> Verdict: ...
+
+
+FORMATS: list[Format] = [
+    por_mst_v1,
+    okx_v1,
+    okx_full_tree,
+    bybit,
+    mexc,
+    bitget,
+    binance_2022,
+    bitmex,
+]
+BY_NAME: dict[str, Format] = {f.NAME: f for f in FORMATS}
+
+
+def detect(doc: Doc) -> Format:
+    """The one format whose shape the input has, or InputError naming the input."""
+    found = [f for f in FORMATS if f.detect(doc)]
+    if not found:
+        raise InputError(doc.source, None, f"not a file of any known format ({', '.join(BY_NAME)})")
+    if len(found) > 1:
+        names = ", ".join(f.NAME for f in found)
+        raise InputError(
+            doc.source, None, f"its shape fits several formats ({names}): give --format"
+        )
+    return found[0]
+
+
+def verify_file(
+    file: Path,
+    *,
+    format_name: str = "auto",
+    commitment: str | None = None,
+    tree: Path | None = None,
+) -> Verdict:
+    """Verify FILE (a proof, or a whole published tree) in its format."""
+    if format_name != "auto" and format_name not in BY_NAME:
+        raise InputError(
+            "--format", None, f"{format_name!r} is not one of auto, {', '.join(BY_NAME)}"
+        )
+    request = Request(published=published_value(commitment), tree=load(tree) if tree else None)
+    doc = load(file)
+    fmt = detect(doc) if format_name == "auto" else BY_NAME[format_name]
+    return fmt.verify(doc, request)

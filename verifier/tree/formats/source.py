@@ -1,0 +1,124 @@
+"""Reading a vendor file: JSON with every number kept as written, and typed field access.
+
+Every accessor raises InputError naming the file and the field, so a malformed file
+ends as one line and exit 2 wherever in a format module the problem is found.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from verifier.errors import InputError
+
+
+class Num(str):
+    """A JSON number exactly as the file writes it (scale and all), never a float."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a ledger can hold")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One input as found on disk: a JSON value, lines of text, or a directory."""
+
+    path: Path
+    kind: Literal["json", "text", "dir"]
+    value: Any = None  # the parsed JSON (kind "json")
+    text: str = ""  # the whole file (kinds "json" and "text")
+
+    @cached_property
+    def source(self) -> str:
+        return str(self.path)
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, line) for every line that is not blank."""
+        for number, line in enumerate(self.text.splitlines(), 1):
+            if line.strip():
+                yield number, line.strip()
+
+
+def load(path: Path) -> Doc:
+    """Read `path` once; the shape decides the format later, never the name."""
+    if path.is_dir():
+        return Doc(path, "dir")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(str(path), None, e.strerror or "cannot read") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not UTF-8 text") from None
+    if text.lstrip()[:1] in ("{", "["):
+        return Doc(path, "json", parse_json(text, str(path)), text)
+    return Doc(path, "text", text=text)
+
+
+_DECODER = json.JSONDecoder(parse_float=Num, parse_int=Num, parse_constant=_no_constant)
+
+
+def parse_json(text: str, source: str) -> Any:
+    try:
+        return _DECODER.decode(text)
+    except ValueError as e:
+        raise InputError(source, None, f"not valid JSON ({e})") from None
+
+
+def obj(doc: Doc, value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(doc.source, field, "missing or not a JSON object")
+    return value
+
+
+def arr(doc: Doc, value: Any, field: str, *, min_length: int = 1) -> list[Any]:
+    if not isinstance(value, list) or len(value) < min_length:
+        raise InputError(doc.source, field, f"missing or not a list of at least {min_length}")
+    return value
+
+
+def text(doc: Doc, value: Any, field: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or isinstance(value, Num) or (not value and not allow_empty):
+        raise InputError(doc.source, field, "missing or not a non-empty JSON string")
+    return value
+
+
+def integer(doc: Doc, value: Any, field: str) -> int:
+    """A JSON integer (Java's Integer fields also take "2" as a string, so do we)."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value):
+        return int(value)
+    raise InputError(doc.source, field, "missing or not an integer")
+
+
+HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def hexstr(doc: Doc, value: Any, field: str, length: int | None = None) -> str:
+    s = text(doc, value, field)
+    if not HEX.fullmatch(s) or (length is not None and len(s) != length):
+        size = f"{length} hex digits" if length else "hex"
+        raise InputError(doc.source, field, f"not {size}")
+    return s
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user gave besides FILE: the published root and the whole tree, if any."""
+
+    published: str | None = None  # lowercase hex, checked by published_value()
+    tree: Doc | None = None
+
+
+def published_value(text: str | None) -> str | None:
+    """--commitment: hex of any length (vendors publish 16 to 64 digits), '0x' allowed."""
+    if text is None:
+        return None
+    value = text.strip().lower().removeprefix("0x")
+    if not value or not HEX.fullmatch(value):
+        raise InputError("--commitment", None, "not hex")
+    return value
