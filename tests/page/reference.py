@@ -18,7 +18,9 @@ ERROR = "por: error: "
 def python_verdict(case: Case, workdir: Path, n: int) -> dict[str, Any]:
     proof = workdir / f"proof-{n}.json"
     proof.write_bytes(case.proof)
-    args = ["inclusion", "verify", str(proof)]
+    # The page verifies por-mst-v1 only; auto-detection would answer a non-proof
+    # with "not a file of any known format" instead of the schema's own reason.
+    args = ["inclusion", "verify", str(proof), "--format", "por-mst-v1"]
     source = {str(proof): "proof"}
     if case.root is not None:
         root = workdir / f"root-{n}.json"

@@ -43,6 +43,8 @@ def test_page_and_python_agree_on_every_proof(
         view = page_view(got)
         if view != want and not same_json_error(view, want):
             mismatches.append((n, case.label, want, view))
+    for m in mismatches[:40]:
+        print("MISMATCH", m)
     assert mismatches == []
     # the draw covered what it claims to: every verdict class, every step, every mutation
     verdicts = Counter(v["verdict"] for v in expected)

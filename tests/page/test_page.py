@@ -86,7 +86,7 @@ def test_a_dropped_proof_is_checked(browser: PageBrowser, sources: list[Source])
     [
         (b"{not json", None, "not valid JSON ("),
         (b"", None, "not valid JSON ("),
-        (b"\xff\xfe{}", None, "not valid JSON ("),
+        (b"\xff\xfe{}", None, "not UTF-8 text"),
         (b"[]", None, "Input should be an object"),
         (b'{"format": "por-mst-v1"}', "snapshot_id", "Field required"),
     ],

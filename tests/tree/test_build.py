@@ -258,3 +258,12 @@ def test_proof_and_export(tmp_path: Path) -> None:
     ] == ["u3", "u5"]
     r = run("tree", "proof", str(out), "nobody")
     assert r.exit_code == 2 and "no account 'nobody'" in r.stderr
+
+
+def test_account_ids_are_shown_as_text_not_terminal_markup(tmp_path: Path) -> None:
+    ledger = write_ledger(tmp_path / "l.csv", [("[bold]alice", "1", "0", "0")])
+    assert build(tmp_path, ledger, "--height", "2")[0] == 0
+    proof = tmp_path / "p.json"
+    proof.write_text(run("tree", "proof", str(tmp_path / "out"), "[bold]alice").stdout)
+    r = run("inclusion", "verify", str(proof), "--root", str(tmp_path / "out" / "root.json"))
+    assert r.exit_code == 0 and "account [bold]alice: BTC 1," in r.stdout

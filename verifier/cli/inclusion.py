@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from verifier.cli.output import out
 from verifier.cli.page import page
@@ -60,18 +61,23 @@ def verify(
 
 
 def show(verdict: Verdict) -> None:
-    what = "" if verdict.scope == "proof" else f" ({verdict.scope})"
+    # Everything from the file is escaped: an account named "[bold]x" is text, not markup.
+    fmt = escape(verdict.format)
+    what = "" if verdict.scope == "proof" else f" ({escape(verdict.scope)})"
     if not verdict.included:
-        out.print(f"[bold red]NOT INCLUDED[/] ({verdict.format}){what}: {verdict.failure}")
+        out.print(f"[bold red]NOT INCLUDED[/] ({fmt}){what}: {escape(verdict.failure or '')}")
     else:
         word = "VERIFIED" if verdict.scope.startswith("the whole tree") else "INCLUDED"
         style = "bold red" if verdict.negatives else "green"
-        out.print(f"[{style}]{word}[/] ({verdict.format}){what}: root {verdict.root}")
+        out.print(f"[{style}]{word}[/] ({fmt}){what}: root {escape(verdict.root)}")
         if verdict.balances:
             holdings = ", ".join(f"{s} {v}" for s, v in verdict.balances.items())
-            out.print(f"account {verdict.account}: {holdings}" if verdict.account else holdings)
+            line = f"account {verdict.account}: {holdings}" if verdict.account else holdings
+            out.print(escape(line))
         if verdict.negatives:
             more = f" (and {len(verdict.negatives) - 1} more)" if len(verdict.negatives) > 1 else ""
-            out.print(f"[bold red]FAIL[/]: negative balance at {verdict.negatives[0]}{more}")
+            out.print(
+                f"[bold red]FAIL[/]: negative balance at {escape(verdict.negatives[0])}{more}"
+            )
     for weakness in verdict.weaknesses:
-        out.print(f"[yellow]warning:[/] {weakness}")
+        out.print(f"[yellow]warning:[/] {escape(weakness)}")

@@ -28,7 +28,10 @@ const LITERALS = [
   ["-Infinity", new JsonNumber("-Infinity")],
 ];
 
-function parseJson(text) {
+// `asLoader`: read as the CLI's first pass reads any proof file before it knows the
+// format (Python's json module, verifier/tree/formats/source.py): NaN and the
+// infinities are refused there, and a lone surrogate escape is let through.
+function parseJson(text, { asLoader = false } = {}) {
   const ws = /[ \t\n\r]*/y;
   const stringToken = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
   const numberToken = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
@@ -58,7 +61,7 @@ function parseJson(text) {
     if (raw === null) fail("bad string");
     const value = JSON.parse(raw);
     // a \ud800-style escape without its pair is no Unicode text: the Python reader refuses it too
-    if (LONE_SURROGATE.test(value)) {
+    if (!asLoader && LONE_SURROGATE.test(value)) {
       at = start;
       fail("lone surrogate escape in a string");
     }
@@ -121,6 +124,7 @@ function parseJson(text) {
     if (c === '"') return string();
     for (const [word, v] of LITERALS) {
       if (text.startsWith(word, at)) {
+        if (asLoader && v instanceof JsonNumber) throw new JsonSyntaxError(`${word} is not a number a ledger can hold`);
         at += word.length;
         return v;
       }

@@ -167,10 +167,32 @@ function decodeFile(bytes, source) {
   }
 }
 
-function validate(schema, bytes, source) {
+// What the CLI does to any inclusion file before it knows the format
+// (verifier/tree/formats/source.py load): UTF-8 text, a byte-order mark dropped,
+// and JSON that Python's json module takes when it looks like JSON.
+function loadProofText(bytes, source) {
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(source, null, "not UTF-8 text");
+  }
+  const first = text.trimStart()[0];
+  if (first === "{" || first === "[") {
+    try {
+      parseJson(text, { asLoader: true });
+    } catch (e) {
+      if (e instanceof JsonSyntaxError) throw new InputError(source, null, `not valid JSON (${e.message})`);
+      throw e;
+    }
+  }
+  return text;
+}
+
+function validate(schema, text, source) {
   let tree;
   try {
-    tree = parseJson(decodeFile(bytes, source));
+    tree = parseJson(text);
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new InputError(source, null, `not valid JSON (${e.message})`);
     throw e;
@@ -183,9 +205,9 @@ function validate(schema, bytes, source) {
   }
 }
 
-// Step 1 of the spec: the proof's shape, or InputError naming the field.
-function parseProof(bytes, source) {
-  const p = validate(ProofSchema, bytes, source);
+// Step 1 of the spec: the proof's shape (from loadProofText), or InputError naming the field.
+function parseProof(text, source) {
+  const p = validate(ProofSchema, text, source);
   p.height = Number(p.height);
   p.assets = p.assets.map((a) => ({ symbol: a.symbol, decimals: Number(a.decimals) }));
   const problem = inconsistency(p);
@@ -212,13 +234,20 @@ function inconsistency(p) {
 }
 
 function parseRoot(bytes, source) {
-  return validate(RootSchema, bytes, source);
+  return validate(RootSchema, decodeFile(bytes, source), source);
 }
 
 // The commitment a customer pastes: as `por inclusion verify --commitment`.
+// As the CLI: "not hex" first (any published value), "0x" allowed; the length is
+// checked once the file is read (commitmentLength), as por-mst-v1 does.
 function publishedCommitment(text) {
-  const value = text.trim().toLowerCase();
-  if (value === "") return null;
-  if (!HEX32.test(value)) throw new InputError("--commitment", null, "not 32 bytes of hex");
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  const value = trimmed.toLowerCase().replace(/^0x/, "");
+  if (!/^[0-9a-f]+$/.test(value)) throw new InputError("--commitment", null, "not hex");
   return value;
+}
+
+function commitmentLength(value) {
+  if (value !== null && !HEX32.test(value)) throw new InputError("--commitment", null, "not 32 bytes of hex");
 }

@@ -18,17 +18,23 @@ async function readFile(file) {
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
-// What the CLI decides, in its order: a bad root.json, then a bad proof, then a bad
-// pasted commitment are malformed input; otherwise the verdict of steps 2-6.
+// What the CLI decides, in its order: a bad root.json, a pasted commitment that is
+// not hex, a file that is not UTF-8 (or JSON Python reads), a commitment of the wrong
+// length, then a proof of the wrong shape are malformed input; otherwise steps 2-6.
 async function check() {
   if (state.root && state.root.error) return { kind: "malformed", input: "root", error: state.root.error };
-  let input = "proof";
+  // The same order as the CLI: the published value (an option) before the file.
+  let input = "commitment";
   let proof;
   let published;
   try {
-    proof = parseProof(state.proof.bytes, state.proof.name);
-    input = "commitment";
     published = state.root ? state.root.commitment : publishedCommitment($("commitment").value);
+    input = "proof";
+    const text = loadProofText(state.proof.bytes, state.proof.name);
+    input = "commitment";
+    commitmentLength(published);
+    input = "proof";
+    proof = parseProof(text, state.proof.name);
   } catch (e) {
     if (e instanceof InputError) return { kind: "malformed", input, error: e };
     throw e;
