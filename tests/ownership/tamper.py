@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from bitcoin.base58 import CBase58Data
 
-from verifier.ownership.btc import bech32
+from chains.bitcoin import segwit as bech32
 from verifier.ownership.btc.address import Address, Kind
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"

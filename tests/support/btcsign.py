@@ -25,7 +25,8 @@ from bitcoin.core.script import (
 )
 from coincurve import PrivateKey
 
-from verifier.ownership.btc import bech32, bip137, bip322
+from chains.bitcoin import segwit as bech32
+from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.hashes import hash160, sha256, tagged_hash
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

@@ -7,7 +7,7 @@ process-wide network setting, and a single proof file may mix networks.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from verifier.ownership.btc import bech32
+from chains.bitcoin import segwit
 from verifier.ownership.hashes import sha256d
 
 
@@ -100,8 +100,8 @@ def _base58check(text: str) -> bytes:
 
 def _parse_segwit(text: str) -> Address:
     try:
-        hrp, version, program = bech32.decode(text)
-    except bech32.Bech32Error as e:
+        hrp, version, program = segwit.decode_any(text)
+    except segwit.SegwitAddressError as e:
         raise AddressError(f"not a valid segwit address: {e}") from None
     networks = _HRP.get(hrp)
     if networks is None:
