@@ -15,15 +15,11 @@ from verifier.attestation_io import (
     load_other_entities,
     load_prices,
 )
-from verifier.cli.output import out
+from verifier.cli.report_out import deliver
 from verifier.errors import InputError
-from verifier.models.check import EXIT_CODES
 from verifier.reconcile.policy import load_policy, presets
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
-from verifier.report.html_report import render_html
-from verifier.report.json_report import render_json
-from verifier.report.terminal import render_terminal
 
 NOT_CHECKED = (
     "`por reconcile` took balances, block heights and ownership results from the balances "
@@ -74,11 +70,4 @@ def command(
         prices_source="the attestation" if prices is None else f"{prices}, then the attestation",
         limitations=[NOT_CHECKED],
     )
-    for path, text in ((json_out, render_json), (html_out, render_html)):
-        if path is not None:
-            try:
-                path.write_text(text(report), encoding="utf-8")
-            except OSError as e:
-                raise InputError(str(path), None, f"cannot write: {e}") from None
-    out.print(render_terminal(report))
-    raise typer.Exit(EXIT_CODES[report.verdict])
+    deliver(report, json_out, html_out)

@@ -9,12 +9,9 @@ import typer
 from chains.evidence import Bundle, EvidenceError, Recorder
 from verifier.attestation_io import load_attestation, load_other_entities, load_prices
 from verifier.cli.output import out
+from verifier.cli.report_out import deliver
 from verifier.errors import InputError
-from verifier.models.check import EXIT_CODES
 from verifier.reconcile.policy import load_policy, presets
-from verifier.report.html_report import render_html
-from verifier.report.json_report import render_json
-from verifier.report.terminal import render_terminal
 from verifier.verify.onchain import Sources
 from verifier.verify.run import verify_attestation
 
@@ -92,11 +89,4 @@ def command(
     if recorder is not None and evidence_out is not None:
         digest = recorder.bundle.save(evidence_out)
         out.print(f"evidence bundle {evidence_out} (sha256 {digest})")
-    for path, render in ((json_out, render_json), (html_out, render_html)):
-        if path is not None:
-            try:
-                path.write_text(render(report), encoding="utf-8")
-            except OSError as e:
-                raise InputError(str(path), None, f"cannot write: {e}") from None
-    out.print(render_terminal(report))
-    raise typer.Exit(EXIT_CODES[report.verdict])
+    deliver(report, json_out, html_out)
