@@ -4,7 +4,7 @@ The limit is raw hashlib SHA-256 on messages of the sizes a tree hashes, measure
 the same run; a build needs 3 hashes per account (account id, leaf, and one parent
 per leaf on average), so limit = hash rate / 3 accounts/s.
 
-    .venv/bin/python benchmarks/tree.py                 # 100k, 1M, 10M accounts (about 6 min)
+    .venv/bin/python benchmarks/tree.py                 # 100k, 1M, 10M accounts (about 3 min)
     .venv/bin/python benchmarks/tree.py --sizes 100000  # quicker
 """
 
