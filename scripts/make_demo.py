@@ -82,13 +82,19 @@ def fund_bitcoin(faucet: Faucet) -> int:
     return first
 
 
-def fund_ethereum(chain: Chain) -> str:
+def fund_ethereum(chain: Chain) -> tuple[str, dict[str, str]]:
+    """The token, and each wallet's address: the hot wallet is a contract wallet
+    (ERC-1271) owned by the "hot" demo key, so its ownership proof is the contract's
+    own answer at the snapshot block."""
     chain.install_multicall()
     token = chain.deploy("DemoToken")
-    holders = [eth_key(name).address for name, *_ in HOLDINGS]
+    owner = bytes(12) + bytes.fromhex(eth_key("hot").address[2:])
+    addresses = {name: eth_key(name).address for name, *_ in HOLDINGS}
+    addresses["hot"] = chain.deploy("DemoWallet1271", owner)
+    holders = [addresses[name] for name, *_ in HOLDINGS]
     chain.set_balances(holders, [eth for *_, eth, _ in HOLDINGS])
     chain.mint(token, holders, [usdc for *_, usdc in HOLDINGS])
-    return token
+    return token, addresses
 
 
 def btc_signature(name: str, msg: str) -> str:
@@ -103,7 +109,9 @@ def eth_signature(name: str, msg: str) -> str:
     return "0x" + bytes(signed.signature).hex()
 
 
-def configuration(btc_chain: str, eth_chain: str, token: str, first_use: int) -> dict[str, Any]:
+def configuration(
+    btc_chain: str, eth_chain: str, token: str, eth_addresses: dict[str, str], first_use: int
+) -> dict[str, Any]:
     """What the exchange writes for `por attest`: everything but the tree and the blocks."""
     att = template()
     del att["snapshot"]["chains"], att["liabilities"]["tree"], att["format"]
@@ -126,7 +134,7 @@ def configuration(btc_chain: str, eth_chain: str, token: str, first_use: int) ->
             }
         )
     for name, role, cls, *_ in HOLDINGS:
-        eth_addr = eth_key(name).address
+        eth_addr = eth_addresses[name]
         wallets.append(
             {
                 "chain": eth_chain,
@@ -182,7 +190,7 @@ def main(demo: Path = DEMO) -> None:
         }
         bnode.mine(6, faucet.key.address)  # the confirmations an auditor requires
         chain = Chain(enode.url)
-        token = fund_ethereum(chain)
+        token, eth_addresses = fund_ethereum(chain)
         chain.mine(1)
         snap = chain.snapshot()
         eth_point = {
@@ -191,7 +199,9 @@ def main(demo: Path = DEMO) -> None:
             "block_hash": snap.block_hash.removeprefix("0x"),
         }
         chain.mine(64)
-        config = configuration(btc_point["chain"], eth_point["chain"], token, first_use)
+        config = configuration(
+            btc_point["chain"], eth_point["chain"], token, eth_addresses, first_use
+        )
         for sub, doc in (("", config), ("short", falls_short(config))):
             folder = demo / sub
             folder.mkdir(exist_ok=True)

@@ -44,6 +44,10 @@ def test_the_demo_attestation_passes_offline(tmp_path: Path) -> None:
         "balances.ethereum:31337.USDC",
     }
     assert set(found.values()) == {"pass"}
+    # the ETH hot wallet is a contract wallet: its ownership is the contract's own answer,
+    # replayed from the bundle like every other node answer
+    reasons = [c["reason"] for c in report["checks"] if c["id"].startswith("ownership[")]
+    assert sum("ERC-1271: contract says yes" in r for r in reasons) == 1
 
 
 def test_the_short_attestation_fails_on_hot_share_and_usdc_coverage(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipProof
 from verifier.ownership import message as ownership_message
 from verifier.ownership.eth.erc1271 import ContractWallets
+from verifier.ownership.outcome import Undecided, Verified
 from verifier.ownership.verify import Binding, verify_proof
 from verifier.reconcile.observations import OwnershipStatus, WalletKey
 from verifier.verify.onchain import Sources
@@ -30,6 +31,22 @@ STATUS = {
 }
 
 
+class _NoNode:
+    """Stands in for a node that was not named (or is not in the bundle): a signature
+    that no key recovers might still be a contract wallet's, so the row is undecided,
+    never failed for want of asking."""
+
+    def __init__(self, chain: str) -> None:
+        self.chain = chain
+
+    def verify(
+        self, address: str, message: bytes, signature: bytes, chain_id: int | None
+    ) -> Verified:
+        raise Undecided(
+            f"no {self.chain} node to ask whether {address} is a contract wallet (ERC-1271)"
+        )
+
+
 def verify_ownership(att: Attestation, sources: Sources) -> dict[WalletKey, CheckResult]:
     binding = Binding(exchange=att.exchange.id, snapshot_id=att.snapshot.id)
     contracts = _contract_wallets(att, sources)
@@ -38,11 +55,11 @@ def verify_ownership(att: Attestation, sources: Sources) -> dict[WalletKey, Chec
         key = (w.chain, w.locator)
         if key in results:
             continue
-        results[key] = _one(w, binding, contracts.get(w.chain))
+        results[key] = _one(w, binding, contracts.get(w.chain) or _NoNode(w.chain))
     return results
 
 
-def _one(w: Wallet, binding: Binding, contracts: ContractWallets | None) -> CheckResult:
+def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> CheckResult:
     check_id = f"ownership.{w.chain}.{w.locator}"
     family = w.chain.partition(":")[0]
     if w.address is None:
