@@ -32,7 +32,8 @@ IN_PAGE = """async ([texts, published, digests]) => {
   let start = performance.now();
   let included = 0;
   for (const [i, b] of bytes.entries()) {
-    const verdict = await verifyProof(parseProof(b, `p${i}.json`), published[i]);
+    const name = `p${i}.json`;
+    const verdict = await verifyProof(parseProof(loadProofText(b, name), name), published[i]);
     if (verdict.included) included++;
   }
   const verify = (performance.now() - start) / 1000;
