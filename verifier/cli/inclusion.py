@@ -10,7 +10,9 @@ from rich.markup import escape
 from verifier.cli.output import out
 from verifier.cli.page import page
 from verifier.errors import InputError
+from verifier.tree import batch
 from verifier.tree.formats import BY_NAME, verify_file
+from verifier.tree.formats.source import published_value
 from verifier.tree.formats.verdict import Verdict
 from verifier.tree.prove import load_root
 
@@ -58,6 +60,33 @@ def verify(
     verdict = verify_file(file, format_name=format_name, commitment=commitment, tree=tree)
     show(verdict)
     raise typer.Exit(verdict.exit_code)
+
+
+@app.command("verify-all")
+def verify_all(
+    proofs: Annotated[Path, typer.Argument(help="Proofs, one JSON per line (por tree export)")],
+    commitment: Annotated[
+        str | None, typer.Option(help="The published root commitment (hex)")
+    ] = None,
+    root: Annotated[Path | None, typer.Option(help="The published root.json")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: every core)")] = None,
+) -> None:
+    """Verify every por-mst-v1 proof of a file against the published commitment, on every
+    core: an exchange's export before delivery, or the proofs customers received.
+    Exit 0 when every proof is included, 1 otherwise (each failure named by its line)."""
+    if (root is None) == (commitment is None):
+        raise InputError("--root", None, "give the published --root or --commitment (one of them)")
+    published = load_root(root).root_commitment if root is not None else commitment
+    value = published_value(published)
+    if value is None or len(value) != 64:
+        raise InputError("--commitment", None, "not 32 bytes of hex")
+    result = batch.verify_file(proofs, value, workers)
+    for line, reason in result.failures[:20]:
+        out.print(f"[bold red]NOT INCLUDED[/] line {line}: {escape(reason)}")
+    if len(result.failures) > 20:
+        out.print(f"... and {len(result.failures) - 20} more")
+    out.print(f"{result.included} of {result.proofs} proofs included under {value}")
+    raise typer.Exit(0 if result.proofs and result.included == result.proofs else 1)
 
 
 def show(verdict: Verdict) -> None:

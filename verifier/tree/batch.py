@@ -1,0 +1,86 @@
+"""Verify many por-mst-v1 proofs against one published commitment, on every core.
+
+For an exchange checking its export before delivering it, and for an auditor checking
+the proofs customers received: one JSON-lines file, each proof run through exactly
+the single-proof verifier, the work split across processes because each proof is
+independent and pure-Python hashing holds one core per process.
+"""
+
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from verifier.errors import InputError
+from verifier.tree.proof import parse_proof
+from verifier.tree.verify import verify_proof
+
+CHUNK_LINES = 2000
+
+
+@dataclass
+class BatchResult:
+    proofs: int = 0
+    included: int = 0
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+
+def verify_chunk(first_line: int, lines: list[bytes], published: str) -> BatchResult:
+    """One worker's share; a malformed line is a failed proof, named by its line."""
+    result = BatchResult()
+    for number, raw in enumerate(lines, start=first_line):
+        if not raw.strip():
+            continue
+        result.proofs += 1
+        try:
+            verdict = verify_proof(parse_proof(raw, f"line {number}"), published)
+        except InputError as e:
+            result.failures.append((number, f"malformed: {e}"))
+            continue
+        if verdict.included:
+            result.included += 1
+        else:
+            result.failures.append((number, f"{verdict.account}: {verdict.failure}"))
+    return result
+
+
+def verify_file(path: Path, published: str, workers: int | None = None) -> BatchResult:
+    """Chunks go out to the workers a few at a time (not all at once, as
+    ProcessPoolExecutor.map would submit them), so memory stays bounded by the window."""
+    n = workers or os.cpu_count() or 1
+    total = BatchResult()
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError as e:
+        raise InputError(str(path), None, e.strerror or "cannot read") from None
+    with handle, ProcessPoolExecutor(max_workers=n) as pool:
+        pending: deque[Future[BatchResult]] = deque()
+        for first, lines in _chunks(handle):
+            pending.append(pool.submit(verify_chunk, first, lines, published))
+            if len(pending) >= 2 * n:
+                _add(total, pending.popleft().result())
+        while pending:
+            _add(total, pending.popleft().result())
+    total.failures.sort()
+    return total
+
+
+def _add(total: BatchResult, part: BatchResult) -> None:
+    total.proofs += part.proofs
+    total.included += part.included
+    total.failures.extend(part.failures)
+
+
+def _chunks(handle: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
+    lines: list[bytes] = []
+    first = 1
+    for number, raw in enumerate(handle, start=1):
+        lines.append(raw)
+        if len(lines) == CHUNK_LINES:
+            yield first, lines
+            lines, first = [], number + 1
+    if lines:
+        yield first, lines
