@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.tree.helpers import ASSETS, run, write_ledger
+from tests.tree.helpers import build_tree, run, write_ledger
 
 ROWS = [
     ("alice", "1.5", "0", "100"),
@@ -20,20 +20,8 @@ def built_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small tree (height 6) built through the CLI with a fixed nonce key."""
     d = tmp_path_factory.mktemp("tree")
     ledger = write_ledger(d / "ledger.csv", ROWS)
-    result = run(
-        "tree",
-        "build",
-        str(ledger),
-        "--assets",
-        ASSETS,
-        "--snapshot-id",
-        "snap-1",
-        "--height",
-        "6",
-        "--nonce-key",
-        "00" * 32,
-        "--out",
-        str(d / "out"),
+    result = build_tree(
+        ledger, d / "out", "--height", "6", "--nonce-key", "00" * 32, snapshot_id="snap-1"
     )
     assert result.exit_code == 0, result.output
     return d

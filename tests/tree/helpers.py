@@ -23,5 +23,21 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
+def build_tree(ledger: Path, out: Path, *extra: str, snapshot_id: str = "s1") -> Any:
+    """`por tree build LEDGER --assets BTC:8,ETH:18,USDT:6 --snapshot-id ID --out OUT ...`."""
+    return run(
+        "tree",
+        "build",
+        str(ledger),
+        "--assets",
+        ASSETS,
+        "--snapshot-id",
+        snapshot_id,
+        "--out",
+        str(out),
+        *extra,
+    )
+
+
 def load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.tree.conftest import ROWS
-from tests.tree.helpers import run, write_ledger
+from tests.tree.helpers import build_tree, run, write_ledger
 
 
 def audit(built_tree: Path, ledger: Path) -> tuple[int, str]:
@@ -67,19 +67,7 @@ def test_a_ledger_that_differs_fails(
 
 def test_accounts_of_another_tree_are_refused(built_tree: Path, tmp_path: Path) -> None:
     other = write_ledger(tmp_path / "o.csv", ROWS)
-    r = run(
-        "tree",
-        "build",
-        str(other),
-        "--assets",
-        "BTC:8,ETH:18,USDT:6",
-        "--snapshot-id",
-        "other",
-        "--height",
-        "6",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    r = build_tree(other, tmp_path / "o", "--height", "6", snapshot_id="other")
     assert r.exit_code == 0
     r = run(
         "tree",

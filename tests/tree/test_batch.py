@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tree.helpers import run, write_ledger
+from tests.tree.helpers import build_tree, run, write_ledger
 
 
 @pytest.fixture(scope="module")
@@ -14,22 +14,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("batch")
     rows = [(f"u{i}", str(i), "0.5", "1") for i in range(300)]
     ledger = write_ledger(d / "l.csv", rows)
-    assert (
-        run(
-            "tree",
-            "build",
-            str(ledger),
-            "--assets",
-            "BTC:8,ETH:18,USDT:6",
-            "--snapshot-id",
-            "s",
-            "--height",
-            "16",
-            "--out",
-            str(d / "t"),
-        ).exit_code
-        == 0
-    )
+    assert build_tree(ledger, d / "t", "--height", "16", snapshot_id="s").exit_code == 0
     assert run("tree", "export", str(d / "t"), "--out", str(d / "all.jsonl")).exit_code == 0
     return d
 

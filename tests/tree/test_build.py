@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.tree.helpers import ASSETS, load, run, write_ledger
+from tests.tree.helpers import build_tree, load, run, write_ledger
 from verifier.amounts import format_units, parse_units
 from verifier.tree.build import derive_nonce
 from verifier.tree.proof import parse_proof
@@ -20,18 +20,7 @@ DECIMALS = (8, 18, 6)
 
 
 def build(tmp_path: Path, ledger: Path, *extra: str) -> tuple[int, str, str]:
-    r = run(
-        "tree",
-        "build",
-        str(ledger),
-        "--assets",
-        ASSETS,
-        "--snapshot-id",
-        "s1",
-        "--out",
-        str(tmp_path / "out"),
-        *extra,
-    )
+    r = build_tree(ledger, tmp_path / "out", *extra)
     return r.exit_code, r.stdout, r.stderr
 
 
@@ -74,18 +63,7 @@ def test_nonce_key_makes_the_tree_reproducible_and_random_nonces_do_not(tmp_path
     ledger = write_ledger(tmp_path / "l.csv", [(f"u{i}", "1", "2", "3") for i in range(50)])
     commitments = []
     for out, key in (("a", "11" * 32), ("b", "11" * 32), ("c", None), ("d", None)):
-        r = run(
-            "tree",
-            "build",
-            str(ledger),
-            "--assets",
-            ASSETS,
-            "--snapshot-id",
-            "s1",
-            "--out",
-            str(tmp_path / out),
-            *(["--nonce-key", key] if key else []),
-        )
+        r = build_tree(ledger, tmp_path / out, *(["--nonce-key", key] if key else []))
         assert r.exit_code == 0
         commitments.append(load(tmp_path / out / "root.json")["root_commitment"])
     assert commitments[0] == commitments[1]
@@ -110,19 +88,7 @@ def test_parquet_ledger_gives_the_same_tree_as_csv(tmp_path: Path) -> None:
     )
     pq.write_table(table, tmp_path / "l.parquet")
     for name, ledger in (("csv", csv), ("pq", tmp_path / "l.parquet")):
-        r = run(
-            "tree",
-            "build",
-            str(ledger),
-            "--assets",
-            ASSETS,
-            "--snapshot-id",
-            "s",
-            "--nonce-key",
-            "33" * 32,
-            "--out",
-            str(tmp_path / name),
-        )
+        r = build_tree(ledger, tmp_path / name, "--nonce-key", "33" * 32, snapshot_id="s")
         assert r.exit_code == 0, r.output
     assert load(tmp_path / "csv" / "root.json") == load(tmp_path / "pq" / "root.json")
 
