@@ -45,6 +45,7 @@ def test_every_proof_of_a_random_ledger_verifies(
     extra = ["--height", str(height)] + (["--nonce-key", "ab" * 32] if keyed else [])
     code, _, stderr = build(tmp_path, ledger, *extra)
     assert code == 0, stderr
+    assert stderr == ""  # no progress bar when stderr is not a terminal
     root = load(tmp_path / "out" / "root.json")
     assert root["account_count"] == len(rows)
     for i, d in enumerate(DECIMALS):
