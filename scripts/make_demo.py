@@ -16,6 +16,7 @@ a real network.
 import copy
 import json
 import shutil
+from collections.abc import Callable
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 
 from chains.evidence import Recorder
-from tests.support.anvil import run_anvil
+from tests.support.anvil import Anvil, run_anvil
 from tests.support.attestations import attestation as template
-from tests.support.bcoin import run_bcoin
+from tests.support.bcoin import Bcoin, run_bcoin
 from tests.support.btc_wallet import DemoKey, Faucet, Kind
 from tests.support.btcsign import encode, sign_bip137, sign_p2wpkh
 from tests.support.eth import Chain
@@ -171,8 +172,9 @@ def record(path: Path, evidence: Path, btc_url: str, eth_url: str) -> str:
     return str(report.verdict)
 
 
-def main(demo: Path = DEMO) -> None:
-    """Write the demo into `demo` (which must hold ledger.csv); tests use a copy."""
+def main(demo: Path = DEMO, while_live: Callable[[Bcoin, Anvil], None] | None = None) -> None:
+    """Write the demo into `demo` (which must hold ledger.csv); tests use a copy, and
+    `while_live` to check more against the nodes before they stop."""
     tree = demo / "tree"
     shutil.rmtree(tree, ignore_errors=True)
     book = Ledger(demo / "ledger.csv", parse_asset_list("BTC:8,ETH:18,USDC:6"))
@@ -211,6 +213,8 @@ def main(demo: Path = DEMO) -> None:
             path.write_text(att.model_dump_json(indent=2) + "\n")
             verdict = record(path, folder / "evidence.json", bnode.url, enode.url)
             print(f"{path}: {verdict}")
+        if while_live is not None:
+            while_live(bnode, enode)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,16 @@ from typing import Any
 
 import pytest
 
+from chains.evidence import Recorder
 from tests.conftest import ROOT
+from tests.support.anvil import Anvil
+from tests.support.bcoin import Bcoin
+from tests.support.esplora_server import run_esplora
 from tests.tree.helpers import run
+from verifier.attestation_io import load_attestation
+from verifier.reconcile.policy import load_policy
+from verifier.verify.onchain import Sources
+from verifier.verify.run import verify_attestation
 
 DEMO = ROOT / "fixtures" / "demo"
 
@@ -143,13 +151,35 @@ def test_a_bad_attestation_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_the_demo_regenerates_from_real_nodes(tmp_path: Path) -> None:
     """scripts/make_demo.py against fresh bcoin and anvil nodes: the same verdicts live,
-    and its bundles replay offline to the same verdicts."""
+    and its bundles replay offline to the same verdicts. While the nodes run, the same
+    attestation is also verified with its Bitcoin balances from an Esplora server, and
+    that run's bundle replays offline through the Esplora path too."""
     from scripts.make_demo import main
 
+    def through_esplora(bnode: Bcoin, enode: Anvil) -> None:
+        att = load_attestation(tmp_path / "attestation.json")
+        recorder = Recorder()
+        with run_esplora(bnode) as url:
+            live = verify_attestation(
+                att,
+                Sources(esplora=url, eth_rpc=enode.url, recorder=recorder),
+                load_policy(att.policy),
+            )
+        assert live.verdict == "pass", [c for c in live.checks if c.status != "pass"]
+        assert any(
+            "Esplora" in c.method for c in live.checks if c.id.startswith("balances.bitcoin")
+        )
+        recorder.bundle.save(tmp_path / "esplora-evidence.json")
+
     shutil.copy(DEMO / "ledger.csv", tmp_path / "ledger.csv")
-    main(tmp_path)
+    main(tmp_path, through_esplora)
     assert verify(tmp_path / "attestation.json", tmp_path / "evidence.json", tmp_path)[0] == 0
     short = tmp_path / "short"
     assert verify(short / "attestation.json", short / "evidence.json", tmp_path)[0] == 1
+    code, report, output = verify(
+        tmp_path / "attestation.json", tmp_path / "esplora-evidence.json", tmp_path
+    )
+    assert code == 0, output
+    assert statuses(report)["balances.bitcoin:regtest.BTC"] == "pass"
     root = json.loads((tmp_path / "tree" / "root.json").read_text())
     assert root == json.loads((DEMO / "tree" / "root.json").read_text())  # the tree is reproducible

@@ -110,16 +110,21 @@ def _read(
         if family == "bitcoin":
             if symbol != "BTC":
                 return _inconclusive(check_id, f"{symbol} is not an asset of {point.chain}")
-            source = (
-                "core" if sources.btc_rpc or (sources.bundle and not sources.esplora) else "esplora"
-            )
+            # An Esplora read is recorded under its own endpoint name, so that a
+            # replay takes the same path as the run it replays.
+            esplora = f"{point.chain}:esplora"
+            if sources.bundle is not None:
+                source = "esplora" if esplora in sources.bundle.endpoints else "core"
+            else:
+                source = "core" if sources.btc_rpc else "esplora"
             url = sources.btc_rpc if source == "core" else sources.esplora
             if url is None and sources.bundle is None:
                 return _inconclusive(check_id, "no Bitcoin endpoint given (--btc-rpc or --esplora)")
             reads.methods[check_id] = METHOD[source]
             starts = [w.first_use_height or 0 for w in wallets]
+            name = esplora if source == "esplora" else point.chain
             outcome = read_bitcoin(
-                Endpoints(url, None, sources.recorder, sources.bundle, names=(point.chain, "")),
+                Endpoints(url, None, sources.recorder, sources.bundle, names=(name, "")),
                 Snapshot(point.height, point.block_hash),
                 addresses,
                 network=network if network in BITCOIN_NETWORKS else None,
