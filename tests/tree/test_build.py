@@ -1,6 +1,10 @@
 """Building trees: round trips, reproducibility, and every bad-ledger case."""
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -234,3 +238,40 @@ def test_account_ids_are_shown_as_text_not_terminal_markup(tmp_path: Path) -> No
     proof.write_text(run("tree", "proof", str(tmp_path / "out"), "[bold]alice").stdout)
     r = run("inclusion", "verify", str(proof), "--root", str(tmp_path / "out" / "root.json"))
     assert r.exit_code == 0 and "account [bold]alice: BTC 1," in r.stdout
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
+    """With stderr on a terminal (a pseudo-terminal here) the build shows its phases."""
+    ledger = write_ledger(tmp_path / "l.csv", [(f"u{i}", "1", "0", "0") for i in range(3000)])
+    main, follower = pty.openpty()
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "verifier",
+            "tree",
+            "build",
+            str(ledger),
+            "--assets",
+            "BTC:8,ETH:18,USDT:6",
+            "--snapshot-id",
+            "s",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert p.wait(timeout=60) == 0
+    assert b"reading ledger and hashing leaves" in shown and b"3000/3000" in shown
