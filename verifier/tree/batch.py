@@ -1,9 +1,9 @@
 """Verify many por-mst-v1 proofs against one published commitment, on every core.
 
 For an exchange checking its export before delivering it, and for an auditor checking
-the proofs customers received: one JSON-lines file, each proof run through exactly
-the single-proof verifier, the work split across processes because each proof is
-independent and pure-Python hashing holds one core per process.
+the proofs customers received: one JSON-lines file, each proof answered by the
+compiled fast path when it is certainly included and by the single-proof verifier
+otherwise, the work split across processes because each proof is independent.
 """
 
 import os
@@ -56,24 +56,38 @@ def verify_chunk(first_line: int, lines: list[bytes], published: str) -> BatchRe
 
 
 def verify_file(path: Path, published: str, workers: int | None = None) -> BatchResult:
-    """Chunks go out to the workers a few at a time (not all at once, as
-    ProcessPoolExecutor.map would submit them), so memory stays bounded by the window."""
     n = workers or os.cpu_count() or 1
     total = BatchResult()
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as e:
         raise InputError(str(path), None, e.strerror or "cannot read") from None
-    with handle, ProcessPoolExecutor(max_workers=n) as pool:
-        pending: deque[Future[BatchResult]] = deque()
-        for first, lines in _chunks(handle):
-            pending.append(pool.submit(verify_chunk, first, lines, published))
-            if len(pending) >= 2 * n:
-                _add(total, pending.popleft().result())
-        while pending:
-            _add(total, pending.popleft().result())
+    with handle:
+        chunks = _chunks(handle)
+        parts = (
+            (verify_chunk(first, lines, published) for first, lines in chunks)
+            if n == 1  # no pool: sending the lines to one worker would only cost a copy
+            else _in_pool(chunks, published, n)
+        )
+        for part in parts:
+            _add(total, part)
     total.failures.sort()
     return total
+
+
+def _in_pool(
+    chunks: Iterator[tuple[int, list[bytes]]], published: str, n: int
+) -> Iterator[BatchResult]:
+    """Chunks go out to the workers a few at a time (not all at once, as
+    ProcessPoolExecutor.map would submit them), so memory stays bounded by the window."""
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        pending: deque[Future[BatchResult]] = deque()
+        for first, lines in chunks:
+            pending.append(pool.submit(verify_chunk, first, lines, published))
+            if len(pending) >= 2 * n:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _add(total: BatchResult, part: BatchResult) -> None:
