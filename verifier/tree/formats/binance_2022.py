@@ -164,12 +164,11 @@ def verify(doc: Doc, request: Request) -> Verdict:
             negatives=[],
             scope=f"the whole tree, {tree.count} parents",
         )
-    if request.tree is None or request.tree.kind != "dir":
-        raise InputError(
-            "--tree",
-            None,
-            "a binance-2022 leaf is checked against the tree's directory: give --tree DIR",
-        )
+    tree_doc = source.whole_tree(
+        request,
+        "dir",
+        "a binance-2022 leaf is checked against the tree's directory: give --tree DIR",
+    )
     top = source.obj(doc, doc.value, "(top level)")
     fields = {
         k: source.text(doc, top.get(k), k, allow_empty=k == "audit_id")
@@ -182,7 +181,7 @@ def verify(doc: Doc, request: Request) -> Verdict:
             raise InputError(doc.source, "balances", f"{item!r} is not ASSET=AMOUNT")
         decimals.parse(amount, doc.source, f"balances.{asset}")
         balances[asset] = amount
-    tree = check_tree(request.tree.path)
+    tree = check_tree(tree_doc.path)
     mine = leaf_hash(**fields)
     failure = tree.failure
     if failure is None and mine not in tree.leaves:

@@ -127,17 +127,16 @@ def verify(doc: Doc, request: Request) -> Verdict:
             balances={"XBT total": format_units(levels[-1][0].value, 8)},
             scope=f"the whole tree, {len(levels[0])} leaves",
         )
-    if request.tree is None or request.tree.kind != "text":
-        raise InputError(
-            "--tree",
-            None,
-            "a bitmex account is looked up in the published tree file: give --tree PATH",
-        )
+    tree_doc = source.whole_tree(
+        request,
+        "text",
+        "a bitmex account is looked up in the published tree file: give --tree PATH",
+    )
     top = source.obj(doc, doc.value, "(top level)")
     account = source.integer(doc, top.get("account"), "account")
     if not 0 <= account < 1 << 64:
         raise InputError(doc.source, "account", "not an unsigned 64-bit number")
-    block_height, levels = read_tree(request.tree)
+    block_height, levels = read_tree(tree_doc)
     if "nonce" in top:
         key = bytes.fromhex(source.hexstr(doc, top.get("nonce"), "nonce", 64))
     else:

@@ -213,12 +213,11 @@ def verify(doc: Doc, request: Request) -> Verdict:
             negatives=tree.negatives,
             scope=f"the whole tree, {tree.count} nodes",
         )
-    if request.tree is None or request.tree.kind != "text":
-        raise InputError(
-            "--tree",
-            None,
-            "an okx-full-tree user file is checked against the full tree file: give --tree PATH",
-        )
+    tree_doc = source.whole_tree(
+        request,
+        "text",
+        "an okx-full-tree user file is checked against the full tree file: give --tree PATH",
+    )
     top = source.obj(doc, doc.value, "(top level)")
     user_hash = source.text(doc, top.get("hash"), "hash")
     nonce = source.text(doc, top.get("nonce"), "nonce", allow_empty=True)
@@ -231,7 +230,7 @@ def verify(doc: Doc, request: Request) -> Verdict:
             (f"nodes.{i}", source.text(doc, node.get("hash"), f"nodes.{i}.hash"), texts, values)
         )
     failure = _check_user(user_hash, nonce, total_texts, mine)
-    tree = check_tree(request.tree, {h.lower() for _, h, _, _ in mine})
+    tree = check_tree(tree_doc, {h.lower() for _, h, _, _ in mine})
     failure = failure or tree.failure
     for field, h, texts, _ in mine:
         if failure:

@@ -114,6 +114,13 @@ class Request:
     tree: Doc | None = None
 
 
+def whole_tree(request: Request, kind: Literal["text", "dir"], need: str) -> Doc:
+    """The --tree a user file is checked against, or InputError saying what to give."""
+    if request.tree is None or request.tree.kind != kind:
+        raise InputError("--tree", None, need)
+    return request.tree
+
+
 def published_value(text: str | None) -> str | None:
     """--commitment: hex of any length (vendors publish 16 to 64 digits), '0x' allowed."""
     if text is None:
