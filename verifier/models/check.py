@@ -1,5 +1,6 @@
 """The result of one check, the unit every verifier in the project reports in."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -29,16 +30,21 @@ class CheckResult(BaseModel):
         return self.status is Status.PASS
 
 
-def overall(results: list[CheckResult]) -> Status:
-    """Any fail fails; else any inconclusive is inconclusive; an empty list proves nothing."""
-    if not results:
-        return Status.INCONCLUSIVE
-    statuses = {r.status for r in results}
-    if Status.FAIL in statuses:
+def all_of(statuses: Iterable[Status]) -> Status:
+    """Any fail fails; else any inconclusive is inconclusive; else pass."""
+    seen = set(statuses)
+    if Status.FAIL in seen:
         return Status.FAIL
-    if Status.INCONCLUSIVE in statuses:
+    if Status.INCONCLUSIVE in seen:
         return Status.INCONCLUSIVE
     return Status.PASS
+
+
+def overall(results: list[CheckResult]) -> Status:
+    """all_of the results' statuses; an empty list proves nothing."""
+    if not results:
+        return Status.INCONCLUSIVE
+    return all_of(r.status for r in results)
 
 
 EXIT_CODES = {Status.PASS: 0, Status.FAIL: 1, Status.INCONCLUSIVE: 2}

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from verifier.models.check import CheckResult, Status
+from verifier.models.check import CheckResult, Status, all_of
 from verifier.reconcile.observations import Unknown
 from verifier.reconcile.quantity import Quantity
 
@@ -49,11 +49,7 @@ class Composite(Check, ABC):
 class AllOf(Composite):
     @staticmethod
     def combine(statuses: list[Status]) -> Status:
-        if Status.FAIL in statuses:
-            return Status.FAIL
-        if Status.INCONCLUSIVE in statuses:
-            return Status.INCONCLUSIVE
-        return Status.PASS
+        return all_of(statuses)
 
 
 class AnyOf(Composite):
