@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.page.cases import synthetic  # noqa: E402
 from tests.support.page_browser import page_browser  # noqa: E402
+from verifier.models.proof import parse_proof  # noqa: E402
 from verifier.tree.page import render  # noqa: E402
-from verifier.tree.proof import parse_proof  # noqa: E402
 from verifier.tree.verify import verify_proof  # noqa: E402
 
 IN_PAGE = """async ([texts, published, digests]) => {

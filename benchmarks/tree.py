@@ -106,7 +106,7 @@ def main() -> None:
             write_ledger(ledger, n)
             out = work / f"tree-{n}"
             code = (
-                "from pathlib import Path\nfrom verifier.tree.ledger import Ledger\n"
+                "from pathlib import Path\nfrom verifier.io.ledger import Ledger\n"
                 "from verifier.tree.build import build_tree\nfrom verifier.models.asset import parse_asset_list\n"
                 f"build_tree(Ledger(Path({str(ledger)!r}), parse_asset_list({ASSETS!r})), 'bench', 32, Path({str(out)!r}))"
             )
@@ -125,7 +125,7 @@ def main() -> None:
 import random, time
 from pathlib import Path
 from verifier.tree.prove import Prover, proof_json_line
-from verifier.tree.proof import parse_proof
+from verifier.models.proof import parse_proof
 from verifier.tree.verify import verify_proof
 p = Prover(Path({str(out)!r}))
 ids = [f"user-{{random.randrange({n})}}" for _ in range({args.proofs})]

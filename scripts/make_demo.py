@@ -31,15 +31,15 @@ from tests.support.bcoin import Bcoin, run_bcoin
 from tests.support.btc_wallet import DemoKey, Faucet, Kind
 from tests.support.btcsign import encode, sign_bip137, sign_p2wpkh
 from tests.support.eth import Chain
-from verifier.attest import assemble
-from verifier.attestation_io import load_attestation
+from verifier.audit.assemble import assemble
+from verifier.audit.balances import Sources
+from verifier.audit.run import verify_attestation
+from verifier.io.attestation import load_attestation
+from verifier.io.ledger import Ledger
 from verifier.models.asset import parse_asset_list
 from verifier.ownership.message import OwnershipMessage
 from verifier.reconcile.policy import load_policy
 from verifier.tree.build import build_tree
-from verifier.tree.ledger import Ledger
-from verifier.verify.onchain import Sources
-from verifier.verify.run import verify_attestation
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"

@@ -8,7 +8,7 @@ import random
 import sys
 from pathlib import Path
 
-from verifier.amounts import format_units
+from verifier.models.amounts import format_units
 
 ASSETS = [("BTC", 8), ("ETH", 18), ("USDC", 6)]
 TYPICAL = [5 * 10**6, 5 * 10**17, 5 * 10**8]  # 0.05 BTC, 0.5 ETH, 500 USDC in base units

@@ -10,10 +10,10 @@ from pydantic import BaseModel, TypeAdapter
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
+from verifier.models.proof import PROOF
+from verifier.models.tree import RootFile
 from verifier.reconcile.policy import PolicyFile
 from verifier.report.model import Report
-from verifier.tree.proof import PROOF
-from verifier.tree.root import RootFile
 
 # name -> (the model, whether the tool writes it: written files are described as they
 # are serialized, read files as they are validated)

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 from tests.formats.conftest import run
+from verifier.models.proof import parse_proof
 from verifier.tree.formats import BY_NAME, FORMATS, verify_file
 from verifier.tree.formats.source import load
-from verifier.tree.proof import parse_proof
 from verifier.tree.verify import verify_proof
 
 

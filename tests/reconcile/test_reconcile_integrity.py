@@ -182,7 +182,7 @@ def test_no_customer_holdings_at_all_is_not_a_share_that_passes(tmp_path: Path) 
 
 def test_checks_decided_elsewhere_share_the_verdict(tmp_path: Path) -> None:
     from tests.support.attestations import write
-    from verifier.attestation_io import load_attestation, load_balances
+    from verifier.io.attestation import load_attestation, load_balances
     from verifier.models.check import CheckResult, Status
     from verifier.reconcile.checks import Given
     from verifier.reconcile.policy import load_policy

@@ -205,7 +205,7 @@ def reconciled(
 ) -> Any:
     """The report of reconciling `att` (and `bal`, by default all verified) through the
     same loaders the CLI uses."""
-    from verifier.attestation_io import load_attestation, load_balances
+    from verifier.io.attestation import load_attestation, load_balances
     from verifier.reconcile.policy import load_policy
     from verifier.reconcile.reconciler import reconcile
     from verifier.report.build import build_report

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT
 from tests.tree.test_tamper import _get, _set, hash_fields, sum_fields
 from verifier.errors import InputError
+from verifier.models.proof import parse_proof
 from verifier.tree._fastverify import included as fast
-from verifier.tree.proof import parse_proof
 from verifier.tree.prove import Prover, proof_json, proof_json_line
 from verifier.tree.verify import verify_proof
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from verifier.models.asset import AssetSpec
+from verifier.models.proof import parse_proof
+from verifier.models.tree import RootFile
 from verifier.tree.levels import reduce_levels
-from verifier.tree.proof import parse_proof
 from verifier.tree.prove import cut, proof_json
-from verifier.tree.root import RootFile
 from verifier.tree.spec import asset_pairs, empty_hashes, enc, leaf_hash, root_commitment
 from verifier.tree.store import TreeFile, header
 from verifier.tree.verify import verify_proof

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from verifier.attest import assemble, parse_block
+from verifier.audit.assemble import assemble, parse_block
 from verifier.cli.output import out
 from verifier.errors import InputError
 from verifier.tree.prove import load_root

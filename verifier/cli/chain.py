@@ -14,10 +14,10 @@ import typer
 
 from chains.evidence import Bundle, EvidenceError, Recorder
 from chains.snapshot import Balances, BalancesResult, Snapshot, SnapshotError
+from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.cli.output import err, out
 from verifier.errors import InputError
-from verifier.onchain.addresses import read_address_file
-from verifier.onchain.read import Endpoints, read_bitcoin, read_ethereum
+from verifier.io.addresses import read_address_file
 
 app = typer.Typer(no_args_is_help=True, help="Read balances on a chain at a pinned snapshot.")
 

@@ -11,9 +11,9 @@ from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import Snapshot, SnapshotError
 from verifier.cli.output import STYLE, out
 from verifier.errors import InputError
+from verifier.io.ownership import load
 from verifier.models.check import EXIT_CODES, CheckResult, Status, overall
 from verifier.ownership.eth.erc1271 import ContractWallets
-from verifier.ownership.load import load
 from verifier.ownership.verify import Binding, verify_all
 
 app = typer.Typer(no_args_is_help=True, help="Verify address ownership proofs.")

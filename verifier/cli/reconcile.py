@@ -9,14 +9,14 @@ from pathlib import Path
 
 import typer
 
-from verifier.attestation_io import (
+from verifier.cli.report_out import deliver
+from verifier.errors import InputError
+from verifier.io.attestation import (
     load_attestation,
     load_balances,
     load_other_entities,
     load_prices,
 )
-from verifier.cli.report_out import deliver
-from verifier.errors import InputError
 from verifier.reconcile.policy import load_policy, presets
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report

@@ -7,11 +7,11 @@ import typer
 
 from verifier.cli.output import print_checks, progress_bar, reporter
 from verifier.errors import InputError
+from verifier.io.ledger import Ledger
 from verifier.models.asset import parse_asset_list
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
 from verifier.tree.build import build_tree, parse_nonce_key, totals_text
-from verifier.tree.ledger import Ledger
 from verifier.tree.prove import Prover, load_root, proof_json, proof_json_line
 from verifier.tree.store import Accounts
 

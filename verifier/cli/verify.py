@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from chains.evidence import Bundle, EvidenceError, Recorder
-from verifier.attestation_io import load_attestation, load_other_entities, load_prices
+from verifier.audit.balances import Sources
+from verifier.audit.run import verify_attestation
 from verifier.cli.output import out
 from verifier.cli.report_out import deliver
 from verifier.errors import InputError
+from verifier.io.attestation import load_attestation, load_other_entities, load_prices
 from verifier.reconcile.policy import load_policy, presets
-from verifier.verify.onchain import Sources
-from verifier.verify.run import verify_attestation
 
 
 def command(

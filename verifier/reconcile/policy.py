@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from verifier.errors import InputError
-from verifier.model_io import read_toml_model
+from verifier.io.documents import read_toml_model
 from verifier.models.attestation import Currency, Peril
 from verifier.models.numbers import DecimalText
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from verifier.errors import InputError
+from verifier.io.ledger import Ledger
 from verifier.models.check import CheckResult, Status
-from verifier.tree.ledger import Ledger
+from verifier.models.tree import RootFile
 from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
-from verifier.tree.root import RootFile
 from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import Accounts
 

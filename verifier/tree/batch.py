@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from verifier.errors import InputError
+from verifier.models.proof import parse_proof
 from verifier.tree._fastverify import included as certainly_included
-from verifier.tree.proof import parse_proof
 from verifier.tree.verify import verify_proof
 
 CHUNK_LINES = 2000

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from verifier.amounts import format_units
 from verifier.errors import InputError
-from verifier.tree.ledger import Ledger
+from verifier.io.ledger import Ledger
+from verifier.models.amounts import format_units
+from verifier.models.tree import RootFile
 from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
-from verifier.tree.root import RootFile
 from verifier.tree.spec import FORMAT, MAX_HEIGHT, asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import AccountsWriter, header
 

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from verifier.errors import InputError
 from verifier.models.asset import AssetSpec
-from verifier.tree.proof import validation_error
-from verifier.tree.root import RootFile
+from verifier.models.proof import validation_error
+from verifier.models.tree import RootFile
 from verifier.tree.spec import FORMAT, empty_hashes
 from verifier.tree.store import Accounts, TreeFile
 

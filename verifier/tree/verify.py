@@ -15,8 +15,8 @@ from hashlib import sha256
 from itertools import accumulate, chain, repeat
 from typing import Literal
 
-from verifier.amounts import format_units
-from verifier.tree.proof import Proof
+from verifier.models.amounts import format_units
+from verifier.models.proof import Proof
 from verifier.tree.spec import LEAF, MAX_VALUE, NODE, root_commitment
 
 UNCOMPARED = (

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from hashlib import sha256
 from itertools import pairwise
 
-from verifier.amounts import format_units
 from verifier.errors import InputError
+from verifier.models.amounts import format_units
 from verifier.tree.formats import source
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import Verdict, conclude

@@ -4,7 +4,7 @@ The vendors hash decimal *text*, so a verifier must reproduce the text their
 runtime writes: Java's BigDecimal.toString / toPlainString / stripTrailingZeros
 and Go's shopspring decimal. `decimal.Decimal` follows the same General Decimal
 Arithmetic model as BigDecimal (coefficient and exponent, scale kept through
-addition), which is why it serves here where verifier.amounts (integers of one
+addition), which is why it serves here where verifier.models.amounts (integers of one
 fixed scale) cannot: a 2022 Bitget file hashes "993772611.92718330", scale and all.
 The context traps every rounding, so a sum is exact or the program stops.
 """

@@ -2,9 +2,9 @@
 the common interface, its behaviour unchanged."""
 
 from verifier.errors import InputError
+from verifier.models.proof import parse_proof
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import Verdict
-from verifier.tree.proof import parse_proof
 from verifier.tree.verify import verify_proof
 
 NAME = "por-mst-v1"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verifier.amounts import MAX_UNITS, AmountError, format_units, parse_units
+from verifier.models.amounts import MAX_UNITS, AmountError, format_units, parse_units
 
 
 @given(units=st.integers(0, MAX_UNITS - 1), decimals=st.integers(0, 36))

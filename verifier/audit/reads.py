@@ -23,7 +23,7 @@ from chains.evidence import Bundle, NotInEvidence, Recorder
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import BalancesResult, Snapshot, cross_check
 from verifier.errors import InputError
-from verifier.onchain.addresses import AddressList
+from verifier.io.addresses import AddressList
 
 PRIMARY = "primary"
 CROSS_CHECK = "cross-check"

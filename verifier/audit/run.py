@@ -7,6 +7,9 @@ report carries every result with its method.
 
 from fractions import Fraction
 
+from verifier.audit import liabilities
+from verifier.audit.balances import Sources, read_all
+from verifier.audit.ownership import STATUS, verify_ownership
 from verifier.models.attestation import Attestation
 from verifier.reconcile.checks import Given
 from verifier.reconcile.observations import Observations, WalletObservation
@@ -14,9 +17,6 @@ from verifier.reconcile.policy import Policy
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
 from verifier.report.model import Report
-from verifier.verify import liabilities
-from verifier.verify.onchain import Sources, read_all
-from verifier.verify.ownership import STATUS, verify_ownership
 
 LIMITATIONS = [
     "Liabilities: the commitment was recomputed from the attestation's own header; the "

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
-from verifier.amounts import MAX_UNITS
 from verifier.errors import InputError
-from verifier.model_io import read_json_model, read_text
+from verifier.io.documents import read_json_model, read_text
+from verifier.models.amounts import MAX_UNITS
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile

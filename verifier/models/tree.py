@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from verifier.models.asset import AssetSpec
-from verifier.tree.proof import Hex32, Node
+from verifier.models.proof import Hex32, Node
 from verifier.tree.spec import FORMAT, MAX_HEIGHT
 
 

@@ -13,11 +13,11 @@ from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from chains.evidence import Bundle, Recorder
 from chains.snapshot import Balances, Failed, Snapshot
+from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.errors import InputError
+from verifier.io.addresses import AddressList
 from verifier.models.attestation import Attestation, ChainPoint, Wallet
 from verifier.models.check import CheckResult, Status
-from verifier.onchain.addresses import AddressList
-from verifier.onchain.read import Endpoints, read_bitcoin, read_ethereum
 from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
 
 METHOD = {

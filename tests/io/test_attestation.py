@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from tests.support.attestations import attestation, balances, write
-from verifier.attestation_io import (
+from verifier.errors import InputError
+from verifier.io.attestation import (
     load_attestation,
     load_balances,
     load_other_entities,
     load_prices,
 )
-from verifier.errors import InputError
 from verifier.models.attestation import Attestation
 
 SCHEMA = Attestation.model_json_schema()

@@ -7,6 +7,7 @@ endpoint the user named, or through the evidence bundle when replaying.
 from chains.evidence import NotInEvidence
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import Snapshot
+from verifier.audit.balances import Sources
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipProof
@@ -15,7 +16,6 @@ from verifier.ownership.eth.erc1271 import ContractWallets
 from verifier.ownership.outcome import Undecided, Verified
 from verifier.ownership.verify import Binding, verify_proof
 from verifier.reconcile.observations import OwnershipStatus, WalletKey
-from verifier.verify.onchain import Sources
 
 METHOD = (
     "The wallet's signature over the por-ownership:v1 message naming this exchange, "

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, all_vectors
 from verifier.cli import app
+from verifier.io.ownership import COLUMNS
 from verifier.models.ownership import OwnershipProof
-from verifier.ownership.load import COLUMNS
 
 VECTORS = all_vectors()
 ROWS = [VECTORS[n] for n in sorted(VECTORS)]

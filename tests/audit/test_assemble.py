@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.audit.test_run import DEMO
 from tests.tree.helpers import run
-from tests.verify.test_verify import DEMO
 
 
 def blocks() -> list[str]:

@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from verifier.amounts import AmountError, parse_units
 from verifier.errors import InputError
+from verifier.models.amounts import AmountError, parse_units
 from verifier.models.asset import AssetSpec
 
 ID_COLUMN = "account_id"

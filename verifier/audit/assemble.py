@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verifier.attestation_io import check_attestation
 from verifier.errors import InputError
-from verifier.model_io import as_input_error, read_text
+from verifier.io.attestation import check_attestation
+from verifier.io.documents import as_input_error, read_text
 from verifier.models.attestation import FORMAT, Attestation
-from verifier.tree.root import RootFile
+from verifier.models.tree import RootFile
 
 
 def parse_block(text: str) -> dict[str, Any]:

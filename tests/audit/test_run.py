@@ -14,10 +14,10 @@ from tests.support.anvil import Anvil
 from tests.support.bcoin import Bcoin
 from tests.support.esplora_server import run_esplora
 from tests.tree.helpers import run
-from verifier.attestation_io import load_attestation
+from verifier.audit.balances import Sources
+from verifier.audit.run import verify_attestation
+from verifier.io.attestation import load_attestation
 from verifier.reconcile.policy import load_policy
-from verifier.verify.onchain import Sources
-from verifier.verify.run import verify_attestation
 
 DEMO = ROOT / "fixtures" / "demo"
 
