@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the demo signer 
 
 from tests.support import btcsign as s
 from verifier.models.check import Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership.btc.address import parse
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import hash160, keccak256, sha256
@@ -53,7 +53,7 @@ def message(chain: str, network: str, address: str) -> str:
     return OwnershipMessage(EXCHANGE, SNAPSHOT, chain, network, address).text()
 
 
-def make(kind: str, i: int, keccak_variant: bool = False) -> OwnershipProof:
+def make(kind: str, i: int, keccak_variant: bool = False) -> OwnershipClaim:
     """One proof signed by DEMO KEY i (demo keys only: never fund them)."""
     key = s.demo_key(10_000 + i)
     net = s.MAINNET
@@ -64,7 +64,7 @@ def make(kind: str, i: int, keccak_variant: bool = False) -> OwnershipProof:
         digest = list(eip191.digests(text.encode()))[int(keccak_variant)][1]
         sig = key.sign_recoverable(digest, hasher=None)
         signature = "0x" + (sig[:64] + bytes([27 + sig[64]])).hex()
-        return OwnershipProof(chain="ethereum", address=address, message=text, signature=signature)
+        return OwnershipClaim(chain="ethereum", address=address, message=text, signature=signature)
     script = None
     if kind == "bip137-p2pkh-uncompressed":
         address = s.p2pkh(net, hash160(s.pub(key, compressed=False)))
@@ -98,7 +98,7 @@ def make(kind: str, i: int, keccak_variant: bool = False) -> OwnershipProof:
             multisig=True,
         )
         signature, script = s.encode(tx, "ful"), witness_script.hex()
-    return OwnershipProof(
+    return OwnershipClaim(
         chain="bitcoin",
         address=address,
         message=message("bitcoin", net.name, address),
@@ -121,7 +121,7 @@ def raw_recovery_seconds(inputs: list[tuple[bytes, bytes]]) -> float:
     return time.process_time() - start
 
 
-def verify_seconds(proofs: list[OwnershipProof], binding: Binding) -> float:
+def verify_seconds(proofs: list[OwnershipClaim], binding: Binding) -> float:
     start = time.process_time()
     results = verify_all(proofs, binding)
     elapsed = time.process_time() - start

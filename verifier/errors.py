@@ -6,7 +6,7 @@ exit code 2; the CLI is the only place that turns these into output.
 
 
 class InputError(Exception):
-    """Bad input: `source` is the file (or option) it came from, `field` where in it."""
+    """Bad input: `source` is the file it came from, `field` where in it."""
 
     def __init__(self, source: str, field: str | None, problem: str) -> None:
         self.source = source
@@ -17,3 +17,13 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = f"{self.source}: {self.field}" if self.field else self.source
         return f"{where}: {self.problem}"
+
+
+class OptionError(InputError):
+    """A bad value of one of the caller's parameters, named as the domain names it
+    (`network`, `from_height`): only the CLI knows which flag, if any, set it, and
+    writes that flag in its place."""
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        self.parameter = parameter
+        super().__init__(parameter, None, problem)

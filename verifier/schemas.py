@@ -11,7 +11,7 @@ from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
 from verifier.models.proof import PROOF
-from verifier.models.tree import RootFile
+from verifier.models.tree import TreeRoot
 from verifier.reconcile.policy import PolicyFile
 from verifier.report.model import Report
 
@@ -23,7 +23,7 @@ FORMATS: dict[str, tuple[type[BaseModel] | TypeAdapter[Any], bool]] = {
     "prices": (PricesFile, False),
     "policy": (PolicyFile, False),
     "report": (Report, True),
-    "tree-root": (RootFile, True),
+    "tree-root": (TreeRoot, True),
     "inclusion-proof": (PROOF, True),
 }
 

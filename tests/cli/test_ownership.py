@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, all_vectors
 from verifier.cli import app
 from verifier.io.ownership import COLUMNS
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 
 VECTORS = all_vectors()
 ROWS = [VECTORS[n] for n in sorted(VECTORS)]
@@ -23,12 +23,12 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(app, ["ownership", "verify", *args], catch_exceptions=False)
 
 
-def write_json(path: Path, proofs: list[OwnershipProof]) -> Path:
+def write_json(path: Path, proofs: list[OwnershipClaim]) -> Path:
     path.write_text(json.dumps([p.model_dump(exclude_none=True) for p in proofs], indent=1))
     return path
 
 
-def write_csv(path: Path, proofs: list[OwnershipProof]) -> Path:
+def write_csv(path: Path, proofs: list[OwnershipClaim]) -> Path:
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
@@ -75,7 +75,7 @@ def test_json_output_is_one_result_per_row(tmp_path: Path) -> None:
 
 
 def test_legacy_phrase_needs_the_flag(tmp_path: Path) -> None:
-    proof = OwnershipProof(
+    proof = OwnershipClaim(
         chain="bitcoin",
         address="16UwLL9Risc3QfPqBUvKofHmBQ7wMtjvM",
         message="vires is numeris",
@@ -90,23 +90,25 @@ def test_legacy_phrase_needs_the_flag(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "expected"),
+    # Field paths are written as everywhere else ([0].chain, 0-based as JSON paths are;
+    # "line 2, column x" in a CSV); the first missing field is the first of the model.
     [
-        ("[{}]", "p.json: row 1: chain: missing"),
+        ("[{}]", "p.json: [0].message: required field is missing"),
         (
             '[{"chain": "dogecoin", "address": "a", "message": "m", "signature": "s"}]',
-            "p.json: row 1: chain: Input should be 'bitcoin' or 'ethereum'",
+            "p.json: [0].chain: Input should be 'bitcoin' or 'ethereum'",
         ),
         (
             '[{"chain": "bitcoin", "address": "a", "message": "m", "signature": "s", '
             '"script": "zz"}]',
-            "p.json: row 1: script: is not hex",
+            "p.json: [0].script: is not hex",
         ),
         (
             '[{"chain": "bitcoin", "address": "a", "message": "m", "signature": "s", "x": 1}]',
-            "p.json: row 1: x: Extra inputs are not permitted",
+            "p.json: [0].x: unknown field",
         ),
         ("[]", "p.json: no proofs in the file"),
-        ("[1", "p.json: line 1: not JSON"),
+        ("[1", "p.json: not JSON: Expecting ',' delimiter (line 1)"),
         ('{"chain": "bitcoin"}', "p.json: must be a JSON list of proof objects"),
         ("chain,address,message\n", "p.json: header: missing column(s) signature"),
         ("chain,address,message,signature,extra\n", "p.json: header: unknown column(s) extra"),
@@ -146,4 +148,4 @@ def test_installed_command_prints_no_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr == f"por: error: {path}: row 1: chain: missing\n"
+    assert done.stderr == f"por: error: {path}: [0].message: required field is missing\n"

@@ -24,7 +24,7 @@ from tests.support.anvil import CHAIN_ID, Anvil, free_port
 from tests.support.eth import Chain
 from verifier.cli import app
 from verifier.models.check import CheckResult, Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership.eth import eip191
 from verifier.ownership.eth.erc1271 import ContractWallets
 from verifier.ownership.hashes import keccak256
@@ -65,17 +65,17 @@ def contracts(wallets: Wallets) -> Iterator[ContractWallets]:
         yield ContractWallets(client, wallets.snapshot)
 
 
-def proof_for(address: str, key: object = OWNER, keccak_variant: bool = False) -> OwnershipProof:
+def proof_for(address: str, key: object = OWNER, keccak_variant: bool = False) -> OwnershipClaim:
     message = ownership_message("ethereum", str(CHAIN_ID), address)
     digests = list(eip191.digests(message.encode()))
     digest = digests[1 if keccak_variant else 0][1]
-    return OwnershipProof(
+    return OwnershipClaim(
         chain="ethereum", address=address, message=message, signature=sign_eip191(key, digest)
     )
 
 
 def check(
-    proof: OwnershipProof, contracts: ContractWallets, binding: Binding = STRICT
+    proof: OwnershipClaim, contracts: ContractWallets, binding: Binding = STRICT
 ) -> CheckResult:
     return verify_proof(proof, binding, contracts)
 

@@ -13,7 +13,7 @@ import pytest
 from tests.ownership import tamper
 from tests.support import btcsign
 from verifier.models.check import Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.btc import signature as btc_signature
@@ -60,7 +60,7 @@ def test_bip322_simple_signatures_verify_with_and_without_prefix(bip322_vectors:
     kinds = set()
     for address, message, sig in cases:
         for form in {sig, sig.removeprefix("smp")}:
-            proof = OwnershipProof(
+            proof = OwnershipClaim(
                 chain="bitcoin", address=address, message=message, signature=form
             )
             result = verify_proof(proof, LEGACY)
@@ -71,7 +71,7 @@ def test_bip322_simple_signatures_verify_with_and_without_prefix(bip322_vectors:
 
 def test_bip322_3of3_multisig_with_its_published_witness_script(bip322_vectors: Any) -> None:
     v = next(v for v in bip322_vectors["simple"] if v["witness_script"])
-    proof = OwnershipProof(
+    proof = OwnershipClaim(
         chain="bitcoin",
         address=v["address"],
         message=v["message"],
@@ -98,7 +98,7 @@ def test_bip322_error_vectors_fail(bip322_vectors: Any) -> None:
             with pytest.raises(Rejected, match="empty"):
                 btc_signature.verify(btc_address.parse(v["address"]), v["message"], "")
             continue
-        proof = OwnershipProof(
+        proof = OwnershipClaim(
             chain="bitcoin", address=v["address"], message=v["message"], signature=v["signature"]
         )
         result = verify_proof(proof, LEGACY)
@@ -149,7 +149,7 @@ def test_bitcoinjs_signatures_with_a_byte_flipped_fail(bitcoinjs: Any) -> None:
 def test_bitcoinjs_invalid_cases_fail(bitcoinjs: Any) -> None:
     for v in bitcoinjs["invalid"]["verify"]:
         result = verify_proof(
-            OwnershipProof(
+            OwnershipClaim(
                 chain="bitcoin",
                 address=v["address"],
                 message=v["message"],
@@ -187,7 +187,7 @@ def okx_rows(shared: Path) -> list[dict[str, str]]:
     return [dict(zip(header, (c.strip() for c in r), strict=False)) for r in rows[1:] if r]
 
 
-def okx_eoa_proofs(shared: Path) -> list[OwnershipProof]:
+def okx_eoa_proofs(shared: Path) -> list[OwnershipClaim]:
     """Each Ethereum signature with the address that made it (a multisig row names
     its signers in eoa1/eoa2)."""
     proofs = []
@@ -199,7 +199,7 @@ def okx_eoa_proofs(shared: Path) -> list[OwnershipProof]:
         for signer, sig in zip(signers, sigs, strict=False):
             if signer:
                 proofs.append(
-                    OwnershipProof(
+                    OwnershipClaim(
                         chain="ethereum", address=signer, message=row["message"], signature=sig
                     )
                 )
@@ -237,7 +237,7 @@ def test_okx_tampered_rows_fail(shared: Path) -> None:
 
 def test_okx_multisig_address_without_a_node_fails_and_says_to_ask_it(shared: Path) -> None:
     row = next(r for r in okx_rows(shared) if r.get("eoa1"))
-    proof = OwnershipProof(
+    proof = OwnershipClaim(
         chain="ethereum",
         address=row["address"],
         message=row["message"],

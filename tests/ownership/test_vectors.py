@@ -9,7 +9,7 @@ from tests.ownership import tamper
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, all_vectors
 from tests.support import btcsign
 from verifier.models.check import Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.outcome import Rejected
@@ -67,7 +67,7 @@ def test_every_signature_byte_flipped_fails(name: str) -> None:
 # Two one-byte changes keep a signature valid by design: an Ethereum v of 27/28
 # written as 0/1 (wallets use both), and a segwit BIP-137 header rewritten as the
 # P2PKH header (31-34) that many wallets use for segwit addresses.
-def _equivalent(proof: OwnershipProof, position: int, value: int) -> bool:
+def _equivalent(proof: OwnershipClaim, position: int, value: int) -> bool:
     raw = tamper.signature_bytes(proof.signature)[1]
     position %= len(raw)
     old = raw[position]
@@ -146,7 +146,7 @@ def test_legacy_message_needs_the_flag_and_is_warned() -> None:
     key = btcsign.demo_key(0)
     address = VECTORS["mainnet bip137 p2pkh"].address
     phrase = "I am an exchange address"
-    proof = OwnershipProof(
+    proof = OwnershipClaim(
         chain="bitcoin",
         address=address,
         message=phrase,

@@ -4,7 +4,7 @@ regtest and EIP-191 accounts, all signed with DEMO KEYS over the ownership messa
 from coincurve import PrivateKey
 
 from tests.support import btcsign as s
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import hash160, keccak256, sha256
 from verifier.ownership.message import OwnershipMessage
@@ -21,7 +21,7 @@ def ownership_message(chain: str, network: str, address: str) -> str:
     return OwnershipMessage(EXCHANGE, SNAPSHOT_ID, chain, network, address).text()
 
 
-def bitcoin_vectors(net: s.Net) -> dict[str, OwnershipProof]:
+def bitcoin_vectors(net: s.Net) -> dict[str, OwnershipClaim]:
     """name -> proof, one for each address type and signature format."""
     k = KEYS[0]
     kh = hash160(s.pub(k))
@@ -88,7 +88,7 @@ def bitcoin_vectors(net: s.Net) -> dict[str, OwnershipProof]:
     legacy_full = s.sign_p2pkh_full(k, spk("p2pkh"), msg("p2pkh"))
     out["bip322 full p2pkh"] = ("p2pkh", s.encode(legacy_full, "ful"), None)
     return {
-        f"{net.name} {name}": OwnershipProof(
+        f"{net.name} {name}": OwnershipClaim(
             chain="bitcoin",
             address=addresses[kind],
             message=msg(kind),
@@ -108,7 +108,7 @@ def sign_eip191(key: PrivateKey, digest: bytes) -> str:
     return "0x" + (sig[:64] + bytes([27 + sig[64]])).hex()
 
 
-def ethereum_vectors() -> dict[str, OwnershipProof]:
+def ethereum_vectors() -> dict[str, OwnershipClaim]:
     out = {}
     for i, key in enumerate(KEYS[:2]):
         address = eth_address(key)
@@ -116,7 +116,7 @@ def ethereum_vectors() -> dict[str, OwnershipProof]:
         for label, (_, digest) in zip(
             ("personal_sign", "keccak variant"), eip191.digests(message.encode()), strict=True
         ):
-            out[f"ethereum {label} key {i}"] = OwnershipProof(
+            out[f"ethereum {label} key {i}"] = OwnershipClaim(
                 chain="ethereum",
                 address=address,
                 message=message,
@@ -125,5 +125,5 @@ def ethereum_vectors() -> dict[str, OwnershipProof]:
     return out
 
 
-def all_vectors() -> dict[str, OwnershipProof]:
+def all_vectors() -> dict[str, OwnershipClaim]:
     return {**bitcoin_vectors(s.MAINNET), **bitcoin_vectors(s.REGTEST), **ethereum_vectors()}

@@ -9,7 +9,7 @@ import numpy as np
 
 from verifier.models.asset import AssetSpec
 from verifier.models.proof import parse_proof
-from verifier.models.tree import RootFile
+from verifier.models.tree import TreeRoot
 from verifier.tree.levels import reduce_levels
 from verifier.tree.prove import cut, proof_json
 from verifier.tree.spec import asset_pairs, empty_hashes, enc, leaf_hash, root_commitment
@@ -59,13 +59,13 @@ def test_builder_and_cutter_reproduce_the_vector_byte_for_byte(
     (tmp_path / "tree.bin").write_bytes(buf.getvalue())
     root_hash, root_sums = bytes(top[:32]), bytes(top[32:])
     commitment = root_commitment("vector-1", 4, asset_pairs(ASSETS), root_hash, root_sums)
-    root = RootFile.from_parts("vector-1", 4, ASSETS, root_hash, root_sums, commitment, len(LEAVES))
+    root = TreeRoot.from_parts("vector-1", 4, ASSETS, root_hash, root_sums, commitment, len(LEAVES))
     tree = TreeFile(tmp_path / "tree.bin")
     proof = cut(
         tree,
         "vector-1",
         ASSETS,
-        dict(root.root),
+        root.root.as_json(),
         commitment.hex(),
         "bob",
         1,

@@ -15,7 +15,7 @@ from verifier.errors import InputError
 from verifier.io.attestation import check_attestation
 from verifier.io.documents import as_input_error, read_text
 from verifier.models.attestation import FORMAT, Attestation
-from verifier.models.tree import RootFile
+from verifier.models.tree import TreeRoot
 
 
 def parse_block(text: str) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def parse_block(text: str) -> dict[str, Any]:
     return {"chain": chain, "height": int(height), "block_hash": block_hash}
 
 
-def assemble(config: Path, root: RootFile, blocks: list[dict[str, Any]]) -> Attestation:
+def assemble(config: Path, root: TreeRoot, blocks: list[dict[str, Any]]) -> Attestation:
     try:
         doc = json.loads(read_text(config))
     except json.JSONDecodeError as e:

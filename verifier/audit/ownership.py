@@ -10,7 +10,7 @@ from chains.snapshot import Snapshot
 from verifier.audit.balances import Sources
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
 from verifier.ownership.eth.erc1271 import ContractWallets
 from verifier.ownership.outcome import Undecided, Verified
@@ -75,13 +75,8 @@ def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> C
             status=Status.FAIL,
             reason=f"message is for chain {parsed.chain}:{parsed.network}, the wallet is on {w.chain}",
         )
-    proof = OwnershipProof(
-        chain="bitcoin" if family == "bitcoin" else "ethereum",
-        address=w.address,
-        message=w.ownership_proof.message,
-        signature=w.ownership_proof.signature,
-        script=w.ownership_proof.script,
-        public_key=w.ownership_proof.public_key,
+    proof = OwnershipClaim.of(
+        "bitcoin" if family == "bitcoin" else "ethereum", w.address, w.ownership_proof
     )
     result = verify_proof(proof, binding, contracts)
     return result.model_copy(update={"id": check_id})

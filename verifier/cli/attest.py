@@ -8,7 +8,7 @@ import typer
 from verifier.audit.assemble import assemble, parse_block
 from verifier.cli.output import out
 from verifier.errors import InputError
-from verifier.tree.prove import load_root
+from verifier.io.tree import load_root
 
 
 def command(

@@ -10,11 +10,11 @@ from rich.markup import escape
 from verifier.cli.output import out
 from verifier.cli.page import page
 from verifier.errors import InputError
+from verifier.io.tree import load_root
 from verifier.tree import batch
 from verifier.tree.formats import BY_NAME, verify_file
 from verifier.tree.formats.source import published_value
 from verifier.tree.formats.verdict import Verdict
-from verifier.tree.prove import load_root
 
 app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
 app.command()(page)

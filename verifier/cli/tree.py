@@ -8,11 +8,12 @@ import typer
 from verifier.cli.output import print_checks, progress_bar, reporter
 from verifier.errors import InputError
 from verifier.io.ledger import Ledger
+from verifier.io.tree import load_root, read_account_ids
 from verifier.models.asset import parse_asset_list
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
 from verifier.tree.build import build_tree, parse_nonce_key, totals_text
-from verifier.tree.prove import Prover, load_root, proof_json, proof_json_line
+from verifier.tree.prove import Prover, proof_json, proof_json_line
 from verifier.tree.store import Accounts
 
 app = typer.Typer(
@@ -82,7 +83,7 @@ def export(
         if accounts is None:
             proofs = prover.all()
         else:
-            ids = _read_ids(accounts)
+            ids = read_account_ids(accounts)
             proofs = (prover.proof(a) for a in ids)
         for p in proofs:
             f.write(proof_json_line(p))
@@ -105,10 +106,3 @@ def audit(
     result = audit_tree(book, published, Accounts(accounts))
     print_checks(result.checks)
     raise typer.Exit(EXIT_CODES[overall(result.checks)])
-
-
-def _read_ids(path: Path) -> list[str]:
-    try:
-        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
-    except OSError as e:
-        raise InputError(str(path), None, e.strerror or "cannot read") from None

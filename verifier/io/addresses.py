@@ -6,6 +6,7 @@ from pathlib import Path
 from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
 
 from verifier.errors import InputError
+from verifier.io.files import read_text
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,7 @@ def read_address_file(path: Path, chain: str) -> AddressList:
     """Blank lines and lines starting with '#' are skipped; a repeated address is an
     error (it would be counted twice in a total). Ethereum addresses are checked
     (EIP-55 checksum when mixed-case) and written checksummed."""
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), None, f"cannot read ({e})") from None
+    text = read_text(path)
     addresses: list[str] = []
     lines: list[int] = []
     first_seen: dict[str, int] = {}

@@ -1,43 +1,51 @@
-"""Reading a file into its pydantic model, with the one-line error the CLI shows.
+"""Reading a document (JSON or TOML) into its pydantic model, with the one-line error
+the CLI shows.
 
-Every file the tool reads goes through here, so that a bad file always ends as
-`<file>: <field>: <problem>` and exit 2, whatever the format.
+Every document the tool reads goes through here, so that a bad file always ends as
+`<file>: <field>: <problem>` and exit 2, whatever the format, and field paths are
+always written one way: `wallets[1].role`.
 """
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from verifier.errors import InputError
+from verifier.io.files import DOCUMENT_LIMIT, read_text
+from verifier.io.jsontext import parse_json
+from verifier.models.numbers import PATTERN_WORDS
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
-def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), None, f"cannot read: {e}") from None
-
-
-def read_json_model(path: Path, model: type[M]) -> M:
+def read_json_model(path: Path, model: type[M], limit: int = DOCUMENT_LIMIT) -> M:
     """A JSON file into `model`, strictly: JSON types as written, no coercion."""
-    text = read_text(path)
-    try:
-        json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as e:
-        raise InputError(str(path), None, f"not JSON: {e}") from None
-    except _DuplicateKey as e:
-        raise InputError(
-            str(path), None, f"key {e.args[0]!r} appears twice in one object"
-        ) from None
+    return json_model(read_text(path, limit), str(path), model)
+
+
+def json_model(text: str, source: str, model: type[M]) -> M:
+    """JSON text into `model`. The strict parse first refuses what pydantic would let
+    through (a key written twice, NaN, nesting past the limit); pydantic then reads
+    the same text in JSON mode, where dates are text and numbers stay numbers."""
+    parse_json(text, source)
     try:
         return model.model_validate_json(text, strict=True)
     except ValidationError as e:
-        raise as_input_error(str(path), e) from None
+        raise as_input_error(source, e) from None
+    except RecursionError:
+        raise InputError(source, None, "nested too deeply to be a file of this tool") from None
+
+
+def json_adapted(text: str | bytes, source: str, adapter: TypeAdapter[T]) -> T:
+    """As `json_model`, for a type that is not a model (a list of rows, a TypedDict)."""
+    parse_json(text, source)
+    try:
+        return adapter.validate_json(text, strict=True)
+    except ValidationError as e:
+        raise as_input_error(source, e) from None
 
 
 def read_toml_model(path: Path, model: type[M]) -> M:
@@ -46,6 +54,8 @@ def read_toml_model(path: Path, model: type[M]) -> M:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(str(path), None, f"not TOML: {e}") from None
+    except RecursionError:
+        raise InputError(str(path), None, "nested too deeply to be a file of this tool") from None
     return validate(str(path), data, model)
 
 
@@ -54,6 +64,8 @@ def validate(source: str, data: Any, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as e:
         raise as_input_error(source, e) from None
+    except RecursionError:
+        raise InputError(source, None, "nested too deeply to be a file of this tool") from None
 
 
 def as_input_error(source: str, error: ValidationError) -> InputError:
@@ -61,12 +73,18 @@ def as_input_error(source: str, error: ValidationError) -> InputError:
     first = error.errors(include_url=False)[0]
     field = field_path(first["loc"])
     message = first["msg"]
-    if first["type"] == "missing":
+    kind = first["type"]
+    if kind == "missing":
         message = "required field is missing"
-    elif first["type"] == "extra_forbidden":
+    elif kind == "extra_forbidden":
         message = "unknown field"
-    elif first["type"] == "value_error":
+    elif kind == "value_error":
         message = message.removeprefix("Value error, ")
+    elif kind == "string_pattern_mismatch":
+        pattern = str((first.get("ctx") or {}).get("pattern", ""))
+        message = PATTERN_WORDS.get(pattern, message)
+    elif kind == "json_invalid":
+        message = f"not valid JSON ({message})"
     return InputError(source, field or None, message)
 
 
@@ -80,18 +98,4 @@ def field_path(loc: tuple[Any, ...]) -> str:
             out += " [key]"
         else:
             out += f".{part}" if out else str(part)
-    return out
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # A file where one key appears twice means different things to different readers.
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise _DuplicateKey(k)
-        out[k] = v
     return out

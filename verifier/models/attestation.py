@@ -11,14 +11,14 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from verifier.models.asset import AssetSpec
-from verifier.models.numbers import DecimalText, IntegerText
+from verifier.models.numbers import DecimalText, Hex32, HexBytes, PositiveDecimalText
+from verifier.models.ownership import OwnershipProof
+from verifier.models.tree import TreeRoot
 
 FORMAT = "por-attestation-v1"
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-HexBytes = Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{2})+$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 # "<bitcoin|ethereum>:<network or chain id>", as in the ownership message.
 Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum):[a-z0-9-]+$")]
@@ -54,47 +54,13 @@ class Snapshot(BaseModel):
         return next((p for p in self.chains if p.chain == chain), None)
 
 
-class NodeRef(BaseModel):
-    model_config = _STRICT
-
-    hash: Hex32
-    sums: Annotated[list[IntegerText], Field(min_length=1)]
-
-
-class LiabilityTree(BaseModel):
-    """The por-mst-v1 root header, field for field the tree's published root.json."""
-
-    model_config = _STRICT
-
-    format: Literal["por-mst-v1"]
-    snapshot_id: Annotated[str, StringConstraints(min_length=1)]
-    height: Annotated[int, Field(ge=1, le=64)]
-    assets: Annotated[list[AssetSpec], Field(min_length=1)]
-    root: NodeRef
-    root_commitment: Hex32
-    account_count: Annotated[int, Field(ge=0)]
-
-    def totals(self) -> dict[str, int]:
-        """Customer liabilities per asset symbol, in base units."""
-        return {a.symbol: s for a, s in zip(self.assets, self.root.sums, strict=True)}
-
-
 class Liabilities(BaseModel):
     model_config = _STRICT
 
-    tree: LiabilityTree
+    tree: TreeRoot
     # Fiat the exchange owes its customers off-chain, in the reporting currency. The
     # verifier cannot check it; the report states it as out of scope.
     offchain_fiat: DecimalText | None = None
-
-
-class OwnershipProof(BaseModel):
-    model_config = _STRICT
-
-    message: Annotated[str, StringConstraints(min_length=1)]
-    signature: Annotated[str, StringConstraints(min_length=1)]
-    script: HexBytes | None = None  # BIP-322 / multisig: the script the signature is for
-    public_key: HexBytes | None = None
 
 
 class Wallet(BaseModel):
@@ -213,7 +179,9 @@ class Attestation(BaseModel):
     reserve_inputs: ReserveInputs = ReserveInputs()
     # Price of one whole unit of each asset (and of each foreign currency a reserve is
     # held in) in the reporting currency at the snapshot.
-    prices: dict[Annotated[str, StringConstraints(min_length=1, max_length=32)], DecimalText]
+    prices: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=32)], PositiveDecimalText
+    ]
     policy: Annotated[str, StringConstraints(min_length=1)]  # the policy it claims to meet
 
     @property

@@ -6,8 +6,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from verifier.models.attestation import Chain, Hex32, HexBytes
-from verifier.models.numbers import IntegerText
+from verifier.models.attestation import Chain
+from verifier.models.numbers import Hex32, HexBytes, IntegerText
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 

@@ -10,12 +10,24 @@ import re
 from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
 
 DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+# 78 digits already exceed 2^256: longer text is malformed rather than parsed.
 INTEGER_PATTERN = r"^(0|[1-9][0-9]{0,77})$"
+HEX32_PATTERN = r"^[0-9a-f]{64}$"
+HEX_BYTES_PATTERN = r"^([0-9a-f]{2})+$"
 _DECIMAL = re.compile(DECIMAL_PATTERN)
 _INTEGER = re.compile(INTEGER_PATTERN)
+
+# What each pattern means, for error messages (pydantic would print the regex).
+PATTERN_WORDS = {
+    INTEGER_PATTERN: "not a canonical integer (ASCII digits in a JSON string, no sign, "
+    "exponent or leading zero)",
+    HEX32_PATTERN: "not 32 bytes of lowercase hex",
+    HEX_BYTES_PATTERN: "not whole bytes of lowercase hex",
+    DECIMAL_PATTERN: "not a plain decimal (digits, optionally '.' and digits)",
+}
 
 
 def parse_decimal(value: Any) -> Fraction:
@@ -25,6 +37,14 @@ def parse_decimal(value: Any) -> Fraction:
     if not _DECIMAL.fullmatch(value):
         raise ValueError(f"{value!r} is not a plain decimal (digits, optionally '.' and digits)")
     return Fraction(value)
+
+
+def parse_positive_decimal(value: Any) -> Fraction:
+    """As `parse_decimal`, and greater than zero: a price of 0 values coins at nothing."""
+    parsed = parse_decimal(value)
+    if parsed <= 0:
+        raise ValueError(f"{value!r} is not greater than 0")
+    return parsed
 
 
 def parse_integer(value: Any) -> int:
@@ -81,6 +101,14 @@ DecimalText = Annotated[
 ]
 """A non-negative decimal, exact (fiat amounts, prices, rates)."""
 
+PositiveDecimalText = Annotated[
+    Fraction,
+    PlainValidator(parse_positive_decimal),
+    PlainSerializer(format_decimal, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN, "not": {"pattern": "^[0.]+$"}}),
+]
+"""A decimal greater than zero, exact (prices)."""
+
 IntegerText = Annotated[
     int,
     PlainValidator(parse_integer),
@@ -88,3 +116,12 @@ IntegerText = Annotated[
     WithJsonSchema({"type": "string", "pattern": INTEGER_PATTERN}),
 ]
 """A non-negative integer in a string (base units)."""
+
+IntegerString = Annotated[str, StringConstraints(pattern=INTEGER_PATTERN)]
+"""A canonical integer kept as its text (proofs, parsed on the hot path as they stand)."""
+
+Hex32 = Annotated[str, StringConstraints(pattern=HEX32_PATTERN)]
+"""32 bytes of lowercase hex (hashes, commitments, nonces)."""
+
+HexBytes = Annotated[str, StringConstraints(pattern=HEX_BYTES_PATTERN)]
+"""Whole bytes of lowercase hex (scripts, keys)."""

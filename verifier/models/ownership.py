@@ -1,5 +1,9 @@
-"""One published claim that an address belongs to the exchange: the row of an
-ownership proof file (JSON list or CSV with these columns)."""
+"""A published claim that an address belongs to the exchange.
+
+`OwnershipProof` is the signature and what it needs, as an attestation's wallet
+carries it; `OwnershipClaim` adds the chain and address it is for, as a row of an
+ownership proof file (a JSON list or a CSV with these columns) has them.
+"""
 
 from typing import Literal
 
@@ -9,10 +13,8 @@ Chain = Literal["bitcoin", "ethereum"]
 
 
 class OwnershipProof(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    chain: Chain
-    address: str
     message: str
     signature: str
     # The script the address commits to (P2SH redeem script or P2WSH witness
@@ -21,9 +23,9 @@ class OwnershipProof(BaseModel):
     # The key said to have signed, hex; checked against the one that did.
     public_key: str | None = None
 
-    @field_validator("address", "signature")
+    @field_validator("signature")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
+    def _signature(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("is empty")
         return value.strip()
@@ -31,6 +33,8 @@ class OwnershipProof(BaseModel):
     @field_validator("script", "public_key", mode="before")
     @classmethod
     def _hex(cls, value: object) -> object:
+        """Hex as spreadsheets and wallets write it ('0x', upper case), kept as lower
+        case without the prefix; an empty cell is no value."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
@@ -40,6 +44,8 @@ class OwnershipProof(BaseModel):
             bytes.fromhex(text)
         except ValueError:
             raise ValueError("is not hex") from None
+        if not text:
+            raise ValueError("is not hex")
         return text.lower()
 
     def script_bytes(self) -> bytes | None:
@@ -47,3 +53,19 @@ class OwnershipProof(BaseModel):
 
     def public_key_bytes(self) -> bytes | None:
         return None if self.public_key is None else bytes.fromhex(self.public_key)
+
+
+class OwnershipClaim(OwnershipProof):
+    chain: Chain
+    address: str
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty")
+        return value.strip()
+
+    @classmethod
+    def of(cls, chain: Chain, address: str, proof: OwnershipProof) -> "OwnershipClaim":
+        return cls(chain=chain, address=address, **proof.model_dump())

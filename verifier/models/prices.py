@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from verifier.models.attestation import Currency
-from verifier.models.numbers import DecimalText
+from verifier.models.numbers import PositiveDecimalText
 
 
 class PricesFile(BaseModel):
@@ -15,4 +15,6 @@ class PricesFile(BaseModel):
 
     format: Literal["por-prices-v1"]
     currency: Currency
-    prices: dict[Annotated[str, StringConstraints(min_length=1, max_length=32)], DecimalText]
+    prices: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=32)], PositiveDecimalText
+    ]

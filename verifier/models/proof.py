@@ -9,18 +9,17 @@ later failure is a failed check (exit 1) with a step and a level.
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, with_config
+from pydantic import ConfigDict, Field, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
 from verifier.errors import InputError
-from verifier.tree.spec import MAX_HEIGHT
+from verifier.io.documents import json_adapted
+from verifier.models.numbers import Hex32
+from verifier.models.numbers import IntegerString as IntStr
+from verifier.models.tree import MAX_HEIGHT
 
-# A canonical integer: plain ASCII digits in a JSON string, no sign, exponent or
-# leading zero. Values of 2^128 or more have this shape and fail the range check
-# (exit 1); 78 digits already exceed 2^256, so longer strings are malformed rather
-# than parsed.
-IntStr = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,77})$")]
-Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# IntStr: plain ASCII digits in a JSON string, no sign, exponent or leading zero.
+# Values of 2^128 or more have this shape and fail the range check (exit 1).
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -59,10 +58,7 @@ PROOF = TypeAdapter(Proof)
 
 def parse_proof(raw: bytes | str, source: str) -> Proof:
     """Step 1 of the spec: the proof's shape, or InputError naming the field."""
-    try:
-        p = PROOF.validate_json(raw)
-    except ValidationError as e:
-        raise validation_error(source, e) from None
+    p = json_adapted(raw, source, PROOF)
     problem = _inconsistency(p)
     if problem:
         field, message = problem
@@ -76,7 +72,7 @@ def _inconsistency(p: Proof) -> tuple[str, str] | None:
         return "snapshot_id", "longer than 65535 bytes"
     for i, a in enumerate(p["assets"]):
         if len(a["symbol"].encode()) > 32:
-            return f"assets.{i}.symbol", "longer than 32 bytes of UTF-8"
+            return f"assets[{i}].symbol", "longer than 32 bytes of UTF-8"
     if len(p["siblings"]) != height:
         return "siblings", f"{len(p['siblings'])} siblings for height {height}"
     if p["index"] >> height:
@@ -87,22 +83,5 @@ def _inconsistency(p: Proof) -> tuple[str, str] | None:
         return "root.sums", f"{len(p['root']['sums'])} values for {k} assets"
     for level, s in enumerate(p["siblings"]):
         if len(s["sums"]) != k:
-            return f"siblings.{level}.sums", f"{len(s['sums'])} values for {k} assets"
+            return f"siblings[{level}].sums", f"{len(s['sums'])} values for {k} assets"
     return None
-
-
-def validation_error(source: str, e: ValidationError) -> InputError:
-    """The first problem pydantic found, as one line naming the field."""
-    err = e.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or None
-    message = err["msg"]
-    if err["type"] == "string_pattern_mismatch":
-        pattern = str((err.get("ctx") or {}).get("pattern", ""))
-        message = (
-            "not a canonical integer (ASCII digits in a JSON string, no sign, exponent or leading zero)"
-            if "[1-9]" in pattern
-            else "not 32 bytes of lowercase hex"
-        )
-    elif err["type"] == "json_invalid":
-        message = f"not valid JSON ({message})"
-    return InputError(source, field, message)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from verifier.models.check import CheckResult, Status
-from verifier.models.ownership import OwnershipProof
+from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
 from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
@@ -39,7 +39,7 @@ class ContractWallets(Protocol):
 
 
 def verify_all(
-    proofs: Iterable[OwnershipProof],
+    proofs: Iterable[OwnershipClaim],
     binding: Binding,
     contracts: ContractWallets | None = None,
 ) -> list[CheckResult]:
@@ -63,7 +63,7 @@ def verify_all(
     return [r for r in results if r is not None]
 
 
-def _kind(proof: OwnershipProof) -> tuple[str, str, str, int]:
+def _kind(proof: OwnershipClaim) -> tuple[str, str, str, int]:
     """A cheap guess of the checking path, to group proofs by (never to decide anything)."""
     sig = proof.signature
     address_type = proof.address[:4].lower() if proof.chain == "bitcoin" else ""
@@ -71,7 +71,7 @@ def _kind(proof: OwnershipProof) -> tuple[str, str, str, int]:
 
 
 def verify_proof(
-    proof: OwnershipProof,
+    proof: OwnershipClaim,
     binding: Binding,
     contracts: ContractWallets | None = None,
     *,
@@ -106,7 +106,7 @@ def verify_proof(
 
 
 def _check_message(
-    proof: OwnershipProof, binding: Binding, btc_networks: frozenset[str] | None
+    proof: OwnershipClaim, binding: Binding, btc_networks: frozenset[str] | None
 ) -> tuple[list[str], int | None]:
     """The warnings to report and the Ethereum chain id the message names, or
     Rejected when the message binds the proof elsewhere."""
@@ -144,7 +144,7 @@ def _same_address(in_message: str, in_row: str, chain: str) -> bool:
 
 
 def _verify_ethereum(
-    proof: OwnershipProof,
+    proof: OwnershipClaim,
     contracts: ContractWallets | None,
     chain_id: int | None,
     keccak_first: bool,

@@ -13,7 +13,7 @@ import numpy as np
 from verifier.errors import InputError
 from verifier.io.ledger import Ledger
 from verifier.models.check import CheckResult, Status
-from verifier.models.tree import RootFile
+from verifier.models.tree import TreeRoot
 from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
 from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import Accounts
@@ -24,7 +24,7 @@ class AuditResult:
     checks: list[CheckResult]
 
 
-def audit_tree(ledger: Ledger, root: RootFile, accounts: Accounts) -> AuditResult:
+def audit_tree(ledger: Ledger, root: TreeRoot, accounts: Accounts) -> AuditResult:
     if [a.symbol for a in ledger.assets] != [a.symbol for a in root.assets]:
         raise InputError("--assets", None, "the asset list differs from root.json")
     meta = accounts.meta
@@ -113,9 +113,9 @@ def audit_tree(ledger: Ledger, root: RootFile, accounts: Accounts) -> AuditResul
     checks.append(
         CheckResult(
             id="liability-totals",
-            status=Status.PASS if totals == root.root["sums"] else Status.FAIL,
+            status=Status.PASS if totals == [str(v) for v in root.root.sums] else Status.FAIL,
             reason="per-asset totals recomputed from the ledger",
-            expected=root.root["sums"],
+            expected=[str(v) for v in root.root.sums],
             actual=totals,
         )
     )

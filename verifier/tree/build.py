@@ -21,9 +21,9 @@ import numpy as np
 from verifier.errors import InputError
 from verifier.io.ledger import Ledger
 from verifier.models.amounts import format_units
-from verifier.models.tree import RootFile
+from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
 from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
-from verifier.tree.spec import FORMAT, MAX_HEIGHT, asset_pairs, leaf_hash_encoded, root_commitment
+from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import AccountsWriter, header
 
 GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the extra memory
@@ -31,7 +31,7 @@ GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the e
 
 @dataclass(frozen=True)
 class BuildResult:
-    root: RootFile
+    root: TreeRoot
     negatives_zeroed: int
 
 
@@ -99,7 +99,7 @@ def build_tree(
                 ) from None
         root_hash, root_sums = bytes(root[:32]), bytes(root[32:])
         commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
-        root_file = RootFile.from_parts(
+        root_file = TreeRoot.from_parts(
             snapshot_id, height, assets, root_hash, root_sums, commitment, n
         )
         accounts.finish(
@@ -169,11 +169,11 @@ def _gather(records: np.ndarray, order: np.ndarray) -> Iterator[np.ndarray]:
         yield records[order[start : start + GATHER_ROWS]]
 
 
-def totals_text(root: RootFile) -> list[str]:
+def totals_text(root: TreeRoot) -> list[str]:
     """Per-asset totals with decimals applied, for display."""
     return [
-        f"{a.symbol} {format_units(int(s), a.decimals)}"
-        for a, s in zip(root.assets, root.root["sums"], strict=True)
+        f"{a.symbol} {format_units(s, a.decimals)}"
+        for a, s in zip(root.assets, root.root.sums, strict=True)
     ]
 
 

@@ -9,23 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from verifier.errors import InputError
+from verifier.io.tree import load_root
 from verifier.models.asset import AssetSpec
-from verifier.models.proof import validation_error
-from verifier.models.tree import RootFile
-from verifier.tree.spec import FORMAT, empty_hashes
+from verifier.models.tree import FORMAT
+from verifier.tree.spec import empty_hashes
 from verifier.tree.store import Accounts, TreeFile
-
-
-def load_root(path: Path) -> RootFile:
-    try:
-        return RootFile.model_validate_json(path.read_bytes())
-    except OSError as e:
-        raise InputError(str(path), None, e.strerror or "cannot read") from None
-    except ValidationError as e:
-        raise validation_error(str(path), e) from None
 
 
 def proof_json(proof: dict[str, Any]) -> str:
@@ -113,7 +102,7 @@ class Prover:
             self.root.account_count,
         ):
             raise InputError(where, "tree.bin", "header does not match root.json")
-        self._root = dict(self.root.root)
+        self._root = self.root.root.as_json()
         self._empties = empty_hashes(self.tree.height, self.tree.k)
         self._upper: dict[tuple[int, int], dict[str, Any]] = {}
 

@@ -7,25 +7,17 @@ library or PyPI offers in Python; the hot loops call it directly on bytes.
 
 from collections.abc import Sequence
 from hashlib import sha256
-from typing import Final
 
 from verifier.models.asset import AssetSpec
 
-FORMAT: Final = "por-mst-v1"
 LEAF, NODE, EMPTY, ROOT = b"\x00", b"\x01", b"\x02", b"\x03"
 MAX_VALUE = 1 << 128
-MAX_HEIGHT = 64
 VALUE_BYTES = 16
-HASH_BYTES = 32
 
 
 def enc(values: Sequence[int]) -> bytes:
     """K values, each 16 bytes big-endian (OverflowError if one is out of range)."""
     return b"".join(v.to_bytes(VALUE_BYTES, "big") for v in values)
-
-
-def account_hash(account_id: str) -> bytes:
-    return sha256(account_id.encode()).digest()
 
 
 def leaf_hash(account_id: str, nonce: bytes, balances: Sequence[int]) -> bytes:

@@ -21,7 +21,8 @@ from typing import Any
 
 from verifier.errors import InputError
 from verifier.tree.formats import decimals, source
-from verifier.tree.formats.source import Doc, Num, Request
+from verifier.io.jsontext import Num
+from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude, truncated
 
 NAME = "bitget"

@@ -22,6 +22,7 @@ from hashlib import sha256
 from typing import Any
 
 from verifier.errors import InputError
+from verifier.io.jsontext import parse_json
 from verifier.tree.formats import decimals, okx_v1, source, typed_path
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import (
@@ -101,7 +102,7 @@ def _nodes(tree: Doc) -> Iterator[TreeNode]:
         if len(parts) != 3 or not source.HEX.fullmatch(parts[0]) or not parts[1].isdigit():
             raise InputError(tree.source, where, "not `hash,height,{balances}`")
         texts, values = _balances(
-            tree, source.parse_json(parts[2], f"{tree.source}: {where}"), where
+            tree, parse_json(parts[2], tree.source, where), where
         )
         yield TreeNode(number, parts[0], int(parts[1]), texts, values)
 

@@ -4,7 +4,6 @@ Every accessor raises InputError naming the file and the field, so a malformed f
 ends as one line and exit 2 wherever in a format module the problem is found.
 """
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,14 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from verifier.errors import InputError
-
-
-class Num(str):
-    """A JSON number exactly as the file writes it (scale and all), never a float."""
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a ledger can hold")
+from verifier.io.files import LARGE_LIMIT, read_text
+from verifier.io.jsontext import Num, parse_json
 
 
 @dataclass(frozen=True)
@@ -47,27 +40,10 @@ def load(path: Path) -> Doc:
     """Read `path` once; the shape decides the format later, never the name."""
     if path.is_dir():
         return Doc(path, "dir")
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), None, e.strerror or "cannot read") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(str(path), None, "not UTF-8 text") from None
+    text = read_text(path, LARGE_LIMIT)
     if text.lstrip()[:1] in ("{", "["):
         return Doc(path, "json", parse_json(text, str(path)), text)
     return Doc(path, "text", text=text)
-
-
-_DECODER = json.JSONDecoder(parse_float=Num, parse_int=Num, parse_constant=_no_constant)
-
-
-def parse_json(text: str, source: str) -> Any:
-    try:
-        return _DECODER.decode(text)
-    except ValueError as e:
-        raise InputError(source, None, f"not valid JSON ({e})") from None
 
 
 def obj(doc: Doc, value: Any, field: str) -> dict[str, Any]:

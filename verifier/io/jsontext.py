@@ -1,0 +1,61 @@
+"""Strict JSON: the one parser under every JSON file and JSON line the tool reads.
+
+Python's json module accepts what a verifier must not: a key written twice (two
+readers see two different files), NaN and Infinity, 1e400 read as infinity. Here
+each of those is bad input naming the file; numbers are kept as the text the file
+wrote (`Num`), so that nothing passes through a float; nesting deeper than the
+interpreter can follow is bad input too, never a RecursionError.
+"""
+
+import json
+from typing import Any
+
+from verifier.errors import InputError
+
+
+class Num(str):
+    """A JSON number exactly as the file writes it (scale and all), never a float."""
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number a file may hold")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicate_keys,
+    parse_float=Num,
+    parse_int=Num,
+    parse_constant=_no_constant,
+)
+
+
+def parse_json(text: str | bytes, source: str, field: str | None = None) -> Any:
+    """`text` as JSON values, every number a `Num`; InputError naming `source` otherwise."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(source, field, f"not UTF-8 text (byte {e.start})") from None
+    try:
+        return _DECODER.decode(text)
+    except _Refused as e:
+        raise InputError(source, field, str(e)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(source, field, f"not JSON: {e.msg} (line {e.lineno})") from None
+    except RecursionError:
+        raise InputError(source, field, "nested too deeply to be a file of this tool") from None
+    except ValueError as e:  # the interpreter's own limits, such as digits in a number
+        raise InputError(source, field, f"not JSON: {e}") from None
