@@ -108,7 +108,7 @@ def test_legacy_phrase_needs_the_flag(tmp_path: Path) -> None:
             "p.json: [0].x: unknown field",
         ),
         ("[]", "p.json: no proofs in the file"),
-        ("[1", "p.json: not JSON: Expecting ',' delimiter (line 1)"),
+        ("[1", "p.json: not valid JSON (Expecting ',' delimiter, line 1)"),
         ('{"chain": "bitcoin"}', "p.json: must be a JSON list of proof objects"),
         ("chain,address,message\n", "p.json: header: missing column(s) signature"),
         ("chain,address,message,signature,extra\n", "p.json: header: unknown column(s) extra"),

@@ -217,7 +217,8 @@ def test_inconsistent_fields(tmp_path: Path, change: Any, field: str, problem: s
 def test_not_json_and_duplicate_keys(tmp_path: Path) -> None:
     path = tmp_path / "att.json"
     path.write_text('{"format": "por-attestation-v1",')
-    with pytest.raises(InputError, match="not JSON"):
+    # One wording for broken JSON in every file, the proof page's too.
+    with pytest.raises(InputError, match="not valid JSON"):
         load_attestation(path)
     path.write_text('{"format": "a", "format": "b"}')
     with pytest.raises(InputError, match="'format' appears twice"):

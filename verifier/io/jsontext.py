@@ -54,8 +54,8 @@ def parse_json(text: str | bytes, source: str, field: str | None = None) -> Any:
     except _Refused as e:
         raise InputError(source, field, str(e)) from None
     except json.JSONDecodeError as e:
-        raise InputError(source, field, f"not JSON: {e.msg} (line {e.lineno})") from None
+        raise InputError(source, field, f"not valid JSON ({e.msg}, line {e.lineno})") from None
     except RecursionError:
         raise InputError(source, field, "nested too deeply to be a file of this tool") from None
     except ValueError as e:  # the interpreter's own limits, such as digits in a number
-        raise InputError(source, field, f"not JSON: {e}") from None
+        raise InputError(source, field, f"not valid JSON ({e})") from None
