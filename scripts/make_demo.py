@@ -34,7 +34,7 @@ from tests.support.eth import Chain
 from verifier.audit.assemble import assemble
 from verifier.audit.balances import Sources
 from verifier.audit.run import verify_attestation
-from verifier.io.attestation import load_attestation
+from verifier.io.attestation import load_attest_config, load_attestation
 from verifier.io.ledger import Ledger
 from verifier.models.asset import parse_asset_list
 from verifier.ownership.message import OwnershipMessage
@@ -208,7 +208,10 @@ def main(demo: Path = DEMO, while_live: Callable[[Bcoin, Anvil], None] | None = 
             folder = demo / sub
             folder.mkdir(exist_ok=True)
             (folder / "attest-config.json").write_text(json.dumps(doc, indent=2) + "\n")
-            att = assemble(folder / "attest-config.json", root, [btc_point, eth_point])
+            config = folder / "attest-config.json"
+            att = assemble(
+                load_attest_config(config), str(config), root, "root.json", [btc_point, eth_point]
+            )
             path = folder / "attestation.json"
             path.write_text(att.model_dump_json(indent=2) + "\n")
             verdict = record(path, folder / "evidence.json", bnode.url, enode.url)

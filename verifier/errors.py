@@ -4,6 +4,8 @@ Every bad input ends as one line naming the file, the field and the problem, and
 exit code 2; the CLI is the only place that turns these into output.
 """
 
+from collections.abc import Callable
+
 
 class InputError(Exception):
     """Bad input: `source` is the file it came from, `field` where in it."""
@@ -21,9 +23,29 @@ class InputError(Exception):
 
 class OptionError(InputError):
     """A bad value of one of the caller's parameters, named as the domain names it
-    (`network`, `from_height`): only the CLI knows which flag, if any, set it, and
-    writes that flag in its place."""
+    (`network`, `from_height`). Only the CLI knows which flag, if any, set it: it
+    writes that flag for `parameter` and for each `{name}` of `mentions` in the text.
 
-    def __init__(self, parameter: str, problem: str) -> None:
+    `OptionError("chain_id", "Ethereum needs {chain_id} or {network}", mentions=("chain_id", "network"))`
+    reads "--chain-id: Ethereum needs --chain-id or --network" from `por chain balances`.
+    """
+
+    def __init__(
+        self,
+        parameter: str,
+        problem: str,
+        *,
+        field: str | None = None,
+        mentions: tuple[str, ...] = (),
+    ) -> None:
         self.parameter = parameter
-        super().__init__(parameter, None, problem)
+        self.template = problem
+        self.mentions = mentions
+        super().__init__(parameter, field, self.worded(lambda name: name))
+
+    def worded(self, name_of: Callable[[str], str]) -> str:
+        """The problem with each mentioned parameter written as `name_of` names it."""
+        text = self.template
+        for mention in self.mentions:
+            text = text.replace("{" + mention + "}", name_of(mention))
+        return text

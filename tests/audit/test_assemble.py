@@ -45,9 +45,18 @@ def test_the_demo_configuration_gives_the_demo_attestation(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("change", "block_args", "expect"),
     [
-        (lambda c: c["snapshot"].update(id="2026-04-01"), None, "--root: snapshot_id"),
-        (lambda c: c["liabilities"].update(tree={}), None, "liabilities.tree: comes from --root"),
-        (lambda c: c["snapshot"].update(chains=[]), None, "snapshot.chains: comes from --block"),
+        # The domain names files and fields, never flags: the root file by its path.
+        (lambda c: c["snapshot"].update(id="2026-04-01"), None, "root.json: snapshot_id"),
+        (
+            lambda c: c["liabilities"].update(tree={}),
+            None,
+            "liabilities.tree: comes from the tree's root.json",
+        ),
+        (
+            lambda c: c["snapshot"].update(chains=[]),
+            None,
+            "snapshot.chains: comes from the snapshot blocks",
+        ),
         (lambda c: c["wallets"][0].update(role="lukewarm"), None, "wallets[0].role"),
         (
             lambda c: None,

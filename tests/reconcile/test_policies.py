@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.reconcile.policy import (
     ColdShare,
     Compensation,
@@ -180,7 +180,8 @@ def test_bad_policy_files(tmp_path: Path, text: str, field: str | None, problem:
 
 
 def test_neither_a_preset_nor_a_file() -> None:
-    with pytest.raises(InputError) as e:
+    with pytest.raises(OptionError) as e:
         load_policy("jp-psa-2099")
-    assert e.value.source == "--policy"
+    # The domain names its parameter; the CLI writes it as --policy.
+    assert e.value.parameter == "policy"
     assert "jp-psa" in e.value.problem  # it lists the presets

@@ -119,7 +119,7 @@ def _read(
                 source = "core" if sources.btc_rpc else "esplora"
             url = sources.btc_rpc if source == "core" else sources.esplora
             if url is None and sources.bundle is None:
-                return _inconclusive(check_id, "no Bitcoin endpoint given (--btc-rpc or --esplora)")
+                return _inconclusive(check_id, "no Bitcoin node or Esplora server was named")
             reads.methods[check_id] = METHOD[source]
             starts = [w.first_use_height or 0 for w in wallets]
             name = esplora if source == "esplora" else point.chain
@@ -143,7 +143,7 @@ def _read(
                     )
                 token = match[0].contract
             if sources.eth_rpc is None and sources.bundle is None:
-                return _inconclusive(check_id, "no Ethereum endpoint given (--eth-rpc)")
+                return _inconclusive(check_id, "no Ethereum node was named")
             reads.methods[check_id] = METHOD["ethereum"]
             named = network in ETHEREUM_NETWORKS
             outcome = read_ethereum(

@@ -22,7 +22,7 @@ from chains.ethereum import read_balances as read_ethereum_balances
 from chains.evidence import Bundle, NotInEvidence, Recorder
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import BalancesResult, Snapshot, cross_check
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.addresses import AddressList
 
 PRIMARY = "primary"
@@ -58,26 +58,30 @@ class Endpoints:
             try:
                 client = connect(url, endpoint=name, recorder=self.recorder, bundle=self.bundle)
             except NotInEvidence as e:
-                raise InputError("--offline", None, str(e)) from None
+                raise OptionError("offline", str(e)) from None
             with client:
                 results.append(adapter(client))
         return results[0] if len(results) == 1 else cross_check(results[0], results[1])
 
 
 def ethereum_chain_id(chain_id: int | None, network: str | None) -> int:
-    """--chain-id and --network, either or both (then they must agree); one is required
+    """The chain id and the network name, either or both (then they must agree); one is required
     so that a node on another chain is caught."""
     if network is not None:
         if network not in NETWORKS:
             names = ", ".join(NETWORKS)
-            raise InputError("--network", None, f"unknown Ethereum network {network!r} ({names})")
+            raise OptionError("network", f"unknown Ethereum network {network!r} ({names})")
         if chain_id is not None and chain_id != NETWORKS[network]:
-            raise InputError(
-                "--chain-id", None, f"{chain_id} is not {network}'s chain id {NETWORKS[network]}"
+            raise OptionError(
+                "chain_id", f"{chain_id} is not {network}'s chain id {NETWORKS[network]}"
             )
         return NETWORKS[network]
     if chain_id is None:
-        raise InputError("--chain-id", None, "Ethereum needs --chain-id N or --network NAME")
+        raise OptionError(
+            "chain_id",
+            "Ethereum needs {chain_id} N or {network} NAME",
+            mentions=("chain_id", "network"),
+        )
     return chain_id
 
 
@@ -98,7 +102,11 @@ def read_ethereum(
     if token is not None:
         token = _token(token)
     if proofs and token and balance_slot is None:
-        raise InputError("--balance-slot", None, "--proofs with --token needs the balance slot")
+        raise OptionError(
+            "balance_slot",
+            "{proofs} with {token} needs the balance slot",
+            mentions=("proofs", "token"),
+        )
     options = EthereumOptions(
         chain_id=ethereum_chain_id(chain_id, network),
         token=token,
@@ -116,7 +124,7 @@ def read_ethereum(
 
 def _token(text: str) -> str:
     if not is_hex_address(text):
-        raise InputError("--token", None, f"{text!r} is not a hex address")
+        raise OptionError("token", f"{text!r} is not a hex address")
     return str(to_checksum_address(text))
 
 
@@ -135,7 +143,7 @@ def read_bitcoin(
     Esplora server's address history ("esplora", trusted for completeness)."""
     if network is None or network not in BITCOIN_NETWORKS:
         names = ", ".join(BITCOIN_NETWORKS)
-        raise InputError("--network", None, f"Bitcoin needs --network, one of {names}")
+        raise OptionError("network", f"not a Bitcoin network: {network!r} (one of {names})")
     net = BITCOIN_NETWORKS[network]
     try:
         script_pubkeys(addresses.addresses, net)  # also refuses one script spelled twice
@@ -145,7 +153,9 @@ def read_bitcoin(
     depth = DEFAULT_CONFIRMATIONS if confirmations is None else confirmations
     if source == "esplora":
         if from_height is not None:
-            raise InputError("--from-height", None, "is for --source core (raw blocks)")
+            raise OptionError(
+                "from_height", "is for {source} core (raw blocks)", mentions=("source",)
+            )
         esplora = EsploraOptions(net, min_confirmations=depth)
         return endpoints.read(
             EsploraClient.connect,
@@ -155,7 +165,7 @@ def read_bitcoin(
         )
     start = from_height or 0
     if not 0 <= start <= snapshot.height:
-        raise InputError("--from-height", None, f"must be within 0..{snapshot.height}")
+        raise OptionError("from_height", f"must be within 0..{snapshot.height}")
     core = CoreOptions(net, from_height=start, min_confirmations=depth, batch_size=batch_size)
     return endpoints.read(
         JsonRpcClient.connect,

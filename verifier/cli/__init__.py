@@ -4,22 +4,38 @@ wires them together and is the single place where errors become exit codes."""
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from verifier.cli import attest, chain, inclusion, ownership, reconcile, tree, verify
-from verifier.cli.output import err
-from verifier.errors import InputError
+from verifier.cli.output import err, safe
+from verifier.cli.style import PorGroup, invoked_command
+from verifier.errors import InputError, OptionError
 
 
-class _Por(TyperGroup):
+class _Por(PorGroup):
     """Turns bad input anywhere below into one line on stderr and exit 2, no traceback."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as e:
-            err.print(f"por: error: {e}", markup=False)
+            err.print(f"por: error: {safe(_worded(e, invoked_command(ctx)))}", markup=False)
             raise typer.Exit(2) from None
+
+
+def _worded(e: InputError, command: Any) -> str:
+    """The error as the user's command line names things: a domain parameter becomes
+    the flag that set it (`network` -> `--network`), where this command has one."""
+    if not isinstance(e, OptionError):
+        return str(e)
+    flags = {p.name: p.opts[0] for p in getattr(command, "params", []) if p.opts}
+
+    def name_of(parameter: str) -> str:
+        return flags.get(parameter, parameter)
+
+    where = name_of(e.parameter)
+    if e.field:
+        where = f"{where}: {e.field}"
+    return f"{where}: {e.worded(name_of)}"
 
 
 app = typer.Typer(

@@ -8,6 +8,7 @@ import typer
 from verifier.audit.assemble import assemble, parse_block
 from verifier.cli.output import out
 from verifier.errors import InputError
+from verifier.io.attestation import load_attest_config
 from verifier.io.tree import load_root
 
 
@@ -24,7 +25,13 @@ def command(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the attestation.")],
 ) -> None:
     """Assemble an attestation; then run `por self-check` on it before publishing."""
-    att = assemble(config, load_root(root), [parse_block(b) for b in block])
+    att = assemble(
+        load_attest_config(config),
+        str(config),
+        load_root(root),
+        str(root),
+        [parse_block(b) for b in block],
+    )
     try:
         out_path.write_text(att.model_dump_json(indent=2, exclude_defaults=False) + "\n")
     except OSError as e:

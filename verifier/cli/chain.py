@@ -16,10 +16,13 @@ from chains.evidence import Bundle, EvidenceError, Recorder
 from chains.snapshot import Balances, BalancesResult, Snapshot, SnapshotError
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.cli.output import err, out
+from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.addresses import read_address_file
 
-app = typer.Typer(no_args_is_help=True, help="Read balances on a chain at a pinned snapshot.")
+app = typer.Typer(
+    cls=PorGroup, no_args_is_help=True, help="Read balances on a chain at a pinned snapshot."
+)
 
 
 class Source(StrEnum):

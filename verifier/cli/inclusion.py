@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from verifier.cli.output import out
 from verifier.cli.page import page
+from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.tree import load_root
 from verifier.tree import batch
@@ -16,7 +17,7 @@ from verifier.tree.formats import BY_NAME, verify_file
 from verifier.tree.formats.source import published_value
 from verifier.tree.formats.verdict import Verdict
 
-app = typer.Typer(no_args_is_help=True, help="Verify a customer's inclusion proof.")
+app = typer.Typer(cls=PorGroup, no_args_is_help=True, help="Verify a customer's inclusion proof.")
 app.command()(page)
 
 

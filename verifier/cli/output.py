@@ -1,9 +1,14 @@
-"""Terminal output shared by the commands: check tables and progress bars."""
+"""Terminal output shared by the commands: check tables and progress bars.
+
+Everything here that came from an input file is passed through `safe` (control
+characters escaped) and rich's `escape` (no markup), so a file cannot write its own
+lines or styles into what the tool prints."""
 
 import sys
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -14,6 +19,7 @@ from rich.progress import (
 )
 
 from verifier.models.check import CheckResult, Status
+from verifier.report.escape import printable as safe
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -24,10 +30,10 @@ STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.INCONCLUSIVE: "ye
 def print_checks(checks: list[CheckResult]) -> None:
     """One line per check; what was expected and found is shown where it did not pass."""
     for c in checks:
-        line = f"[{STYLE[c.status]}]{c.status.value:<12}[/] {c.id}: {c.reason}"
+        text = f"{c.id}: {c.reason}"
         if c.status is not Status.PASS and (c.expected is not None or c.actual is not None):
-            line += f" (expected {c.expected}, found {c.actual})"
-        out.print(line)
+            text += f" (expected {c.expected}, found {c.actual})"
+        out.print(f"[{STYLE[c.status]}]{c.status.value:<12}[/] {escape(safe(text))}")
 
 
 def progress_bar() -> Progress:

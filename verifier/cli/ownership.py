@@ -10,13 +10,14 @@ from rich.markup import escape
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import Snapshot, SnapshotError
 from verifier.cli.output import STYLE, out
+from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.ownership import load
 from verifier.models.check import EXIT_CODES, CheckResult, Status, overall
 from verifier.ownership.eth.erc1271 import ContractWallets
 from verifier.ownership.verify import Binding, verify_all
 
-app = typer.Typer(no_args_is_help=True, help="Verify address ownership proofs.")
+app = typer.Typer(cls=PorGroup, no_args_is_help=True, help="Verify address ownership proofs.")
 
 VERB = {Status.PASS: "verified", Status.FAIL: "failed", Status.INCONCLUSIVE: "inconclusive"}
 

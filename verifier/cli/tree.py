@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from verifier.cli.output import print_checks, progress_bar, reporter
+from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.ledger import Ledger
 from verifier.io.tree import load_root, read_account_ids
@@ -17,7 +18,9 @@ from verifier.tree.prove import Prover, proof_json, proof_json_line
 from verifier.tree.store import Accounts
 
 app = typer.Typer(
-    no_args_is_help=True, help="Build a por-mst-v1 liability tree, cut proofs, audit it."
+    cls=PorGroup,
+    no_args_is_help=True,
+    help="Build a por-mst-v1 liability tree, cut proofs, audit it.",
 )
 
 Assets = Annotated[

@@ -2,13 +2,14 @@
 other entities' addresses. Each loader either returns a model that is consistent in
 itself or raises InputError naming the file and the field, so the CLI stays thin."""
 
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from verifier.errors import InputError
-from verifier.io.documents import read_json_model
+from verifier.io.documents import read_json_model, refuse_first
 from verifier.io.files import read_text
+from verifier.io.jsontext import parse_json_native
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
@@ -25,49 +26,17 @@ from verifier.reconcile.observations import (
 
 def load_attestation(path: Path) -> Attestation:
     att = read_json_model(path, Attestation)
-    check_attestation(att, str(path))
+    refuse_first(str(path), att.problems())
     return att
 
 
-def check_attestation(att: Attestation, source: str) -> None:
-    """The first cross-field fault, as InputError naming the field."""
-    for field, problem in _reference_problems(att):
-        raise InputError(source, field, problem)
-
-
-def _reference_problems(att: Attestation) -> Iterator[tuple[str, str]]:
-    """Cross-field faults the field types cannot see, each with its field path."""
-    tree = att.liabilities.tree
-    for field, problem in tree.problems():
-        yield f"liabilities.tree.{field}", problem
-    symbols = [a.symbol for a in tree.assets]
-    chains = [p.chain for p in att.snapshot.chains]
-    for i, chain in enumerate(chains):
-        if chain in chains[:i]:
-            yield f"snapshot.chains[{i}].chain", f"{chain!r} is listed twice"
-    for i, w in enumerate(att.wallets):
-        if w.chain not in chains:
-            yield f"wallets[{i}].chain", f"no snapshot block for {w.chain!r}"
-        for j, a in enumerate(w.assets):
-            if a not in symbols:
-                yield f"wallets[{i}].assets[{j}]", f"{a!r} is not an asset of the liability tree"
-    decimals = {a.symbol: a.decimals for a in tree.assets}
-    seen: set[tuple[str, str]] = set()
-    for i, t in enumerate(att.tokens):
-        if t.chain not in chains:
-            yield f"tokens[{i}].chain", f"no snapshot block for {t.chain!r}"
-        if t.symbol not in decimals:
-            yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
-        elif t.decimals != decimals[t.symbol]:
-            yield f"tokens[{i}].decimals", f"{t.decimals}, the tree says {decimals[t.symbol]}"
-        key = (t.chain, t.symbol)
-        if key in seen:
-            yield f"tokens[{i}].symbol", f"{t.symbol!r} has two contracts on {t.chain}"
-        seen.add(key)
-    years = [x.fiscal_year for x in att.reserve_inputs.incident_losses]
-    for i, y in enumerate(years):
-        if y in years[:i]:
-            yield f"reserve_inputs.incident_losses[{i}].fiscal_year", f"{y} is listed twice"
+def load_attest_config(path: Path) -> dict[str, Any]:
+    """`por attest`'s configuration: the attestation without the parts that come from
+    the tree and the chains, as a JSON object to complete."""
+    doc = parse_json_native(read_text(path), str(path))
+    if not isinstance(doc, dict):
+        raise InputError(str(path), None, "not a JSON object")
+    return doc
 
 
 def load_balances(path: Path, att: Attestation) -> Observations:

@@ -7,6 +7,7 @@ always written one way: `wallets[1].role`.
 """
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +47,12 @@ def json_adapted(text: str | bytes, source: str, adapter: TypeAdapter[T]) -> T:
         return adapter.validate_json(text, strict=True)
     except ValidationError as e:
         raise as_input_error(source, e) from None
+
+
+def refuse_first(source: str, problems: Iterable[tuple[str, str]]) -> None:
+    """The first cross-field problem of a model (its `problems()`), as InputError."""
+    for field, problem in problems:
+        raise InputError(source, field, problem)
 
 
 def read_toml_model(path: Path, model: type[M]) -> M:

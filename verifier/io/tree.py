@@ -4,15 +4,14 @@ list of account ids whose proofs `tree export` should cut."""
 from pathlib import Path
 
 from verifier.errors import InputError
-from verifier.io.documents import read_json_model
+from verifier.io.documents import read_json_model, refuse_first
 from verifier.io.files import read_text
 from verifier.models.tree import TreeRoot
 
 
 def load_root(path: Path) -> TreeRoot:
     root = read_json_model(path, TreeRoot)
-    for field, problem in root.problems():
-        raise InputError(str(path), field, problem)
+    refuse_first(str(path), root.problems())
     return root
 
 

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from verifier.errors import InputError
+from verifier.errors import OptionError
 
 
 class AssetSpec(BaseModel):
@@ -19,20 +19,20 @@ class AssetSpec(BaseModel):
         return v
 
 
-def parse_asset_list(text: str, source: str = "--assets") -> list[AssetSpec]:
+def parse_asset_list(text: str) -> list[AssetSpec]:
     """Parse "BTC:8,ETH:18,USDT:6" into an ordered asset list."""
     assets: list[AssetSpec] = []
     for i, item in enumerate(text.split(",")):
         symbol, colon, decimals = item.strip().partition(":")
         if not colon or not decimals.isascii() or not decimals.isdigit():
-            raise InputError(source, f"item {i + 1}", f"{item!r} is not SYMBOL:DECIMALS")
+            raise OptionError("assets", f"{item!r} is not SYMBOL:DECIMALS", field=f"item {i + 1}")
         try:
             assets.append(AssetSpec(symbol=symbol, decimals=int(decimals)))
         except ValueError as e:
-            raise InputError(source, f"item {i + 1}", _first_error(e)) from None
+            raise OptionError("assets", _first_error(e), field=f"item {i + 1}") from None
     symbols = [a.symbol for a in assets]
     if len(set(symbols)) != len(symbols):
-        raise InputError(source, None, "an asset symbol is listed twice")
+        raise OptionError("assets", "an asset symbol is listed twice")
     return assets
 
 

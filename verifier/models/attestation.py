@@ -6,10 +6,13 @@ Amounts: base units of a crypto asset are integers in strings; fiat amounts, pri
 and rates are decimal strings; both are parsed exactly, never through a float.
 """
 
+from collections.abc import Iterator
 from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
+from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from verifier.models.asset import AssetSpec
 from verifier.models.numbers import DecimalText, Hex32, HexBytes, PositiveDecimalText
 from verifier.models.ownership import OwnershipProof
@@ -187,3 +190,56 @@ class Attestation(BaseModel):
     @property
     def assets(self) -> list[AssetSpec]:
         return self.liabilities.tree.assets
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Cross-field faults the field types cannot see: (field path, problem). Every
+        reader of an attestation refuses it on the first."""
+        att = self
+        tree = att.liabilities.tree
+        for field, problem in tree.problems():
+            yield f"liabilities.tree.{field}", problem
+        symbols = [a.symbol for a in tree.assets]
+        chains = [p.chain for p in att.snapshot.chains]
+        for i, chain in enumerate(chains):
+            if chain in chains[:i]:
+                yield f"snapshot.chains[{i}].chain", f"{chain!r} is listed twice"
+            unknown = _unknown_network(chain)
+            if unknown:
+                yield f"snapshot.chains[{i}].chain", unknown
+        for i, w in enumerate(att.wallets):
+            if w.chain not in chains:
+                yield f"wallets[{i}].chain", f"no snapshot block for {w.chain!r}"
+            for j, a in enumerate(w.assets):
+                if a not in symbols:
+                    yield (
+                        f"wallets[{i}].assets[{j}]",
+                        f"{a!r} is not an asset of the liability tree",
+                    )
+        decimals = {a.symbol: a.decimals for a in tree.assets}
+        seen: set[tuple[str, str]] = set()
+        for i, t in enumerate(att.tokens):
+            if t.chain not in chains:
+                yield f"tokens[{i}].chain", f"no snapshot block for {t.chain!r}"
+            if t.symbol not in decimals:
+                yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
+            elif t.decimals != decimals[t.symbol]:
+                yield f"tokens[{i}].decimals", f"{t.decimals}, the tree says {decimals[t.symbol]}"
+            key = (t.chain, t.symbol)
+            if key in seen:
+                yield f"tokens[{i}].symbol", f"{t.symbol!r} has two contracts on {t.chain}"
+            seen.add(key)
+        years = [x.fiscal_year for x in att.reserve_inputs.incident_losses]
+        for i, y in enumerate(years):
+            if y in years[:i]:
+                yield f"reserve_inputs.incident_losses[{i}].fiscal_year", f"{y} is listed twice"
+
+
+def _unknown_network(chain: str) -> str | None:
+    """Why a chain name names no network the adapters can read, or None."""
+    family, _, network = chain.partition(":")
+    if family == "bitcoin" and network not in BITCOIN_NETWORKS:
+        return f"{network!r} is not a Bitcoin network ({', '.join(BITCOIN_NETWORKS)})"
+    if family == "ethereum" and not network.isdigit() and network not in ETHEREUM_NETWORKS:
+        names = ", ".join(ETHEREUM_NETWORKS)
+        return f"{network!r} is neither a chain id nor an Ethereum network ({names})"
+    return None

@@ -116,7 +116,7 @@ def _check_message(
             return [LEGACY_WARNING], None
         raise Rejected(
             "message is not the por-ownership:v1 ownership message "
-            "(a fixed phrase can be replayed; --legacy-message accepts it with a warning)"
+            "(a fixed phrase can be replayed; it is accepted, with a warning, only where legacy messages are allowed)"
         )
     if parsed.chain != proof.chain:
         raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
@@ -163,7 +163,7 @@ def _verify_ethereum(
     except Rejected as eoa:
         if contracts is None:
             raise Rejected(
-                f"{eoa.reason}; if the address is a contract wallet, give --eth-rpc and "
-                "--snapshot to ask it (ERC-1271)"
+                f"{eoa.reason}; if the address is a contract wallet, only an Ethereum node "
+                "asked at the snapshot block can tell (ERC-1271)"
             ) from None
     return contracts.verify(proof.address, msg, sig, chain_id)

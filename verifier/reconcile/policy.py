@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.documents import read_toml_model
 from verifier.models.attestation import Currency, Peril
 from verifier.models.numbers import DecimalText
@@ -173,7 +173,7 @@ def load_policy(spec: str) -> Policy:
     path = Path(spec)
     if not path.is_file():
         known = ", ".join(presets())
-        raise InputError("--policy", None, f"{spec!r} is neither a preset ({known}) nor a file")
+        raise OptionError("policy", f"{spec!r} is neither a preset ({known}) nor a file")
     return _resolve(read_toml_model(path, PolicyFile), str(path), set())
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from verifier.errors import InputError
+from verifier.errors import OptionError
 from verifier.io.ledger import Ledger
 from verifier.models.check import CheckResult, Status
 from verifier.models.tree import TreeRoot
@@ -26,7 +26,7 @@ class AuditResult:
 
 def audit_tree(ledger: Ledger, root: TreeRoot, accounts: Accounts) -> AuditResult:
     if [a.symbol for a in ledger.assets] != [a.symbol for a in root.assets]:
-        raise InputError("--assets", None, "the asset list differs from root.json")
+        raise OptionError("assets", "the asset list differs from root.json")
     meta = accounts.meta
     if meta.get("root_commitment") != root.root_commitment:
         return AuditResult(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.ledger import Ledger
 from verifier.models.amounts import format_units
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
@@ -49,9 +49,9 @@ def build_tree(
     progress: Progress | None = None,
 ) -> BuildResult:
     if not 1 <= height <= MAX_HEIGHT:
-        raise InputError("--height", None, f"{height} is not between 1 and {MAX_HEIGHT}")
+        raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
-        raise InputError("--snapshot-id", None, "longer than 65535 bytes")
+        raise OptionError("snapshot_id", "longer than 65535 bytes")
     assets = ledger.assets
     k = len(assets)
     n = ledger.count_rows()
@@ -181,7 +181,7 @@ def parse_nonce_key(text: str) -> bytes:
     try:
         key = bytes.fromhex(text)
     except ValueError:
-        raise InputError("--nonce-key", None, "not hex") from None
+        raise OptionError("nonce_key", "not hex") from None
     if len(key) < 16:
-        raise InputError("--nonce-key", None, "shorter than 16 bytes: too easy to guess")
+        raise OptionError("nonce_key", "shorter than 16 bytes: too easy to guess")
     return key

@@ -8,7 +8,7 @@ of level files), never from its name; `--format NAME` skips the guess.
 from pathlib import Path
 from typing import Protocol
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.tree.formats import (
     binance_2022,
     bitget,
@@ -51,8 +51,10 @@ def detect(doc: Doc) -> Format:
         raise InputError(doc.source, None, f"not a file of any known format ({', '.join(BY_NAME)})")
     if len(found) > 1:
         names = ", ".join(f.NAME for f in found)
-        raise InputError(
-            doc.source, None, f"its shape fits several formats ({names}): give --format"
+        raise OptionError(
+            "format_name",
+            f"{doc.source}: its shape fits several formats ({names}): give {{format_name}}",
+            mentions=("format_name",),
         )
     return found[0]
 
@@ -66,8 +68,8 @@ def verify_file(
 ) -> Verdict:
     """Verify FILE (a proof, or a whole published tree) in its format."""
     if format_name != "auto" and format_name not in BY_NAME:
-        raise InputError(
-            "--format", None, f"{format_name!r} is not one of auto, {', '.join(BY_NAME)}"
+        raise OptionError(
+            "format_name", f"{format_name!r} is not one of auto, {', '.join(BY_NAME)}"
         )
     request = Request(published=published_value(commitment), tree=load(tree) if tree else None)
     doc = load(file)

@@ -167,7 +167,7 @@ def verify(doc: Doc, request: Request) -> Verdict:
     tree_doc = source.whole_tree(
         request,
         "dir",
-        "a binance-2022 leaf is checked against the tree's directory: give --tree DIR",
+        "a binance-2022 leaf is checked against the tree's directory: give {tree} DIR",
     )
     top = source.obj(doc, doc.value, "(top level)")
     fields = {

@@ -20,8 +20,8 @@ from hashlib import sha256
 from typing import Any
 
 from verifier.errors import InputError
-from verifier.tree.formats import decimals, source
 from verifier.io.jsontext import Num
+from verifier.tree.formats import decimals, source
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude, truncated
 

@@ -130,7 +130,7 @@ def verify(doc: Doc, request: Request) -> Verdict:
     tree_doc = source.whole_tree(
         request,
         "text",
-        "a bitmex account is looked up in the published tree file: give --tree PATH",
+        "a bitmex account is looked up in the published tree file: give {tree} PATH",
     )
     top = source.obj(doc, doc.value, "(top level)")
     account = source.integer(doc, top.get("account"), "account")

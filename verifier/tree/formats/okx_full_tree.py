@@ -21,7 +21,7 @@ from decimal import Decimal
 from hashlib import sha256
 from typing import Any
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.jsontext import parse_json
 from verifier.tree.formats import decimals, okx_v1, source, typed_path
 from verifier.tree.formats.source import Doc, Request
@@ -101,9 +101,7 @@ def _nodes(tree: Doc) -> Iterator[TreeNode]:
         where = f"line {number}"
         if len(parts) != 3 or not source.HEX.fullmatch(parts[0]) or not parts[1].isdigit():
             raise InputError(tree.source, where, "not `hash,height,{balances}`")
-        texts, values = _balances(
-            tree, parse_json(parts[2], tree.source, where), where
-        )
+        texts, values = _balances(tree, parse_json(parts[2], tree.source, where), where)
         yield TreeNode(number, parts[0], int(parts[1]), texts, values)
 
 
@@ -201,9 +199,7 @@ def _check_level(tree: Doc, above: list[TreeNode], level: list[TreeNode]) -> str
 def verify(doc: Doc, request: Request) -> Verdict:
     if doc.kind == "text":
         if request.tree is not None:
-            raise InputError(
-                "--tree", None, "FILE is already the whole tree; give the user file as FILE"
-            )
+            raise OptionError("tree", "FILE is already the whole tree; give the user file as FILE")
         tree = check_tree(doc, set())
         return conclude(
             NAME,
@@ -217,7 +213,7 @@ def verify(doc: Doc, request: Request) -> Verdict:
     tree_doc = source.whole_tree(
         request,
         "text",
-        "an okx-full-tree user file is checked against the full tree file: give --tree PATH",
+        "an okx-full-tree user file is checked against the full tree file: give {tree} PATH",
     )
     top = source.obj(doc, doc.value, "(top level)")
     user_hash = source.text(doc, top.get("hash"), "hash")

@@ -1,7 +1,7 @@
 """por-mst-v1, our own format: the lead's verifier (verifier.tree.verify) wrapped in
 the common interface, its behaviour unchanged."""
 
-from verifier.errors import InputError
+from verifier.errors import OptionError
 from verifier.models.proof import parse_proof
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import Verdict
@@ -17,7 +17,7 @@ def detect(doc: Doc) -> bool:
 
 def verify(doc: Doc, request: Request) -> Verdict:
     if request.published is not None and len(request.published) != 64:
-        raise InputError("--commitment", None, "not 32 bytes of hex")
+        raise OptionError("commitment", "not 32 bytes of hex")
     v = verify_proof(parse_proof(doc.text, doc.source), request.published)
     return Verdict(
         format=v.format,

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.files import LARGE_LIMIT, read_text
 from verifier.io.jsontext import Num, parse_json
 
@@ -93,15 +93,15 @@ class Request:
 def whole_tree(request: Request, kind: Literal["text", "dir"], need: str) -> Doc:
     """The --tree a user file is checked against, or InputError saying what to give."""
     if request.tree is None or request.tree.kind != kind:
-        raise InputError("--tree", None, need)
+        raise OptionError("tree", need, mentions=("tree",))
     return request.tree
 
 
 def published_value(text: str | None) -> str | None:
-    """--commitment: hex of any length (vendors publish 16 to 64 digits), '0x' allowed."""
+    """The published value: hex of any length (vendors publish 16 to 64 digits), '0x' allowed."""
     if text is None:
         return None
     value = text.strip().lower().removeprefix("0x")
     if not value or not HEX.fullmatch(value):
-        raise InputError("--commitment", None, "not hex")
+        raise OptionError("commitment", "not hex")
     return value
