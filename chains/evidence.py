@@ -140,23 +140,25 @@ class Bundle:
         return hashlib.sha256(data).hexdigest()
 
     @classmethod
-    def load(cls, path: Path) -> "Bundle":
+    def from_bytes(cls, data: bytes, where: str) -> "Bundle":
+        """A saved bundle, refused whole when any answer does not match its hash.
+
+        Reading the file (its size, strict JSON) is the caller's: the verifier reads
+        every file through its input layer."""
         try:
-            doc = json.loads(path.read_bytes())
-        except OSError as e:
-            raise EvidenceError(f"{path}: cannot read ({e.strerror})") from None
+            doc = json.loads(data)
         except ValueError as e:
-            raise EvidenceError(f"{path}: not JSON ({e})") from None
+            raise EvidenceError(f"{where}: not JSON ({e})") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise EvidenceError(f"{path}: format is not {FORMAT!r}")
+            raise EvidenceError(f"{where}: format is not {FORMAT!r}")
         raw = doc.get("records")
         if not isinstance(raw, list):
-            raise EvidenceError(f"{path}: records is not a list")
-        records = [Record.from_json(r, f"{path}: records[{i}]") for i, r in enumerate(raw)]
+            raise EvidenceError(f"{where}: records is not a list")
+        records = [Record.from_json(r, f"{where}: records[{i}]") for i, r in enumerate(raw)]
         endpoints = doc.get("endpoints", {})
         notes = doc.get("notes", [])
         if not isinstance(endpoints, dict) or not isinstance(notes, list):
-            raise EvidenceError(f"{path}: endpoints or notes malformed")
+            raise EvidenceError(f"{where}: endpoints or notes malformed")
         return cls(records, {str(k): str(v) for k, v in endpoints.items()}, [str(n) for n in notes])
 
 

@@ -229,7 +229,7 @@ def test_evidence_replays_offline_to_the_same_balances(
 ) -> None:
     path = tmp_path / "evidence.json"
     online = record(bcoin, history, path)
-    bundle = Bundle.load(path)
+    bundle = Bundle.from_bytes(path.read_bytes(), str(path))
     assert any("raw blocks" in n for n in bundle.notes)
     assert "getblock" in {r.method for r in bundle.records}
     pinned = [r for r in bundle.records if r.method == "getblock"]
@@ -244,7 +244,7 @@ def test_a_read_the_bundle_never_saw_is_inconclusive(
 ) -> None:
     path = tmp_path / "evidence.json"
     record(bcoin, history, path)
-    other = read(None, history.later, history.addresses, bundle=Bundle.load(path))
+    other = read(None, history.later, history.addresses, bundle=Bundle.from_bytes(path.read_bytes(), str(path)))
     assert reason(other) is Reason.NOT_IN_EVIDENCE
 
 
@@ -260,7 +260,7 @@ def test_a_tampered_bundle_is_refused(bcoin: Bcoin, history: History, tmp_path: 
     entry["answer"] = entry["answer"].replace('"result":"0', '"result":"1', 1)
     path.write_text(json.dumps(doc))
     with pytest.raises(EvidenceError, match="does not match its recorded sha256"):
-        Bundle.load(path)
+        Bundle.from_bytes(path.read_bytes(), str(path))
 
 
 def test_a_bundle_rewritten_with_fresh_hashes_still_cannot_forge_a_block(
@@ -268,14 +268,14 @@ def test_a_bundle_rewritten_with_fresh_hashes_still_cannot_forge_a_block(
 ) -> None:
     path = tmp_path / "evidence.json"
     record(bcoin, history, path)
-    bundle = Bundle.load(path)
+    bundle = Bundle.from_bytes(path.read_bytes(), str(path))
     i, rec = next((i, r) for i, r in enumerate(bundle.records) if r.method == "getblock")
     answer = json.loads(rec.answer)
     answer["result"] = inflate(answer["result"])
     bundle.records[i] = type(rec)(**{**rec.__dict__, "answer": json.dumps(answer).encode()})
     bundle.save(path)
     offline = read(
-        None, history.snap, history.addresses, from_height=history.start, bundle=Bundle.load(path)
+        None, history.snap, history.addresses, from_height=history.start, bundle=Bundle.from_bytes(path.read_bytes(), str(path))
     )
     assert reason(offline) is Reason.MALFORMED_ANSWER
 

@@ -166,7 +166,7 @@ def test_evidence_replays_offline(
     recorder.bundle.save(path)
     assert all(r.block_hash == snap.block_hash for r in recorder.bundle.records)
 
-    with JsonRpcClient.connect(None, bundle=Bundle.load(path)) as offline:
+    with JsonRpcClient.connect(None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))) as offline:
         again = read_balances(offline, snap, who, opts)
     assert again == live
 
@@ -182,7 +182,7 @@ def test_tampered_bundle_is_refused(anvil: Anvil, setup: Setup, tmp_path: Path) 
     doc["records"][-2]["answer"] = doc["records"][-2]["answer"].replace("0", "1", 1)
     path.write_text(json.dumps(doc))
     with pytest.raises(EvidenceError, match="does not match its recorded sha256"):
-        Bundle.load(path)
+        Bundle.from_bytes(path.read_bytes(), str(path))
 
 
 def test_rehashed_lie_in_a_bundle_still_fails_the_proofs(
@@ -206,7 +206,7 @@ def test_rehashed_lie_in_a_bundle_still_fails_the_proofs(
     bundle.records[i] = replace(bundle.records[i], answer=json.dumps(answers).encode())
     path = tmp_path / "evidence.json"
     bundle.save(path)
-    with JsonRpcClient.connect(None, bundle=Bundle.load(path)) as offline:
+    with JsonRpcClient.connect(None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))) as offline:
         result = read_balances(offline, snap, who, opts)
     assert isinstance(result, Failed) and result.reason is Reason.PROOF_INVALID
 

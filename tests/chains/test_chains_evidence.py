@@ -33,7 +33,7 @@ def test_records_every_request_and_replays_offline(anvil: Anvil, tmp_path: Path)
 
     path = tmp_path / "evidence.json"
     digest = bundle.save(path)
-    loaded = Bundle.load(path)
+    loaded = Bundle.from_bytes(path.read_bytes(), str(path))
     assert loaded.digest() == digest
     with JsonRpcClient.connect(None, bundle=loaded) as offline:
         block = offline.call("eth_getBlockByNumber", ["0x0", False])
@@ -74,7 +74,7 @@ def test_tampered_bundle_is_refused(anvil: Anvil, tmp_path: Path, key: str, valu
     recorder.bundle.save(path)
     tamper(path, 1, key, value)
     with pytest.raises(EvidenceError, match=r"records\[1\]: answer does not match"):
-        Bundle.load(path)
+        Bundle.from_bytes(path.read_bytes(), str(path))
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_malformed_bundles(tmp_path: Path, text: str) -> None:
     path = tmp_path / "b.json"
     path.write_text(text)
     with pytest.raises(EvidenceError, match=str(path)):
-        Bundle.load(path)
+        Bundle.from_bytes(path.read_bytes(), str(path))
 
 
 @given(st.binary(max_size=64), st.sampled_from([None, "0x" + "ab" * 32]))

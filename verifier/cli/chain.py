@@ -8,13 +8,14 @@ chain, node unreachable, ...), with the reason on stderr.
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from chains.evidence import Bundle, EvidenceError, Recorder
+from chains.evidence import Bundle, Recorder
 from chains.snapshot import Balances, BalancesResult, Snapshot, SnapshotError
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
+from verifier.cli.common import EvidenceOutOption, OfflineOption, replayed_bundle
 from verifier.cli.output import err, out
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
@@ -37,40 +38,41 @@ class ChainName(StrEnum):
 
 @app.command()
 def balances(
-    chain: ChainName = typer.Option(..., "--chain", help="bitcoin or ethereum"),
-    snapshot: str = typer.Option(..., "--snapshot", help="HEIGHT:HASH of the pinned block"),
-    addresses: Path = typer.Option(..., "--addresses", help="file: one address per line"),
-    rpc: str | None = typer.Option(None, "--rpc", help="node URL (not needed with --offline)"),
-    chain_id: int | None = typer.Option(None, "--chain-id", help="Ethereum chain id"),
-    network: str | None = typer.Option(None, "--network", help="network name"),
-    token: str | None = typer.Option(None, "--token", help="ERC-20 contract (default: ETH)"),
-    balance_slot: int | None = typer.Option(
-        None, "--balance-slot", help="storage slot of the token's balance mapping (--proofs)"
-    ),
-    source: Source = typer.Option(
-        Source.CORE, "--source", help="Bitcoin: core (raw blocks) or esplora (REST history)"
-    ),
-    from_height: int | None = typer.Option(
-        None, "--from-height", min=0, help="Bitcoin core: first block to read (default 0)"
-    ),
-    confirmations: int | None = typer.Option(
-        None, "--confirmations", help="required depth (default 6 Bitcoin, 64 Ethereum)"
-    ),
-    proofs: bool = typer.Option(False, "--proofs", help="Ethereum: verify eth_getProof proofs"),
-    cross_check: str | None = typer.Option(
-        None, "--cross-check", help="second node URL: every balance must agree"
-    ),
-    offline: Path | None = typer.Option(
-        None, "--offline", help="replay this evidence bundle instead of the network"
-    ),
-    evidence_out: Path | None = typer.Option(
-        None, "--evidence-out", help="write the evidence bundle here"
-    ),
-    batch_size: int = typer.Option(100, "--batch-size", min=1, help="calls per JSON-RPC batch"),
-    chunk_size: int = typer.Option(
-        500, "--chunk-size", min=1, help="Ethereum: addresses per multicall"
-    ),
-    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    chain: Annotated[ChainName, typer.Option(help="bitcoin or ethereum")],
+    snapshot: Annotated[str, typer.Option(help="HEIGHT:HASH of the pinned block")],
+    addresses: Annotated[
+        Path,
+        typer.Option(
+            help="Text file, one address per line ('#' comments): Ethereum 0x addresses "
+            "(EIP-55 checked), or Bitcoin addresses, pk(HEX) and raw(HEX) scripts"
+        ),
+    ],
+    rpc: Annotated[str | None, typer.Option(help="node URL (not needed with --offline)")] = None,
+    chain_id: Annotated[int | None, typer.Option(help="Ethereum chain id")] = None,
+    network: Annotated[str | None, typer.Option(help="network name")] = None,
+    token: Annotated[str | None, typer.Option(help="ERC-20 contract (default: ETH)")] = None,
+    balance_slot: Annotated[
+        int | None,
+        typer.Option(min=0, help="storage slot of the token's balance mapping (--proofs)"),
+    ] = None,
+    source: Annotated[
+        Source, typer.Option(help="Bitcoin: core (raw blocks) or esplora (REST history)")
+    ] = Source.CORE,
+    from_height: Annotated[
+        int | None, typer.Option(min=0, help="Bitcoin core: first block to read (default 0)")
+    ] = None,
+    confirmations: Annotated[
+        int | None, typer.Option(help="required depth (default 6 Bitcoin, 64 Ethereum)")
+    ] = None,
+    proofs: Annotated[bool, typer.Option(help="Ethereum: verify eth_getProof proofs")] = False,
+    cross_check: Annotated[
+        str | None, typer.Option(help="second node URL: every balance must agree")
+    ] = None,
+    offline: OfflineOption = None,
+    evidence_out: EvidenceOutOption = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="calls per JSON-RPC batch")] = 100,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Ethereum: addresses per multicall")] = 500,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print each address's balance in base units, and the total."""
     ethereum_only = {
@@ -91,7 +93,7 @@ def balances(
             raise InputError(flag, None, f"is for {only_for} only")
     if confirmations is not None and confirmations < 1:
         raise InputError("--confirmations", None, "must be at least 1")
-    bundle = _load_bundle(offline, evidence_out)
+    bundle = replayed_bundle(offline, evidence_out)
     if bundle is None and rpc is None:
         raise InputError("--rpc", None, "a node URL is needed (or --offline BUNDLE)")
     try:
@@ -128,17 +130,6 @@ def balances(
         )
     evidence = _evidence(recorder, bundle, offline, evidence_out, proofs, cross_check)
     _report(chain.value, snap, result, evidence, as_json)
-
-
-def _load_bundle(offline: Path | None, evidence_out: Path | None) -> Bundle | None:
-    if offline is None:
-        return None
-    if evidence_out is not None:
-        raise InputError("--evidence-out", None, "an offline replay records nothing new")
-    try:
-        return Bundle.load(offline)
-    except EvidenceError as e:
-        raise InputError("--offline", None, str(e)) from None
 
 
 def _evidence(

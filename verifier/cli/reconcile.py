@@ -6,18 +6,22 @@ liability tree (`por verify` does); the report says so.
 """
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from verifier.cli.report_out import deliver
-from verifier.errors import InputError
-from verifier.io.attestation import (
-    load_attestation,
-    load_balances,
-    load_other_entities,
-    load_prices,
+from verifier.cli.common import (
+    HtmlOutOption,
+    JsonOutOption,
+    OtherEntitiesOption,
+    PolicyOption,
+    PricesOption,
+    applied_policy,
+    auditor_prices,
 )
-from verifier.reconcile.policy import load_policy, presets
+from verifier.cli.common import other_entities as other_entities_of
+from verifier.cli.report_out import deliver
+from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
 
@@ -29,45 +33,39 @@ NOT_CHECKED = (
 
 
 def command(
-    attestation: Path = typer.Argument(..., help="The attestation (JSON) an exchange publishes."),
-    balances: Path = typer.Option(
-        ..., "--balances", help="Per-wallet balances and ownership results (por-balances-v1)."
-    ),
-    policy: str | None = typer.Option(
-        None,
-        "--policy",
-        help=f"A preset ({', '.join(presets())}) or a policy TOML file; "
-        "default: the policy the attestation claims.",
-    ),
-    prices: Path | None = typer.Option(
-        None, "--prices", help="Your own prices (por-prices-v1), replacing the attestation's."
-    ),
-    other_entities: Path | None = typer.Option(
-        None, "--other-entities", help="Other entities' addresses, one a line: none may appear."
-    ),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the whole report as JSON."),
-    html_out: Path | None = typer.Option(
-        None, "--html", help="Write a self-contained HTML report."
-    ),
+    attestation: Annotated[
+        Path, typer.Argument(help="The attestation (JSON) an exchange publishes.")
+    ],
+    balances: Annotated[
+        Path,
+        typer.Option(
+            help="Per-wallet balances and ownership results (JSON por-balances-v1: format, "
+            "wallets [{chain, address or script, height, block_hash, balances {SYMBOL: "
+            "{units | inconclusive}}, ownership {status, reason}}])."
+        ),
+    ],
+    policy: PolicyOption = None,
+    prices: PricesOption = None,
+    other_entities: OtherEntitiesOption = None,
+    json_out: JsonOutOption = None,
+    html_out: HtmlOutOption = None,
 ) -> None:
     """Reconcile an attestation against given balances under a regulator's policy.
     Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
     att = load_attestation(attestation)
-    if policy is None and att.policy not in presets():
-        problem = f"{att.policy!r} is not a preset; give --policy FILE"
-        raise InputError(str(attestation), "policy", problem)
-    applied = load_policy(policy or att.policy)
+    applied = applied_policy(policy, att, attestation)
+    auditor, prices_source = auditor_prices(prices, att)
     rec = reconcile(
         att,
         load_balances(balances, att),
         applied,
-        prices=None if prices is None else load_prices(prices, att),
-        other_entities=None if other_entities is None else load_other_entities(other_entities),
+        prices=auditor,
+        other_entities=other_entities_of(other_entities),
     )
     report = build_report(
         rec,
         balances_source=f"the balances file {balances}",
-        prices_source="the attestation" if prices is None else f"{prices}, then the attestation",
+        prices_source=prices_source,
         limitations=[NOT_CHECKED],
     )
     deliver(report, json_out, html_out)

@@ -6,19 +6,32 @@ from typing import Annotated
 
 import typer
 
-from chains.evidence import Bundle, EvidenceError, Recorder
+from chains.evidence import Recorder
 from verifier.audit.balances import Sources
 from verifier.audit.run import verify_attestation
+from verifier.cli.common import (
+    EvidenceOutOption,
+    HtmlOutOption,
+    JsonOutOption,
+    OfflineOption,
+    OtherEntitiesOption,
+    PolicyOption,
+    PricesOption,
+    applied_policy,
+    auditor_prices,
+    replayed_bundle,
+)
+from verifier.cli.common import other_entities as other_entities_of
 from verifier.cli.output import out
 from verifier.cli.report_out import deliver
 from verifier.errors import InputError
-from verifier.io.attestation import load_attestation, load_other_entities, load_prices
-from verifier.reconcile.policy import load_policy, presets
+from verifier.io.attestation import load_attestation
 
 
 def command(
     attestation: Annotated[
-        Path, typer.Argument(help="The attestation (JSON) the exchange published.")
+        Path,
+        typer.Argument(help="The attestation (JSON por-attestation-v1) the exchange published."),
     ],
     btc_rpc: Annotated[
         str | None, typer.Option(help="Bitcoin Core JSON-RPC URL (raw blocks).")
@@ -27,47 +40,29 @@ def command(
         str | None, typer.Option(help="Esplora REST URL (trusted for history).")
     ] = None,
     eth_rpc: Annotated[str | None, typer.Option(help="Ethereum JSON-RPC URL.")] = None,
-    offline: Annotated[
-        Path | None, typer.Option(help="Replay an evidence bundle instead of the network.")
+    offline: OfflineOption = None,
+    evidence_out: EvidenceOutOption = None,
+    policy: PolicyOption = None,
+    prices: PricesOption = None,
+    other_entities: OtherEntitiesOption = None,
+    json_out: JsonOutOption = None,
+    html_out: HtmlOutOption = None,
+    btc_confirmations: Annotated[
+        int | None, typer.Option(min=1, help="Blocks on top of the Bitcoin snapshot (default 6).")
     ] = None,
-    evidence_out: Annotated[
-        Path | None, typer.Option(help="Record every node answer into this evidence bundle.")
+    eth_confirmations: Annotated[
+        int | None, typer.Option(min=1, help="Blocks on top of the Ethereum snapshot (default 64).")
     ] = None,
-    policy: Annotated[
-        str | None,
-        typer.Option(
-            help=f"A preset ({', '.join(presets())}) or a TOML file; default: the claimed one."
-        ),
-    ] = None,
-    prices: Annotated[Path | None, typer.Option(help="Your own prices (por-prices-v1).")] = None,
-    other_entities: Annotated[
-        Path | None, typer.Option(help="Other entities' addresses, one a line: none may appear.")
-    ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the report as JSON.")
-    ] = None,
-    html_out: Annotated[
-        Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
-    ] = None,
-    btc_confirmations: Annotated[int | None, typer.Option(help="Default 6.")] = None,
-    eth_confirmations: Annotated[int | None, typer.Option(help="Default 64.")] = None,
 ) -> None:
     """Verify an attestation: liability commitment, ownership, balances at the snapshot,
     coverage and the regulator's policy. Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
     att = load_attestation(attestation)
-    if policy is None and att.policy not in presets():
-        raise InputError(
-            str(attestation), "policy", f"{att.policy!r} is not a preset; give --policy FILE"
-        )
-    applied = load_policy(policy or att.policy)
-    bundle = None
-    if offline is not None:
-        if btc_rpc or esplora or eth_rpc:
-            raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
-        try:
-            bundle = Bundle.load(offline)
-        except EvidenceError as e:
-            raise InputError(str(offline), None, f"evidence bundle refused: {e}") from None
+    applied = applied_policy(policy, att, attestation)
+    if offline is not None and (btc_rpc or esplora or eth_rpc):
+        raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
+    bundle = replayed_bundle(offline, evidence_out)
+    auditor, prices_source = auditor_prices(prices, att)
+    others = other_entities_of(other_entities)
     recorder = Recorder() if evidence_out is not None else None
     sources = Sources(
         btc_rpc=btc_rpc,
@@ -79,12 +74,7 @@ def command(
         eth_confirmations=eth_confirmations,
     )
     report = verify_attestation(
-        att,
-        sources,
-        applied,
-        prices=None if prices is None else load_prices(prices, att),
-        prices_source="the attestation" if prices is None else f"{prices}, then the attestation",
-        other_entities=None if other_entities is None else load_other_entities(other_entities),
+        att, sources, applied, prices=auditor, prices_source=prices_source, other_entities=others
     )
     if recorder is not None and evidence_out is not None:
         digest = recorder.bundle.save(evidence_out)

@@ -1,0 +1,86 @@
+"""What the commands that judge an attestation share: the options for the policy, the
+auditor's prices, other entities' addresses and evidence bundles, and how each is
+turned into what the domain takes. One definition each, so that `por verify`,
+`por self-check`, `por reconcile` and `por chain balances` cannot drift apart."""
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chains.evidence import Bundle
+from verifier.errors import InputError
+from verifier.io.attestation import load_other_entities, load_prices
+from verifier.io.evidence import load_bundle
+from verifier.models.attestation import Attestation
+from verifier.reconcile.policy import Policy, load_policy, presets
+
+PolicyOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"A preset ({', '.join(presets())}) or a policy TOML file (por-policy-v1); "
+        "default: the policy the attestation claims."
+    ),
+]
+PricesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Your own prices (JSON por-prices-v1: format, currency, prices {SYMBOL: "
+        '"decimal" > 0}), replacing the attestation\'s one by one.'
+    ),
+]
+OtherEntitiesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Other entities' addresses, one a line ('#' comments): none may appear among "
+        "the wallets."
+    ),
+]
+JsonOutOption = Annotated[
+    Path | None, typer.Option("--json", help="Write the whole report as JSON.")
+]
+HtmlOutOption = Annotated[
+    Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
+]
+OfflineOption = Annotated[
+    Path | None,
+    typer.Option(help="Replay this evidence bundle (por-evidence-v1) instead of the network."),
+]
+EvidenceOutOption = Annotated[
+    Path | None,
+    typer.Option(help="Record every node answer into this evidence bundle (por-evidence-v1)."),
+]
+
+
+def applied_policy(policy: str | None, att: Attestation, attestation: Path) -> Policy:
+    """--policy, or the policy the attestation claims when it is a preset."""
+    if policy is not None:
+        if not policy.strip():
+            raise InputError("--policy", None, "is empty: give a preset or a policy file")
+        return load_policy(policy)
+    if att.policy not in presets():
+        problem = f"{att.policy!r} is not a preset; give --policy FILE"
+        raise InputError(str(attestation), "policy", problem)
+    return load_policy(att.policy)
+
+
+def auditor_prices(prices: Path | None, att: Attestation) -> tuple[dict[str, Fraction] | None, str]:
+    """The prices to use and, for the report, where they came from."""
+    if prices is None:
+        return None, "the attestation"
+    return load_prices(prices, att), f"{prices}, then the attestation"
+
+
+def other_entities(path: Path | None) -> set[str] | None:
+    return None if path is None else load_other_entities(path)
+
+
+def replayed_bundle(offline: Path | None, evidence_out: Path | None) -> Bundle | None:
+    """The bundle --offline replays; with --evidence-out too it is refused, since a
+    replay records nothing new (the bundle written would be empty)."""
+    if offline is None:
+        return None
+    if evidence_out is not None:
+        raise InputError("--evidence-out", None, "an offline replay records nothing new")
+    return load_bundle(offline)
