@@ -144,7 +144,8 @@ def test_cross_check_disagreement_fails_with_exit_1(
         (["--token", "0x123"], "--token: '0x123' is not a hex address"),
         (["--from-height", "5"], "--from-height: is for Bitcoin only"),
         (["--chain", "bitcoin"], "--chain-id: is for Ethereum only"),
-        (["--offline", "/nonexistent/b.json"], "--offline: /nonexistent/b.json: cannot read"),
+        # One loader, one wording for a missing file, named by its path.
+        (["--offline", "/nonexistent/b.json"], "/nonexistent/b.json: no such file"),
     ],
 )
 def test_bad_options(
