@@ -23,10 +23,10 @@ from coincurve import PrivateKey, PublicKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the demo signer lives in tests/
 
+from chains.bitcoin.addresses import parse
 from tests.support import btcsign as s
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
-from verifier.ownership.btc.address import parse
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import hash160, keccak256, sha256
 from verifier.ownership.message import OwnershipMessage

@@ -47,12 +47,3 @@ NETWORKS: dict[str, Network] = {
         _network("regtest", "regtest", bitcoin.RegTestParams, (1 << 255) - 1),
     )
 }
-
-
-def network(name: str) -> Network:
-    """The network called `name`; ValueError names the known ones otherwise."""
-    try:
-        return NETWORKS[name]
-    except KeyError:
-        known = ", ".join(NETWORKS)
-        raise ValueError(f"unknown Bitcoin network {name!r} (one of {known})") from None

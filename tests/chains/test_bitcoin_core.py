@@ -244,7 +244,12 @@ def test_a_read_the_bundle_never_saw_is_inconclusive(
 ) -> None:
     path = tmp_path / "evidence.json"
     record(bcoin, history, path)
-    other = read(None, history.later, history.addresses, bundle=Bundle.from_bytes(path.read_bytes(), str(path)))
+    other = read(
+        None,
+        history.later,
+        history.addresses,
+        bundle=Bundle.from_bytes(path.read_bytes(), str(path)),
+    )
     assert reason(other) is Reason.NOT_IN_EVIDENCE
 
 
@@ -275,7 +280,11 @@ def test_a_bundle_rewritten_with_fresh_hashes_still_cannot_forge_a_block(
     bundle.records[i] = type(rec)(**{**rec.__dict__, "answer": json.dumps(answer).encode()})
     bundle.save(path)
     offline = read(
-        None, history.snap, history.addresses, from_height=history.start, bundle=Bundle.from_bytes(path.read_bytes(), str(path))
+        None,
+        history.snap,
+        history.addresses,
+        from_height=history.start,
+        bundle=Bundle.from_bytes(path.read_bytes(), str(path)),
     )
     assert reason(offline) is Reason.MALFORMED_ANSWER
 

@@ -102,7 +102,15 @@ def test_evidence_replays_offline(esplora: str, history: History, tmp_path: Path
     online = read(esplora, history.snap, history.addresses, recorder=recorder)
     path = tmp_path / "evidence.json"
     recorder.bundle.save(path)
-    assert read(None, history.snap, history.addresses, bundle=Bundle.from_bytes(path.read_bytes(), str(path))) == online
+    assert (
+        read(
+            None,
+            history.snap,
+            history.addresses,
+            bundle=Bundle.from_bytes(path.read_bytes(), str(path)),
+        )
+        == online
+    )
 
 
 def test_a_wrong_hash_at_the_height_is_inconclusive(esplora: str, history: History) -> None:

@@ -166,7 +166,9 @@ def test_evidence_replays_offline(
     recorder.bundle.save(path)
     assert all(r.block_hash == snap.block_hash for r in recorder.bundle.records)
 
-    with JsonRpcClient.connect(None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))) as offline:
+    with JsonRpcClient.connect(
+        None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))
+    ) as offline:
         again = read_balances(offline, snap, who, opts)
     assert again == live
 
@@ -206,7 +208,9 @@ def test_rehashed_lie_in_a_bundle_still_fails_the_proofs(
     bundle.records[i] = replace(bundle.records[i], answer=json.dumps(answers).encode())
     path = tmp_path / "evidence.json"
     bundle.save(path)
-    with JsonRpcClient.connect(None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))) as offline:
+    with JsonRpcClient.connect(
+        None, bundle=Bundle.from_bytes(path.read_bytes(), str(path))
+    ) as offline:
         result = read_balances(offline, snap, who, opts)
     assert isinstance(result, Failed) and result.reason is Reason.PROOF_INVALID
 

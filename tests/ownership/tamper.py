@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from bitcoin.base58 import CBase58Data
 
 from chains.bitcoin import segwit as bech32
-from verifier.ownership.btc.address import Address, Kind
+from chains.bitcoin.addresses import Address, Kind
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _HEX = "0123456789abcdef"

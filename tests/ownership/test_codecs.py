@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chains.bitcoin import segwit
+from chains.bitcoin.addresses import AddressError, Kind, _base58check, parse
 from verifier.ownership import message
-from verifier.ownership.btc.address import AddressError, Kind, _base58check, parse
 
 line_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), min_size=1

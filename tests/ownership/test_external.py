@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from chains.bitcoin import addresses as btc_address
 from tests.ownership import tamper
 from tests.support import btcsign
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
-from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.outcome import Rejected

@@ -5,9 +5,9 @@ message."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chains.bitcoin.addresses import parse
 from tests.ownership.vectors import eth_address, sign_eip191
 from tests.support import btcsign as s
-from verifier.ownership.btc.address import parse
 from verifier.ownership.btc.signature import verify as verify_btc
 from verifier.ownership.eth import eip191
 from verifier.ownership.eth.address import parse as parse_eth

@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chains.bitcoin import addresses as btc_address
 from tests.ownership import tamper
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, all_vectors
 from tests.support import btcsign
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
-from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.outcome import Rejected
 from verifier.ownership.verify import Binding, verify_all, verify_proof

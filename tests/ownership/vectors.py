@@ -43,7 +43,7 @@ def bitcoin_vectors(net: s.Net) -> dict[str, OwnershipClaim]:
         return ownership_message("bitcoin", net.name, addresses[kind])
 
     def spk(kind: str) -> bytes:
-        from verifier.ownership.btc.address import parse
+        from chains.bitcoin.addresses import parse
 
         return parse(addresses[kind]).script_pubkey
 

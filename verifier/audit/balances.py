@@ -9,6 +9,7 @@ when the node answered pinned to the snapshot block, inconclusive when it could 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from chains.addresses import normalize
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from chains.evidence import Bundle, Recorder
@@ -70,9 +71,9 @@ def read_all(att: Attestation, sources: Sources) -> Reads:
         else:
             result = _read(att, point, symbol, _unique(wallets), sources, check_id, reads)
         if isinstance(result, Balances):
-            found = {_fold(chain, b.address): b.balance for b in result.balances}
+            found = {normalize(b.address): b.balance for b in result.balances}
             for w in wallets:
-                reads.balances[(w.chain, w.locator)][symbol] = found[_fold(chain, _address(w))]
+                reads.balances[(w.chain, w.locator)][symbol] = found[normalize(_address(w))]
             assert point is not None
             reads.read_at[chain] = ReadAt(point.height, point.block_hash)
             reads.checks.append(
@@ -173,16 +174,11 @@ def _address(w: Wallet) -> str:
     return w.address if w.address is not None else f"raw({w.script})"
 
 
-def _fold(chain: str, address: str) -> str:
-    """Ethereum addresses compare without case (EIP-55 only adds a checksum)."""
-    return address.lower() if chain.startswith("ethereum:") else address
-
-
 def _unique(wallets: list[Wallet]) -> list[Wallet]:
     """A wallet listed twice is read once (the integrity checks fail the repeat)."""
     seen: dict[str, Wallet] = {}
     for w in wallets:
-        seen.setdefault(_fold(w.chain, _address(w)), w)
+        seen.setdefault(normalize(_address(w)), w)
     return list(seen.values())
 
 

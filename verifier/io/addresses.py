@@ -5,6 +5,7 @@ from pathlib import Path
 
 from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
 
+from chains.addresses import normalize
 from verifier.errors import InputError
 from verifier.io.files import read_text
 
@@ -33,7 +34,7 @@ def read_address_file(path: Path, chain: str) -> AddressList:
             continue
         if chain == "ethereum":
             item = _ethereum(item, str(path), number)
-        key = item.lower() if chain == "ethereum" else item
+        key = normalize(item)
         if key in first_seen:
             raise InputError(
                 str(path), f"line {number}", f"{item} is already listed on line {first_seen[key]}"

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from chains.addresses import normalize
 from verifier.errors import InputError
 from verifier.io.documents import read_json_model, refuse_first
 from verifier.io.files import read_text
@@ -13,7 +14,6 @@ from verifier.io.jsontext import parse_json_native
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
-from verifier.reconcile.addresses import normalize
 from verifier.reconcile.observations import (
     Observations,
     OwnershipStatus,

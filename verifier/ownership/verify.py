@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from chains.bitcoin import addresses as btc_address
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
-from verifier.ownership.btc import address as btc_address
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.eth import address as eth_address
 from verifier.ownership.eth import eip191

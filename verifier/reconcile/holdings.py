@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from chains.addresses import normalize
 from verifier.models.asset import AssetSpec
 from verifier.models.attestation import Attestation, Wallet
-from verifier.reconcile.addresses import normalize
 from verifier.reconcile.observations import (
     Balance,
     Observations,

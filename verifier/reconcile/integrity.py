@@ -3,9 +3,9 @@ counted once and for one purpose, ownership proven, balances read."""
 
 from collections import Counter
 
+from chains.addresses import normalize
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, Status
-from verifier.reconcile.addresses import normalize
 from verifier.reconcile.checks import AllOf, Check
 from verifier.reconcile.holdings import wallet_key
 from verifier.reconcile.observations import Observations, OwnershipStatus, Unknown

@@ -8,7 +8,7 @@ segwit addresses with the 31-34 header; that is accepted and said so.
 
 from coincurve import PublicKey
 
-from verifier.ownership.btc.address import Address, Kind
+from chains.bitcoin.addresses import Address, Kind
 from verifier.ownership.hashes import hash160, sha256d
 from verifier.ownership.outcome import Rejected, Verified
 

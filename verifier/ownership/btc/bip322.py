@@ -35,7 +35,7 @@ from pbk import ScriptPubkey, ScriptVerificationFlags, Transaction, TransactionO
 from pbk.capi import KernelOpaquePtr
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
 
-from verifier.ownership.btc.address import Address, Kind
+from chains.bitcoin.addresses import Address, Kind
 from verifier.ownership.hashes import tagged_hash
 from verifier.ownership.outcome import Rejected, Undecided, Verified
 

@@ -8,8 +8,8 @@ import binascii
 from bitcoin.core.script import CScript, CScriptInvalidError
 from coincurve import PublicKeyXOnly
 
+from chains.bitcoin.addresses import Address, Kind
 from verifier.ownership.btc import bip137, bip322
-from verifier.ownership.btc.address import Address, Kind
 from verifier.ownership.hashes import hash160, sha256, tagged_hash
 from verifier.ownership.outcome import Rejected, Undecided, Verified
 
