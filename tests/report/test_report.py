@@ -98,3 +98,40 @@ def test_terminal_table_and_one_verdict_line(short: Report) -> None:
     assert "coverage.BTC" in text
     assert "balance[bcrt1qcold0].BTC" not in text  # routine passes are folded
     assert "no reserve formula" in text  # the assumptions, in every report
+
+
+def _terminal_lines(report: Report) -> list[str]:
+    console = Console(width=200, record=True, force_terminal=True, color_system="standard")
+    console.print(render_terminal(report))
+    return console.export_text(styles=False).rstrip("\n").splitlines()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Demo\nVERDICT: PASS under jp-psa (40 pass, 0 fail, 0 inconclusive)",
+        "Demo\x1b[2K\x1b[1A\x1b[32mVERDICT: PASS",
+        "Demo\u202eSSAP :TCIDREV",
+        "[bold green]VERDICT: PASS[/]",
+    ],
+)
+def test_text_from_the_file_cannot_forge_a_line(tmp_path: Path, name: str) -> None:
+    att = attestation()
+    att["exchange"]["name"] = name
+    att["exchange"]["id"] = "demo"
+    bal = balances(att)
+    set_balance(bal, COLD_BTC, "BTC", 95 * 10**8)
+    lines = _terminal_lines(reconciled(tmp_path, att, bal))
+    verdicts = [line for line in lines if "VERDICT" in line]
+    # The name is shown escaped on its own line; the one real verdict is the last line.
+    assert lines[-1].startswith("VERDICT: FAIL")
+    assert all(not line.startswith("VERDICT: PASS") for line in lines)
+    assert all(not any(ch in line for ch in "\x1b\u202e") for line in lines)
+    assert len([v for v in verdicts if v.startswith("VERDICT")]) == 1
+
+
+def test_the_account_count_is_shown_as_declared(short: Report) -> None:
+    assert short.snapshot.account_count_declared >= 0
+    text = "\n".join(short.scope)
+    assert "as declared" in text and "por tree audit" in text
+    assert "as declared" in render_html(short)

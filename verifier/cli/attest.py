@@ -15,7 +15,10 @@ from verifier.io.tree import load_root
 def command(
     config: Annotated[
         Path,
-        typer.Argument(help="The attestation without liabilities.tree and snapshot.chains (JSON)."),
+        typer.Argument(
+            help="The attestation (por-attestation-v1, schemas/attestation.schema.json) "
+            "without liabilities.tree and snapshot.chains, which come from --root and --block."
+        ),
     ],
     root: Annotated[Path, typer.Option(help="The liability tree's root.json (por tree build).")],
     block: Annotated[

@@ -24,7 +24,15 @@ VERB = {Status.PASS: "verified", Status.FAIL: "failed", Status.INCONCLUSIVE: "in
 
 @app.command()
 def verify(
-    file: Annotated[Path, typer.Argument(help="JSON list or CSV of ownership proofs")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Ownership proofs: a JSON list of objects, or a CSV with a header row, with "
+            "the keys/columns chain (bitcoin or ethereum), address, message, signature "
+            "(base64 BIP-137/BIP-322 for Bitcoin, 0x hex EIP-191 for Ethereum), and optional "
+            "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex)"
+        ),
+    ],
     exchange: Annotated[
         str | None, typer.Option(help="Exchange id every message must name")
     ] = None,

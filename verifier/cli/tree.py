@@ -31,7 +31,11 @@ Assets = Annotated[
 @app.command()
 def build(
     ledger: Annotated[
-        Path, typer.Argument(help="CSV or Parquet: account_id, then one column per asset")
+        Path,
+        typer.Argument(
+            help="CSV or Parquet ledger: column account_id, then one column per asset of "
+            "--assets holding each balance in whole units as exact decimal text (0.00012)"
+        ),
     ],
     assets: Assets,
     snapshot_id: Annotated[str, typer.Option(help="The snapshot this tree commits to")],
@@ -99,7 +103,11 @@ def audit(
     ledger: Annotated[Path, typer.Argument(help="The full ledger the tree was built from")],
     root: Annotated[Path, typer.Option(help="The published root.json")],
     accounts: Annotated[
-        Path, typer.Option(help="The exchange's accounts.sqlite (nonces, indices)")
+        Path,
+        typer.Option(
+            help="The exchange's private accounts.sqlite from tree build (account id, nonce, "
+            "leaf index)"
+        ),
     ],
     negative: Annotated[str, typer.Option(help="as for build")] = "error",
 ) -> None:

@@ -58,7 +58,8 @@ def build_report(
     chains = ", ".join(f"{p.chain} #{p.height}" for p in att.snapshot.chains)
     stated = [
         f"Customer liabilities: the por-mst-v1 tree with root commitment {tree.root_commitment} "
-        f"({tree.account_count} accounts), per-asset totals as its root states them.",
+        f"({tree.account_count} accounts as declared: the commitment does not bind the "
+        "count, `por tree audit` confirms it), per-asset totals as its root states them.",
         f"Reserves: {len(att.wallets)} wallet listings on {chains}; balances and ownership "
         f"results from {balances_source}.",
         f"Prices in {att.reporting_currency}: {prices_source}.",
@@ -88,7 +89,7 @@ def build_report(
             time=att.snapshot.time,
             chains=att.snapshot.chains,
             liability_root_commitment=tree.root_commitment,
-            account_count=tree.account_count,
+            account_count_declared=tree.account_count,
         ),
         policy=PolicyInfo(
             id=rec.policy.id,

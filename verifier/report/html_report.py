@@ -111,7 +111,8 @@ def render_html(report: Report) -> str:
 <h2>Snapshot</h2>
 <table><tr><th>chain</th><th>height</th><th>block hash</th></tr>{chains}</table>
 <p>Liability tree root commitment <code>{_e(snap.liability_root_commitment)}</code>,
-{snap.account_count} accounts.</p>
+{snap.account_count_declared} accounts as declared (the commitment does not bind the count;
+<code>por tree audit</code> confirms it from the ledger).</p>
 <h2>Scope</h2>{_list(report.scope)}
 <h2>Policy: {_e(pol.title)}</h2>
 <p><code>{_e(pol.id)}</code>, {_e(pol.status)}; read from {_e(pol.source)}.</p>{claimed}

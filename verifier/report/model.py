@@ -75,7 +75,8 @@ class SnapshotInfo(BaseModel):
     time: AwareDatetime
     chains: list[ChainPoint]
     liability_root_commitment: str
-    account_count: int
+    # As the exchange declares it: the root commitment does not bind the count.
+    account_count_declared: int
 
 
 class Report(BaseModel):

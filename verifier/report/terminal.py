@@ -1,11 +1,17 @@
 """The report for a terminal: a summary table and one verdict line, as rich renderables
-(the CLI prints them; nothing here prints)."""
+(the CLI prints them; nothing here prints).
+
+Every text that came from an input file (exchange name, ids, symbols, reasons that
+quote a file) goes through `printable`, and only as rich `Text`, never as markup: a
+newline or an escape sequence in an exchange's name cannot draw a line of its own,
+such as a forged verdict. The verdict is the last line."""
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from verifier.models.check import Status
+from verifier.report.escape import printable
 from verifier.report.model import Report, ReportCheck
 
 STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.INCONCLUSIVE: "yellow"}
@@ -22,8 +28,8 @@ def _shown(c: ReportCheck, by_id: dict[str, ReportCheck]) -> bool:
     return root.id.startswith("policy.") and c.depth <= 2
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
+def _text(value: object) -> Text:
+    return Text("" if value is None else printable(str(value)))
 
 
 def render_terminal(report: Report) -> RenderableType:
@@ -36,11 +42,11 @@ def render_terminal(report: Report) -> RenderableType:
     for c in report.checks:
         if _shown(c, by_id):
             checks.add_row(
-                Text("  " * c.depth + c.id),
+                _text("  " * c.depth + c.id),
                 Text(c.status.value, style=STYLE[c.status]),
-                Text(_text(c.expected)),
-                Text(_text(c.actual)),
-                Text(c.reason),
+                _text(c.expected),
+                _text(c.actual),
+                _text(c.reason),
             )
     cur = report.reporting_currency
     assets = Table(title=f"Per asset (whole units; values in {cur})")
@@ -49,9 +55,9 @@ def render_terminal(report: Report) -> RenderableType:
     for a in report.assets:
         cells = [a.symbol, a.liabilities, a.customer_total or "unknown"]
         cells += [x or "-" for x in (a.coverage, a.surplus, a.surplus_value, a.cold_share)]
-        assets.add_row(*(Text(x) for x in cells))
+        assets.add_row(*(_text(x) for x in cells))
     parts: list[RenderableType] = [
-        Text(
+        _text(
             f"{report.exchange.name} ({report.exchange.id}), snapshot {report.snapshot.id} at "
             f"{report.snapshot.time.isoformat()}; policy {report.policy.id} "
             f"({report.policy.status})"
@@ -61,7 +67,7 @@ def render_terminal(report: Report) -> RenderableType:
     ]
     if report.policy.assumptions:
         parts.append(Text("Assumptions of the policy:", style="bold"))
-        parts += [Text(f"  - {a}") for a in report.policy.assumptions]
+        parts += [_text(f"  - {a}") for a in report.policy.assumptions]
     parts.append(verdict_line(report))
     return Group(*parts)
 
@@ -70,6 +76,6 @@ def verdict_line(report: Report) -> Text:
     counts = {s: sum(c.status is s for c in report.checks) for s in Status}
     tally = ", ".join(f"{n} {s.value}" for s, n in counts.items())
     return Text(
-        f"VERDICT: {report.verdict.value.upper()} under {report.policy.id} ({tally})",
+        f"VERDICT: {report.verdict.value.upper()} under {printable(report.policy.id)} ({tally})",
         style=STYLE[report.verdict],
     )
