@@ -107,7 +107,7 @@ def main() -> None:
             out = work / f"tree-{n}"
             code = (
                 "from pathlib import Path\nfrom verifier.io.ledger import Ledger\n"
-                "from verifier.tree.build import build_tree\nfrom verifier.models.asset import parse_asset_list\n"
+                "from verifier.tree.build import build_tree\nfrom verifier.io.assets import parse_asset_list\n"
                 f"build_tree(Ledger(Path({str(ledger)!r}), parse_asset_list({ASSETS!r})), 'bench', 32, Path({str(out)!r}))"
             )
             # the limit is measured right before each build: the machine's speed drifts

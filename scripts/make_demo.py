@@ -34,9 +34,9 @@ from tests.support.eth import Chain
 from verifier.audit.assemble import assemble
 from verifier.audit.balances import Sources
 from verifier.audit.run import verify_attestation
+from verifier.io.assets import parse_asset_list
 from verifier.io.attestation import load_attest_config, load_attestation
 from verifier.io.ledger import Ledger
-from verifier.models.asset import parse_asset_list
 from verifier.ownership.message import OwnershipMessage
 from verifier.reconcile.policy import load_policy
 from verifier.tree.build import build_tree

@@ -8,9 +8,9 @@ import typer
 from verifier.cli.output import print_checks, progress_bar, reporter
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
+from verifier.io.assets import parse_asset_list
 from verifier.io.ledger import Ledger
 from verifier.io.tree import load_root, read_account_ids
-from verifier.models.asset import parse_asset_list
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
 from verifier.tree.build import build_tree, parse_nonce_key, totals_text
