@@ -5,23 +5,39 @@ on httpx -- JSON-RPC or REST -- records the exact bytes it was given without
 knowing about it, and an offline run swaps in a transport that serves those bytes
 back. A record keeps the endpoint's name (never its URL, which may carry
 credentials), what was asked, the block hash the read was pinned to, and the
-sha256 of the raw answer; a bundle whose answers do not hash to their records is
-refused as a whole.
+sha256 of the raw answer.
+
+The bundle format (por-evidence-v1) is the pydantic model `Bundle`: its fields and
+their types, and `Bundle.problems()` for what ties fields together (an answer hashes
+to its record's sha256, a record's method and params are what its request asks, its
+endpoint is one the bundle names). A bundle read from a file is trusted only when it
+validates and has no problem; verifier/io/evidence.py is the one reader that does both.
 """
 
 import base64
+import binascii
 import hashlib
 import json
+import math
+import re
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
-FORMAT = "por-evidence-v1"
+from chains.nesting import too_deep
+from chains.transport import network_transport
+
+FORMAT: Final = "por-evidence-v1"
+# The sha256 of an answer, as hashlib writes it.
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+# A block hash as the clients pin reads to it: Ethereum's with 0x, Bitcoin's without.
+BLOCK_HASH_PATTERN = r"^(0x)?[0-9a-f]{64}$"
 
 # Key in httpx request extensions through which a client names the block hash a
 # request is pinned to; the recording transport copies it into the record.
@@ -31,100 +47,209 @@ BLOCK_HASH_EXTENSION = "por_block_hash"
 _TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 
 
-class EvidenceError(Exception):
-    """A bundle that cannot be trusted or does not hold what was asked."""
-
-
-class NotInEvidence(EvidenceError):
+class NotInEvidence(Exception):
     """An offline run asked for something the bundle never recorded."""
 
 
-@dataclass(frozen=True)
-class Record:
-    endpoint: str  # a name such as "primary" or "cross-check"
-    http_method: str
-    path: str  # path and query on the endpoint, no host or credentials
-    request: str  # the request body as sent ("" for a GET)
-    method: str  # JSON-RPC method, "batch", or the REST path
-    params: Any  # JSON-RPC params; for a batch, the list of {method, params}
-    block_hash: str | None
-    status: int
-    answer: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.answer).hexdigest()
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "endpoint": self.endpoint,
-            "http_method": self.http_method,
-            "path": self.path,
-            "request": self.request,
-            "method": self.method,
-            "params": self.params,
-            "block_hash": self.block_hash,
-            "status": self.status,
-            "sha256": self.sha256,
-        }
-        try:
-            out["answer"] = self.answer.decode()
-        except UnicodeDecodeError:
-            out["answer_base64"] = base64.b64encode(self.answer).decode()
-        return out
-
-    @classmethod
-    def from_json(cls, data: Any, where: str) -> "Record":
-        """Rebuild a record, refusing one whose answer does not match its hash."""
-        if not isinstance(data, dict):
-            raise EvidenceError(f"{where}: not an object")
-        try:
-            if "answer_base64" in data:
-                answer = base64.b64decode(data["answer_base64"], validate=True)
-            else:
-                answer = str(data["answer"]).encode()
-            record = cls(
-                endpoint=_text(data, "endpoint"),
-                http_method=_text(data, "http_method"),
-                path=_text(data, "path"),
-                request=_text(data, "request"),
-                method=_text(data, "method"),
-                params=data.get("params"),
-                block_hash=data.get("block_hash"),
-                status=int(data["status"]),
-                answer=answer,
-            )
-            recorded = _text(data, "sha256")
-        except (KeyError, TypeError, ValueError) as e:
-            raise EvidenceError(f"{where}: missing or bad field ({e})") from None
-        if record.sha256 != recorded:
-            raise EvidenceError(
-                f"{where}: answer does not match its recorded sha256 "
-                f"(recorded {recorded}, answer hashes to {record.sha256})"
-            )
-        return record
+def _base64(text: str) -> str:
+    try:
+        base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError("not base64 text") from None
+    return text
 
 
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key} is not a string")
+def _finite(value: JsonValue) -> JsonValue:
+    """JSON numbers that are numbers: 1e400 would be read as infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("holds a number too large to be one (such as 1e400)")
+    if isinstance(value, list):
+        for item in value:
+            _finite(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _finite(item)
     return value
 
 
-@dataclass
-class Bundle:
+def _endpoint_url(text: str) -> str:
+    """What `redact` writes: an http(s) URL with a host, no credentials, query or fragment."""
+    try:
+        parts = urlsplit(text)
+        plain = parts.scheme in ("http", "https") and bool(parts.hostname)
+        plain = plain and redact(text) == text
+        httpx.URL(text)
+    except (ValueError, httpx.InvalidURL):
+        plain = False
+    if not plain:
+        raise ValueError("not an http(s) URL without credentials, query or fragment")
+    return text
+
+
+def _matching(pattern: str, words: str) -> Any:
+    """A pattern as a check with a worded error; the schema shows the pattern."""
+    compiled = re.compile(pattern)
+
+    def check(text: str) -> str:
+        if not compiled.fullmatch(text):
+            raise ValueError(f"{words}, not {text[:80]!r}")
+        return text
+
+    return (AfterValidator(check), Field(json_schema_extra={"pattern": pattern}))
+
+
+Sha256Hex = Annotated[str, *_matching(SHA256_PATTERN, "a sha256 is 64 lowercase hex digits")]
+BlockHash = Annotated[
+    str,
+    *_matching(
+        BLOCK_HASH_PATTERN, "a block hash is 64 lowercase hex digits (0x first on Ethereum)"
+    ),
+]
+EndpointName = Annotated[str, Field(min_length=1)]
+EndpointUrl = Annotated[str, AfterValidator(_endpoint_url)]
+Base64Text = Annotated[str, AfterValidator(_base64)]
+
+
+def describe(http_method: str, path: str, body: str) -> tuple[str, JsonValue]:
+    """What a request asked, for the reader of a bundle: the JSON-RPC method and its
+    params ("batch" and the list of {method, params} for a batch), else the REST path."""
+    if http_method == "GET" or too_deep(body):
+        return path, None
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return path, None
+    if isinstance(doc, list) and all(isinstance(c, dict) for c in doc):
+        return "batch", [{"method": c.get("method"), "params": c.get("params")} for c in doc]
+    if isinstance(doc, dict):
+        return str(doc.get("method")), doc.get("params")
+    return path, None
+
+
+class Record(BaseModel):
+    """One answer: who was asked what (pinned to which block), and the raw answer,
+    as UTF-8 text (`answer`) or, when it is not UTF-8, as base64 (`answer_base64`)."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"oneOf": [{"required": ["answer"]}, {"required": ["answer_base64"]}]},
+    )
+
+    endpoint: EndpointName  # a name such as "primary" or "cross-check"
+    http_method: Literal["GET", "POST"]
+    # the path and query on the endpoint, no host or credentials
+    path: Annotated[str, *_matching(r"^/.*$", "a path begins with /")]
+    request: str  # the request body as sent ("" for a GET)
+    method: str  # JSON-RPC method, "batch", or the REST path (see `describe`)
+    params: Annotated[JsonValue, AfterValidator(_finite)]  # for a batch, [{method, params}]
+    block_hash: BlockHash | None
+    status: Annotated[int, Field(ge=100, le=599)]
+    sha256: Sha256Hex  # of the raw answer
+    answer: str | None = None
+    answer_base64: Base64Text | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        endpoint: str,
+        http_method: str,
+        path: str,
+        request: str,
+        block_hash: str | None,
+        status: int,
+        answer: bytes,
+    ) -> "Record":
+        """The record of an answer, with what it describes and hashes filled in."""
+        method, params = describe(http_method, path, request)
+        try:
+            kept = {"answer": answer.decode()}
+        except UnicodeDecodeError:
+            kept = {"answer_base64": base64.b64encode(answer).decode()}
+        # Validated like a record read from a file: the same rules for both.
+        return cls.model_validate(
+            {
+                "endpoint": endpoint,
+                "http_method": http_method,
+                "path": path,
+                "request": request,
+                "method": method,
+                "params": params,
+                "block_hash": block_hash,
+                "status": status,
+                "sha256": hashlib.sha256(answer).hexdigest(),
+                **kept,
+            }
+        )
+
+    @property
+    def raw(self) -> bytes:
+        """The answer's bytes as the endpoint sent them."""
+        if self.answer_base64 is not None:
+            return base64.b64decode(self.answer_base64)
+        return (self.answer or "").encode()
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"answer"} if self.answer is None else {"answer_base64"})
+
+    def problems(self) -> Iterator[tuple[str | None, str]]:
+        """(field of this record or None for the record, problem) for each rule broken."""
+        if (self.answer is None) == (self.answer_base64 is None):
+            yield None, "needs exactly one of answer and answer_base64"
+            return
+        hashed = hashlib.sha256(self.raw).hexdigest()
+        if hashed != self.sha256:
+            yield (
+                None,
+                (
+                    f"answer does not match its recorded sha256 "
+                    f"(recorded {self.sha256}, answer hashes to {hashed})"
+                ),
+            )
+        method, params = describe(self.http_method, self.path, self.request)
+        if self.method != method:
+            yield "method", f"{_short(self.method)} is not what the request asks ({_short(method)})"
+        elif _canonical(self.params) != _canonical(params):
+            yield "params", "are not the params of the request"
+
+
+_PARTS = ("format", "endpoints", "notes", "records")
+
+
+class Bundle(BaseModel):
     """Records in the order they were made, the endpoints' redacted URLs, and notes
     (such as which source is trusted for what) that a report should repeat."""
 
-    records: list[Record] = field(default_factory=list)
-    endpoints: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    # The defaults are for code that builds a bundle; a file writes every field
+    # (`to_bytes`), and one that leaves one out is refused (`problems`).
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"required": list(_PARTS)}
+    )
+
+    format: Literal["por-evidence-v1"] = FORMAT
+    endpoints: dict[EndpointName, EndpointUrl] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    records: list[Record] = Field(default_factory=list)
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """(field path, problem) for each rule of a bundle read from a file beyond its
+        fields' types: every field written, and what ties fields together."""
+        for part in _PARTS:
+            if part not in self.model_fields_set:
+                yield part, "required field is missing"
+        for i, record in enumerate(self.records):
+            where = f"records[{i}]"
+            if record.endpoint not in self.endpoints:
+                yield f"{where}.endpoint", f"{_short(record.endpoint)} is not in endpoints"
+            for field, problem in record.problems():
+                yield f"{where}.{field}" if field else where, problem
 
     def to_bytes(self) -> bytes:
         """Deterministic serialisation: `digest()` is the sha256 of the saved file."""
         doc = {
-            "format": FORMAT,
+            "format": self.format,
             "endpoints": self.endpoints,
             "notes": self.notes,
             "records": [r.to_json() for r in self.records],
@@ -135,60 +260,55 @@ class Bundle:
         return hashlib.sha256(self.to_bytes()).hexdigest()
 
     def save(self, path: Path) -> str:
+        """Write the bundle in place, for tests and scripts that make bundles. The
+        `por` commands write theirs from `to_bytes()` through verifier/io/outputs
+        (checked first, temporary file and rename, never over an input)."""
         data = self.to_bytes()
         path.write_bytes(data)
         return hashlib.sha256(data).hexdigest()
 
-    @classmethod
-    def from_bytes(cls, data: bytes, where: str) -> "Bundle":
-        """A saved bundle, refused whole when any answer does not match its hash.
 
-        Reading the file (its size, strict JSON) is the caller's: the verifier reads
-        every file through its input layer."""
-        try:
-            doc = json.loads(data)
-        except ValueError as e:
-            raise EvidenceError(f"{where}: not JSON ({e})") from None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise EvidenceError(f"{where}: format is not {FORMAT!r}")
-        raw = doc.get("records")
-        if not isinstance(raw, list):
-            raise EvidenceError(f"{where}: records is not a list")
-        records = [Record.from_json(r, f"{where}: records[{i}]") for i, r in enumerate(raw)]
-        endpoints = doc.get("endpoints", {})
-        notes = doc.get("notes", [])
-        if not isinstance(endpoints, dict) or not isinstance(notes, list):
-            raise EvidenceError(f"{where}: endpoints or notes malformed")
-        return cls(records, {str(k): str(v) for k, v in endpoints.items()}, [str(n) for n in notes])
+def _canonical(value: JsonValue) -> str | None:
+    """One spelling of a JSON value, so that true and 1 (equal in Python) differ."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:50] + "...")
 
 
 class Recorder:
     """Collects records from any number of transports (thread-safe)."""
 
     def __init__(self) -> None:
-        self._bundle = Bundle()
+        self._records: list[Record] = []
+        self._endpoints: dict[str, str] = {}
+        self._notes: list[str] = []
         self._lock = threading.Lock()
 
     def add_endpoint(self, name: str, url: str) -> None:
         with self._lock:
-            self._bundle.endpoints[name] = redact(url)
+            self._endpoints[name] = redact(url)
 
     def note(self, text: str) -> None:
         with self._lock:
-            if text not in self._bundle.notes:
-                self._bundle.notes.append(text)
+            if text not in self._notes:
+                self._notes.append(text)
 
     def add(self, record: Record) -> None:
         with self._lock:
-            self._bundle.records.append(record)
+            self._records.append(record)
 
     @property
     def bundle(self) -> Bundle:
         with self._lock:
             return Bundle(
-                list(self._bundle.records),
-                dict(self._bundle.endpoints),
-                list(self._bundle.notes),
+                records=list(self._records),
+                endpoints=dict(self._endpoints),
+                notes=list(self._notes),
             )
 
 
@@ -196,25 +316,11 @@ def redact(url: str) -> str:
     """The URL without credentials or query: safe to write into a bundle."""
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     if parts.port:
         host = f"{host}:{parts.port}"
     return f"{parts.scheme}://{host}{parts.path}"
-
-
-def _describe(request: httpx.Request, body: bytes) -> tuple[str, Any]:
-    """What a request asked, for the reader of a bundle (JSON-RPC or REST)."""
-    if request.method == "GET":
-        return request.url.raw_path.decode(), None
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return request.url.raw_path.decode(), None
-    if isinstance(doc, list):
-        calls = [{"method": c.get("method"), "params": c.get("params")} for c in doc]
-        return "batch", calls
-    if isinstance(doc, dict):
-        return str(doc.get("method")), doc.get("params")
-    return request.url.raw_path.decode(), None
 
 
 class RecordingTransport(httpx.BaseTransport):
@@ -230,15 +336,12 @@ class RecordingTransport(httpx.BaseTransport):
         response = self._inner.handle_request(request)
         answer = response.read()
         if response.status_code not in _TRANSIENT_STATUSES:
-            method, params = _describe(request, body)
             self._recorder.add(
-                Record(
+                Record.of(
                     endpoint=self._endpoint,
                     http_method=request.method,
                     path=request.url.raw_path.decode(),
                     request=body.decode(errors="replace"),
-                    method=method,
-                    params=params,
                     block_hash=request.extensions.get(BLOCK_HASH_EXTENSION),
                     status=response.status_code,
                     answer=answer,
@@ -262,24 +365,25 @@ class ReplayTransport(httpx.BaseTransport):
 
     def __init__(self, bundle: Bundle, endpoint: str) -> None:
         self._endpoint = endpoint
-        self._answers: dict[tuple[str, str, str], deque[Record]] = defaultdict(deque)
+        self._answers: dict[tuple[str, str, str], deque[tuple[int, bytes]]] = defaultdict(deque)
         for r in bundle.records:
             if r.endpoint == endpoint:
-                self._answers[(r.http_method, r.path, r.request)].append(r)
+                self._answers[(r.http_method, r.path, r.request)].append((r.status, r.raw))
         self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read().decode(errors="replace")
-        key = (request.method, request.url.raw_path.decode(), body)
+        path = request.url.raw_path.decode()
+        key = (request.method, path, body)
         with self._lock:
             queue = self._answers.get(key)
             if not queue:
-                method, _ = _describe(request, request.content)
+                method, _ = describe(request.method, path, body)
                 raise NotInEvidence(
                     f"the bundle holds no answer from {self._endpoint!r} to {method} {body[:120]}"
                 )
-            record = queue.popleft() if len(queue) > 1 else queue[0]
-        return httpx.Response(record.status, content=record.answer, request=request)
+            status, answer = queue.popleft() if len(queue) > 1 else queue[0]
+        return httpx.Response(status, content=answer, request=request)
 
 
 def transport_for(
@@ -298,7 +402,7 @@ def transport_for(
         return ReplayTransport(bundle, endpoint)
     if url is None:
         raise ValueError("an endpoint URL is needed unless replaying a bundle")
-    base = inner if inner is not None else httpx.HTTPTransport()
+    base = inner if inner is not None else network_transport()
     if recorder is None:
         return base
     recorder.add_endpoint(endpoint, url)

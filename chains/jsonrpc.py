@@ -7,6 +7,10 @@ reason code; adapters turn it into an inconclusive result, never a balance.
 
 Request ids are deterministic (1 for a single call, 0..n-1 inside a batch) so the
 same reads produce the same bytes, which is what lets a bundle replay them.
+
+Every request has one overall deadline (`timeout`, 30 s unless the caller says
+otherwise) that covers its attempts and the waits between them: see `with_retries`,
+and chains/transport.py for how a deadline is held while a server keeps sending.
 """
 
 import json
@@ -25,7 +29,9 @@ from chains.evidence import (
     Recorder,
     transport_for,
 )
+from chains.nesting import MAX_DEPTH, too_deep
 from chains.snapshot import ChainError, Reason
+from chains.transport import DEFAULT_TIMEOUT, network_transport, until
 
 
 class RpcTimeout(ChainError):
@@ -66,11 +72,11 @@ class TruncatedBatch(ChainError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Reads are idempotent, so timeouts, refused connections, 429 and 502-504 are retried."""
+    """Reads are idempotent, so timeouts, refused connections, 429 and 502-504 are
+    retried, as long as the request's deadline leaves time for it (`with_retries`)."""
 
     attempts: int = 4
     backoff: float = 0.25  # seconds before the 2nd attempt, doubling after
-    max_wait: int = 30  # longest Retry-After honoured, in seconds; longer gives up
 
 
 _RETRY_STATUSES = frozenset({502, 503, 504})
@@ -80,14 +86,17 @@ T = TypeVar("T")
 
 
 class JsonRpcClient:
-    """One endpoint. `round_trips` counts HTTP requests sent, retries included."""
+    """One endpoint. `round_trips` counts HTTP requests sent, retries included.
+
+    `timeout` is the longest one call or batch request may take in seconds, its
+    retries and the waits between them included."""
 
     def __init__(
         self,
         url: str,
         *,
         endpoint: str = "primary",
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -99,8 +108,9 @@ class JsonRpcClient:
         self.max_request_bytes = max_request_bytes
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._timeout = timeout
         self._http = httpx.Client(
-            transport=transport or httpx.HTTPTransport(),
+            transport=transport or network_transport(),
             timeout=httpx.Timeout(timeout),
             headers={"content-type": "application/json"},
         )
@@ -195,7 +205,10 @@ class JsonRpcClient:
         content = json.dumps(body, separators=(",", ":")).encode()
         extensions = {BLOCK_HASH_EXTENSION: block_hash} if block_hash else {}
         return with_retries(
-            self._retry, self._sleep, lambda: self._exchange(content, label, extensions)
+            self._retry,
+            self._sleep,
+            self._timeout,
+            lambda: self._exchange(content, label, extensions),
         )
 
     def _exchange(self, content: bytes, label: str, extensions: dict[str, Any]) -> Any:
@@ -204,6 +217,8 @@ class JsonRpcClient:
             lambda: self._http.post(self.url, content=content, extensions=extensions), label
         )
         status = response.status_code
+        if too_deep(response.content):
+            raise MalformedAnswer(f"{label}: answer nested more than {MAX_DEPTH} levels deep")
         try:
             answer = json.loads(response.content)
         except ValueError:
@@ -218,25 +233,30 @@ class JsonRpcClient:
 
 
 def with_retries(
-    policy: RetryPolicy, sleep: Callable[[float], None], attempt: Callable[[], T]
+    policy: RetryPolicy, sleep: Callable[[float], None], seconds: float, attempt: Callable[[], T]
 ) -> T:
-    """`attempt()` again after timeouts, refused connections and 429s, with backoff.
+    """`attempt()` again after timeouts, refused connections and 429s, with backoff,
+    all within one deadline `seconds` from now.
 
-    Shared by every HTTP client in `chains` (JSON-RPC here, Esplora's REST)."""
+    The deadline is the request's, not each attempt's: attempts and the waits between
+    them share it, so a caller who allows 30 s gets an answer or a named fault within
+    30 s, never 4 x 30 s. A wait (backoff or Retry-After) that would end past the
+    deadline is not begun: the last fault is the answer. Shared by every HTTP client
+    in `chains` (JSON-RPC here, Esplora's REST)."""
+    end = time.monotonic() + seconds
     last: ChainError | None = None
     for n in range(policy.attempts):
         if n:
-            wait = policy.backoff * 2 ** (n - 1)
+            wait: float = policy.backoff * 2 ** (n - 1)
             if isinstance(last, RateLimited) and last.retry_after is not None:
                 wait = last.retry_after
+            if time.monotonic() + wait >= end:
+                break
             sleep(wait)
         try:
-            return attempt()
-        except (RpcTimeout, Unreachable) as e:
-            last = e
-        except RateLimited as e:
-            if e.retry_after is not None and e.retry_after > policy.max_wait:
-                raise
+            with until(end, seconds):
+                return attempt()
+        except (RpcTimeout, Unreachable, RateLimited) as e:
             last = e
     assert last is not None
     raise last
@@ -247,7 +267,8 @@ def exchange(send: Callable[[], httpx.Response], label: str) -> httpx.Response:
     try:
         response = send()
     except httpx.TimeoutException as e:
-        raise RpcTimeout(f"{label}: no answer in time ({type(e).__name__})") from None
+        detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        raise RpcTimeout(f"{label}: no answer in time ({detail})") from None
     except httpx.TransportError as e:
         raise Unreachable(f"{label}: {type(e).__name__}: {e}") from None
     except NotInEvidence as e:

@@ -16,6 +16,7 @@ from itertools import islice
 
 from bitcoin.core import CBlock
 
+from chains.bitcoin import answers
 from chains.bitcoin.addresses import script_pubkeys
 from chains.bitcoin.blocks import ChainCheck, parse_block, parse_header
 from chains.bitcoin.ledger import Ledger
@@ -67,7 +68,7 @@ def read_balances(
         for block in blocks:
             ledger.apply(block)
         # The pinned block may have been reorged away while the range was read.
-        if client.call("getblockhash", [snapshot.height]) != snapshot.block_hash:
+        if _hash_at(client, snapshot.height) != snapshot.block_hash:
             raise ChainError(
                 Reason.REORG, f"the block at height {snapshot.height} changed during the read"
             )
@@ -80,13 +81,17 @@ def read_balances(
 
 def _view(client: JsonRpcClient, snapshot: Snapshot) -> ChainView:
     info = client.call("getblockchaininfo", [])
+    if not isinstance(info, dict):
+        raise ChainError(Reason.MALFORMED_ANSWER, "getblockchaininfo: not an object")
     genesis, tip = client.batch([("getblockhash", [0]), ("getblockcount", [])])
-    at_height = None
-    if isinstance(tip, int) and tip >= snapshot.height:
-        at_height = client.call("getblockhash", [snapshot.height])
-    if not (isinstance(info, dict) and isinstance(tip, int) and isinstance(genesis, str)):
-        raise ChainError(Reason.MALFORMED_ANSWER, "getblockchaininfo/getblockcount answer")
+    genesis = answers.hash_hex(genesis, "getblockhash 0")
+    tip = answers.height(tip, "getblockcount")
+    at_height = _hash_at(client, snapshot.height) if tip >= snapshot.height else None
     return ChainView(genesis, tip, at_height, info.get("chain"))
+
+
+def _hash_at(client: JsonRpcClient, height: int) -> str:
+    return answers.hash_hex(client.call("getblockhash", [height]), f"getblockhash {height}")
 
 
 def _note(net: Network, snapshot: Snapshot, options: CoreOptions, *, filtered: bool) -> str:
@@ -121,9 +126,9 @@ class _Reader:
     def _hashes(self) -> list[str]:
         heights = range(self._options.from_height, self._snapshot.height + 1)
         hashes = self._pinned_batch("getblockhash", [[h] for h in heights])
-        if not all(isinstance(h, str) for h in hashes):
-            raise ChainError(Reason.MALFORMED_ANSWER, "getblockhash answered a non-string")
-        return [str(h) for h in hashes]
+        return [
+            answers.hash_hex(h, f"getblockhash {n}") for n, h in zip(heights, hashes, strict=True)
+        ]
 
     def relevant_blocks(self, scripts: Sequence[bytes]) -> set[str] | None:
         """Hashes of the blocks BIP158 filters match, or None when the node has no filters."""
@@ -139,17 +144,21 @@ class _Reader:
             if e.code in (_METHOD_NOT_FOUND, _MISC_ERROR):
                 return None
             raise
+        # Heights compare by type too: JSON's true would otherwise equal height 1.
         if (
             not isinstance(answer, dict)
-            or answer.get("from_height") != start
-            or answer.get("to_height") != stop
+            or type(answer.get("from_height")) is not int
+            or type(answer.get("to_height")) is not int
+            or answer["from_height"] != start
+            or answer["to_height"] != stop
             or answer.get("completed", True) is not True
             or not isinstance(answer.get("relevant_blocks"), list)
         ):
             raise ChainError(
-                Reason.MALFORMED_ANSWER, f"scanblocks did not cover {start}..{stop}: {answer!r}"
+                Reason.MALFORMED_ANSWER,
+                f"scanblocks did not cover {start}..{stop}: {str(answer)[:200]}",
             )
-        return {str(h) for h in answer["relevant_blocks"]}
+        return {answers.hash_hex(h, "scanblocks") for h in answer["relevant_blocks"]}
 
     def all_blocks(self) -> Iterator[CBlock]:
         check = ChainCheck()

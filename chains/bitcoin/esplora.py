@@ -17,12 +17,15 @@ from typing import Any
 
 import httpx
 
+from chains.bitcoin import answers
 from chains.bitcoin.addresses import script_pubkeys
 from chains.bitcoin.networks import Network
 from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
 from chains.evidence import BLOCK_HASH_EXTENSION, Bundle, NotInEvidence, Recorder, transport_for
 from chains.jsonrpc import MalformedAnswer, RetryPolicy, RpcErrorObject, exchange, with_retries
+from chains.nesting import MAX_DEPTH, too_deep
 from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balances
+from chains.transport import DEFAULT_TIMEOUT, network_transport
 
 ASSET = "BTC"
 TRUST_NOTE = (
@@ -32,23 +35,25 @@ TRUST_NOTE = (
 
 
 class EsploraClient:
-    """GETs on one Esplora base URL, with the JSON-RPC client's retries and named faults."""
+    """GETs on one Esplora base URL, with the JSON-RPC client's retries, deadline
+    (`timeout` seconds a request, retries included) and named faults."""
 
     def __init__(
         self,
         base_url: str,
         *,
         transport: httpx.BaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._timeout = timeout
         self.round_trips = 0
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
-            transport=transport or httpx.HTTPTransport(),
+            transport=transport or network_transport(),
             timeout=httpx.Timeout(timeout),
         )
 
@@ -83,8 +88,11 @@ class EsploraClient:
         return self._get(path, block_hash).text.strip()
 
     def json(self, path: str, *, block_hash: str | None = None) -> Any:
+        content = self._get(path, block_hash).content
+        if too_deep(content):
+            raise MalformedAnswer(f"GET {path}: answer nested more than {MAX_DEPTH} levels deep")
         try:
-            return json.loads(self._get(path, block_hash).content)
+            return json.loads(content)
         except ValueError:
             raise MalformedAnswer(f"GET {path}: answer is not JSON") from None
 
@@ -95,7 +103,7 @@ class EsploraClient:
             self.round_trips += 1
             return exchange(lambda: self._http.get(path, extensions=extensions), f"GET {path}")
 
-        response = with_retries(self._retry, self._sleep, attempt)
+        response = with_retries(self._retry, self._sleep, self._timeout, attempt)
         if response.status_code != 200:
             raise RpcErrorObject(f"GET {path}", response.status_code, response.text[:200])
         return response
@@ -132,8 +140,9 @@ def read_balances(
 
 
 def _hash_at(client: EsploraClient, height: int) -> str | None:
+    path = f"/block-height/{height}"
     try:
-        return client.text(f"/block-height/{height}")
+        return answers.hash_hex(client.text(path), path)
     except RpcErrorObject as e:
         if e.code == 404:
             return None
@@ -141,12 +150,10 @@ def _hash_at(client: EsploraClient, height: int) -> str | None:
 
 
 def _view(client: EsploraClient, snapshot: Snapshot) -> ChainView:
-    tip_text = client.text("/blocks/tip/height")
-    if not tip_text.isdigit():
-        raise MalformedAnswer(f"/blocks/tip/height: {tip_text[:40]!r} is not a height")
-    tip = int(tip_text)
+    tip = answers.height_text(client.text("/blocks/tip/height"), "/blocks/tip/height")
     at_height = _hash_at(client, snapshot.height) if tip >= snapshot.height else None
-    return ChainView(client.text("/block-height/0"), tip, at_height)
+    genesis = answers.hash_hex(client.text("/block-height/0"), "/block-height/0")
+    return ChainView(genesis, tip, at_height)
 
 
 def _balance(client: EsploraClient, script: bytes, snapshot: Snapshot) -> int:
@@ -172,31 +179,30 @@ def _balance(client: EsploraClient, script: bytes, snapshot: Snapshot) -> int:
                 )
             if height <= snapshot.height:
                 total += delta
-        # Esplora pages confirmed history newest first, continuing after the last txid.
-        path = f"/scripthash/{scripthash}/txs/chain/{page[-1]['txid']}"
+        # Esplora pages confirmed history newest first, continuing after the last txid
+        # (checked to be a txid by `_effect`, so it cannot make another path).
+        path = f"/scripthash/{scripthash}/txs/chain/{txid}"
 
 
 def _effect(tx: Any, script_hex: str, where: str) -> tuple[str, int, int]:
     """(txid, confirmed height, satoshis in minus out for the script) of one tx."""
     try:
-        txid = str(tx["txid"])
+        txid = answers.hash_hex(tx["txid"], f"{where}: txid")
         status = tx["status"]
         if status.get("confirmed") is not True:
             raise MalformedAnswer(f"{where}: {txid} is not confirmed")
-        height = _sat(status["block_height"])
-        received = sum(_sat(o["value"]) for o in tx["vout"] if o["scriptpubkey"] == script_hex)
+        height = answers.height(status["block_height"], f"{where}: {txid}: block_height")
+        value = f"{where}: {txid}: value"
+        received = sum(
+            answers.satoshis(o["value"], value)
+            for o in tx["vout"]
+            if o["scriptpubkey"] == script_hex
+        )
         spent = sum(
-            _sat(i["prevout"]["value"])
+            answers.satoshis(i["prevout"]["value"], value)
             for i in tx["vin"]
             if not i.get("is_coinbase") and i["prevout"]["scriptpubkey"] == script_hex
         )
     except (KeyError, TypeError, AttributeError) as e:
         raise MalformedAnswer(f"{where}: transaction lacks {e}") from None
     return txid, height, received - spent
-
-
-def _sat(value: Any) -> int:
-    """An exact non-negative integer: JSON floats and booleans are refused."""
-    if type(value) is not int or value < 0:
-        raise MalformedAnswer(f"{value!r} is not a whole number of satoshis")
-    return value

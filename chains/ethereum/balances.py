@@ -19,8 +19,6 @@ from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balanc
 # auto: Multicall3 when it has code at the snapshot block, else JSON-RPC batches.
 Mode = Literal["auto", "multicall", "batch", "single"]
 
-_NO_CODE = ("0x", "0x0", "")
-
 
 @dataclass(frozen=True)
 class EthereumOptions:
@@ -82,7 +80,7 @@ def _read(
     if wants_multicall:
         probes.append(options.multicall)
     pin, codes = pin_block(client, snapshot, probes or [options.multicall])
-    if options.token and codes[0].lower() in _NO_CODE:
+    if options.token and not codes[0]:
         raise ChainError(
             Reason.MALFORMED_ANSWER, f"token {options.token} has no code at the snapshot block"
         )
@@ -94,7 +92,7 @@ def _read(
         reads = [calls.eth_read(a, options.multicall) for a in addresses]
     mode = options.mode
     if wants_multicall:
-        has_multicall = codes[-1].lower() not in _NO_CODE
+        has_multicall = bool(codes[-1])
         if mode == "multicall" and not has_multicall:
             raise ChainError(
                 Reason.RPC_ERROR, f"no multicall contract at {options.multicall} at the snapshot"

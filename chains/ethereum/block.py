@@ -62,7 +62,7 @@ def check_snapshot(
         raise ChainError(
             Reason.NODE_BEHIND, f"the node's tip is {tip}, below the snapshot {snapshot.height}"
         )
-    found = str(hexio.field(block, "hash", "eth_getBlockByNumber")).lower()
+    found = "0x" + hexio.data(hexio.field(block, "hash", "eth_getBlockByNumber"), "hash", 32).hex()
     if found != snapshot.block_hash:
         raise ChainError(
             Reason.REORG,
@@ -80,8 +80,9 @@ def check_snapshot(
 
 def pin_block(
     client: JsonRpcClient, snapshot: Snapshot, probes: Sequence[str]
-) -> tuple[Pin, list[str]]:
-    """Find how this node takes a pinned block, and read the `probes`' code there.
+) -> tuple[Pin, list[bytes]]:
+    """Find how this node takes a pinned block, and read the `probes`' code there
+    (empty for an account without code).
 
     The code reads double as the EIP-1898 probe, so pinning costs no round trip of
     its own for a caller that needs the code anyway (token and Multicall detection).
@@ -95,5 +96,10 @@ def pin_block(
             if e.code != _INVALID_PARAMS or not eip1898:
                 raise
             continue
-        return Pin(snapshot, param), [str(c) for c in codes]
+        return Pin(snapshot, param), [_code(c) for c in codes]
     raise AssertionError("unreachable: the block-number form either answers or raises")
+
+
+def _code(answer: object) -> bytes:
+    # Early Ganache answered "0x0" for an account without code; it is no other number.
+    return b"" if answer == "0x0" else hexio.data(answer, "eth_getCode")

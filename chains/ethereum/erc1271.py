@@ -56,8 +56,7 @@ def is_valid_signature(
     """
     if len(message_hash) != 32:
         raise ValueError("the message hash must be 32 bytes")
-    pin, (code,) = pin_block(client, snapshot, [contract])
-    code_bytes = hexio.data(code, "eth_getCode")
+    pin, (code_bytes,) = pin_block(client, snapshot, [contract])
     calldata = _IS_VALID_SIGNATURE + encode(["bytes32", "bytes"], [message_hash, signature])
     request = {"to": contract, "data": "0x" + calldata.hex()}
     try:

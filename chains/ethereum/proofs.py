@@ -98,7 +98,7 @@ def _account(state_root: bytes, address: str, answer: Any) -> Account:
 
 def _storage(storage_root: bytes, key: bytes, entry: Any) -> int:
     asked = int.from_bytes(key, "big")
-    got = hexio.quantity(hexio.field(entry, "key", "storageProof"), "storage key")
+    got = _storage_key(hexio.field(entry, "key", "storageProof"))
     if got != asked:
         raise ChainError(Reason.PROOF_INVALID, f"storage proof for key {got:#x}, asked {asked:#x}")
     nodes = hexio.field(entry, "proof", "storageProof")
@@ -113,6 +113,13 @@ def _storage(storage_root: bytes, key: bytes, entry: Any) -> int:
             Reason.PROOF_INVALID, f"slot {asked:#x}: the node says {said}, its proof shows {proven}"
         )
     return proven
+
+
+def _storage_key(value: Any) -> int:
+    """EIP-1186 writes the key as a QUANTITY; geth and anvil echo the 32 bytes asked."""
+    if isinstance(value, str) and len(value) == 66:
+        return int.from_bytes(hexio.data(value, "storage key", 32), "big")
+    return hexio.quantity(value, "storage key")
 
 
 def _prove(root: bytes, key: bytes, nodes: Any, what: str) -> bytes:

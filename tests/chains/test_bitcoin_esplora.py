@@ -24,6 +24,7 @@ from tests.support.bcoin import Bcoin
 from tests.support.btc_history import History, make_history
 from tests.support.btc_wallet import Faucet
 from tests.support.esplora_server import run_esplora
+from verifier.io.evidence import load_bundle
 
 REGTEST = NETWORKS["regtest"]
 
@@ -107,7 +108,7 @@ def test_evidence_replays_offline(esplora: str, history: History, tmp_path: Path
             None,
             history.snap,
             history.addresses,
-            bundle=Bundle.from_bytes(path.read_bytes(), str(path)),
+            bundle=load_bundle(path),
         )
         == online
     )

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from chains.evidence import Record
+
 # (request number from 1, parsed request, parsed answer) -> answer to hand back
 Rewrite = Callable[[int, Any, Any], Any]
 # (request number from 1, parsed request) -> None; runs before the request is sent
@@ -38,6 +40,20 @@ class Intercept(httpx.BaseTransport):
             return httpx.Response(response.status_code, content=raw, request=request)
         answer = self._rewrite(self.count, body, json.loads(raw))
         return httpx.Response(200, content=json.dumps(answer).encode(), request=request)
+
+
+def rehashed(record: Record, answer: bytes) -> Record:
+    """`record` with another answer and that answer's sha256: a bundle edited with
+    care, which loads, so that what the replay makes of the lie is what is tested."""
+    return Record.of(
+        endpoint=record.endpoint,
+        http_method=record.http_method,
+        path=record.path,
+        request=record.request,
+        block_hash=record.block_hash,
+        status=record.status,
+        answer=answer,
+    )
 
 
 def methods(body: Any) -> list[str]:

@@ -1,18 +1,17 @@
 """Evidence bundles (por-evidence-v1) read for an offline replay: one loader for every
-command, through the same limits and strict JSON as every other file."""
+command, through the same limits and strict JSON as every other file, validated by the
+format's own model (chains/evidence.py `Bundle`: its fields, then `problems()`)."""
 
 from pathlib import Path
 
-from chains.evidence import Bundle, EvidenceError
-from verifier.errors import InputError
-from verifier.io.files import LARGE_LIMIT, read_bytes
-from verifier.io.jsontext import parse_json
+from chains.evidence import Bundle
+from verifier.io.documents import read_json_model, refuse_first
+from verifier.io.files import LARGE_LIMIT
 
 
 def load_bundle(path: Path) -> Bundle:
-    data = read_bytes(path, LARGE_LIMIT)
-    parse_json(data, str(path))
-    try:
-        return Bundle.from_bytes(data, str(path))
-    except EvidenceError as e:
-        raise InputError(str(path), None, f"evidence bundle refused: {e}") from None
+    """The bundle, or InputError naming the file and the first bad field
+    (`records[3].status`); a bundle whose answer does not hash to its record is refused."""
+    bundle = read_json_model(path, Bundle, LARGE_LIMIT)
+    refuse_first(str(path), bundle.problems())
+    return bundle
