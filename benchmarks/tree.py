@@ -107,8 +107,13 @@ def main() -> None:
             out = work / f"tree-{n}"
             code = (
                 "from pathlib import Path\nfrom verifier.io.ledger import Ledger\n"
-                "from verifier.tree.build import build_tree\nfrom verifier.io.assets import parse_asset_list\n"
-                f"build_tree(Ledger(Path({str(ledger)!r}), parse_asset_list({ASSETS!r})), 'bench', 32, Path({str(out)!r}))"
+                "from verifier.tree.build import TREE_FILES, build_tree\n"
+                "from verifier.io.assets import parse_asset_list\nfrom verifier.io.outputs import Outputs\n"
+                f"out = Path({str(out)!r})\n"
+                "with Outputs([], force=False, force_flag='--force') as outputs:\n"
+                "    outputs.add_directory(out, '--out', TREE_FILES)\n"
+                f"    build_tree(Ledger(Path({str(ledger)!r}), parse_asset_list({ASSETS!r})), "
+                "'bench', 32, out, outputs=outputs)"
             )
             # the limit is measured right before each build: the machine's speed drifts
             limit = hash_rate() / 3

@@ -37,9 +37,10 @@ from verifier.audit.run import verify_attestation
 from verifier.io.assets import parse_asset_list
 from verifier.io.attestation import load_attest_config, load_attestation
 from verifier.io.ledger import Ledger
+from verifier.io.outputs import Outputs
 from verifier.ownership.message import OwnershipMessage
 from verifier.reconcile.policy import load_policy
-from verifier.tree.build import build_tree
+from verifier.tree.build import TREE_FILES, build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
@@ -178,7 +179,9 @@ def main(demo: Path = DEMO, while_live: Callable[[Bcoin, Anvil], None] | None = 
     tree = demo / "tree"
     shutil.rmtree(tree, ignore_errors=True)
     book = Ledger(demo / "ledger.csv", parse_asset_list("BTC:8,ETH:18,USDC:6"))
-    root = build_tree(book, SNAPSHOT_ID, 32, tree, NONCE_KEY).root
+    with Outputs([book.path], force=False, force_flag="--force") as outputs:
+        outputs.add_directory(tree, "tree", TREE_FILES)
+        root = build_tree(book, SNAPSHOT_ID, 32, tree, NONCE_KEY, outputs=outputs).root
     with run_bcoin() as bnode, run_anvil() as enode:
         faucet = Faucet(bnode)
         faucet.fill()

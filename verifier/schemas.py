@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
+from chains.evidence import Bundle
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
@@ -25,6 +26,8 @@ FORMATS: dict[str, tuple[type[BaseModel] | TypeAdapter[Any], bool]] = {
     "report": (Report, True),
     "tree-root": (TreeRoot, True),
     "inclusion-proof": (PROOF, True),
+    # read by --offline and written by --evidence-out; described as it is read
+    "evidence": (Bundle, False),
 }
 
 

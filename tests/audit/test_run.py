@@ -24,7 +24,11 @@ DEMO = ROOT / "fixtures" / "demo"
 
 def verify(attestation: Path, evidence: Path, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
     report = tmp_path / "report.json"
-    r = run("verify", str(attestation), "--offline", str(evidence), "--json", str(report))
+    # --force: a test may verify several times into the same report, and an existing
+    # output is now refused without it
+    r = run(
+        "verify", str(attestation), "--offline", str(evidence), "--json", str(report), "--force"
+    )
     data = json.loads(report.read_text()) if report.exists() else {}
     return r.exit_code, data, r.stdout + r.stderr
 
@@ -78,7 +82,12 @@ def test_a_tampered_evidence_answer_is_refused(tmp_path: Path) -> None:
     r = run("verify", str(att), "--offline", str(ev))
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "evidence bundle refused" in lines[0] and "sha256" in lines[0]
+    # One bundle reader for every command now, in the input layer's one wording
+    # (FILE: records[N]: problem) where por verify used to say "evidence bundle refused".
+    assert (
+        len(lines) == 1
+        and f"{ev}: records[3]: answer does not match its recorded sha256" in lines[0]
+    )
 
 
 def test_a_bundle_missing_a_chain_is_inconclusive_not_a_pass(tmp_path: Path) -> None:

@@ -47,7 +47,9 @@ def test_every_proof_of_a_random_ledger_verifies(
     rows = [(f"user-{i}", *b) for i, b in enumerate(balances)]
     ledger = write_ledger(tmp_path / "ledger.csv", rows)
     extra = ["--height", str(height)] + (["--nonce-key", "ab" * 32] if keyed else [])
-    code, _, stderr = build(tmp_path, ledger, *extra)
+    # hypothesis reuses tmp_path across examples: the previous example's tree is in
+    # out/, and build now refuses an existing tree unless --force (its nonces would be lost)
+    code, _, stderr = build(tmp_path, ledger, *extra, "--force")
     assert code == 0, stderr
     assert stderr == ""  # no progress bar when stderr is not a terminal
     root = load(tmp_path / "out" / "root.json")

@@ -14,6 +14,7 @@ from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from chains.evidence import Bundle, Recorder
 from chains.snapshot import Balances, Failed, Snapshot
+from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.errors import InputError
 from verifier.io.addresses import AddressList
@@ -44,6 +45,7 @@ class Sources:
     recorder: Recorder | None = None
     btc_confirmations: int | None = None
     eth_confirmations: int | None = None
+    rpc_timeout: float = DEFAULT_TIMEOUT  # seconds a node request may take, retries included
 
 
 @dataclass
@@ -125,7 +127,14 @@ def _read(
             starts = [w.first_use_height or 0 for w in wallets]
             name = esplora if source == "esplora" else point.chain
             outcome = read_bitcoin(
-                Endpoints(url, None, sources.recorder, sources.bundle, names=(name, "")),
+                Endpoints(
+                    url,
+                    None,
+                    sources.recorder,
+                    sources.bundle,
+                    names=(name, ""),
+                    timeout=sources.rpc_timeout,
+                ),
                 Snapshot(point.height, point.block_hash),
                 addresses,
                 network=network if network in BITCOIN_NETWORKS else None,
@@ -149,7 +158,12 @@ def _read(
             named = network in ETHEREUM_NETWORKS
             outcome = read_ethereum(
                 Endpoints(
-                    sources.eth_rpc, None, sources.recorder, sources.bundle, names=(point.chain, "")
+                    sources.eth_rpc,
+                    None,
+                    sources.recorder,
+                    sources.bundle,
+                    names=(point.chain, ""),
+                    timeout=sources.rpc_timeout,
                 ),
                 Snapshot(point.height, "0x" + point.block_hash),
                 addresses,

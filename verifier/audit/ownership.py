@@ -96,6 +96,7 @@ def _contract_wallets(att: Attestation, sources: Sources) -> dict[str, ContractW
                 endpoint=f"{point.chain}:erc1271",
                 recorder=sources.recorder,
                 bundle=sources.bundle,
+                timeout=sources.rpc_timeout,
             )
         except NotInEvidence:
             continue  # no contract wallet was asked when the bundle was recorded

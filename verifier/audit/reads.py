@@ -22,6 +22,7 @@ from chains.ethereum import read_balances as read_ethereum_balances
 from chains.evidence import Bundle, NotInEvidence, Recorder
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import BalancesResult, Snapshot, cross_check
+from chains.transport import DEFAULT_TIMEOUT
 from verifier.errors import InputError, OptionError
 from verifier.io.addresses import AddressList
 
@@ -41,6 +42,7 @@ class Endpoints:
     # What the endpoints are called in an evidence bundle; one bundle can hold several
     # chains' endpoints (por verify names them by chain).
     names: tuple[str, str] = (PRIMARY, CROSS_CHECK)
+    timeout: float = DEFAULT_TIMEOUT  # seconds one node request may take, retries included
 
     def read(
         self,
@@ -56,7 +58,13 @@ class Endpoints:
         results = []
         for name, url in urls.items():
             try:
-                client = connect(url, endpoint=name, recorder=self.recorder, bundle=self.bundle)
+                client = connect(
+                    url,
+                    endpoint=name,
+                    recorder=self.recorder,
+                    bundle=self.bundle,
+                    timeout=self.timeout,
+                )
             except NotInEvidence as e:
                 raise OptionError("offline", str(e)) from None
             with client:

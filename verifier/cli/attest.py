@@ -7,7 +7,7 @@ import typer
 
 from verifier.audit.assemble import assemble, parse_block
 from verifier.cli.output import out
-from verifier.errors import InputError
+from verifier.cli.report_out import ForceOption, planned_outputs
 from verifier.io.attestation import load_attest_config
 from verifier.io.tree import load_root
 
@@ -26,8 +26,10 @@ def command(
         typer.Option(help="CHAIN=HEIGHT:HASH, once per chain, e.g. bitcoin:mainnet=880000:00.."),
     ],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the attestation.")],
+    force: ForceOption = False,
 ) -> None:
     """Assemble an attestation; then run `por self-check` on it before publishing."""
+    outputs = planned_outputs([config, root], force, [(out_path, "--out")])
     att = assemble(
         load_attest_config(config),
         str(config),
@@ -35,10 +37,9 @@ def command(
         str(root),
         [parse_block(b) for b in block],
     )
-    try:
-        out_path.write_text(att.model_dump_json(indent=2, exclude_defaults=False) + "\n")
-    except OSError as e:
-        raise InputError(str(out_path), None, f"cannot write: {e}") from None
+    with outputs:
+        text = att.model_dump_json(indent=2, exclude_defaults=False) + "\n"
+        outputs.stage(out_path, text.encode())
     out.print(
         f"wrote {out_path}: {len(att.wallets)} wallets, root commitment "
         f"{att.liabilities.tree.root_commitment}; next: por self-check {out_path}"

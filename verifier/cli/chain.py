@@ -15,11 +15,19 @@ import typer
 from chains.evidence import Bundle, Recorder
 from chains.snapshot import Balances, BalancesResult, Snapshot, SnapshotError
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
-from verifier.cli.common import EvidenceOutOption, OfflineOption, replayed_bundle
+from verifier.cli.common import (
+    EvidenceOutOption,
+    OfflineOption,
+    RpcTimeoutOption,
+    replayed_bundle,
+    request_deadline,
+)
 from verifier.cli.output import err, out
+from verifier.cli.report_out import ForceOption, planned_outputs
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.addresses import read_address_file
+from verifier.io.outputs import Outputs
 
 app = typer.Typer(
     cls=PorGroup, no_args_is_help=True, help="Read balances on a chain at a pinned snapshot."
@@ -70,6 +78,8 @@ def balances(
     ] = None,
     offline: OfflineOption = None,
     evidence_out: EvidenceOutOption = None,
+    force: ForceOption = False,
+    rpc_timeout: RpcTimeoutOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="calls per JSON-RPC batch")] = 100,
     chunk_size: Annotated[int, typer.Option(min=1, help="Ethereum: addresses per multicall")] = 500,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -93,6 +103,7 @@ def balances(
             raise InputError(flag, None, f"is for {only_for} only")
     if confirmations is not None and confirmations < 1:
         raise InputError("--confirmations", None, "must be at least 1")
+    outputs = planned_outputs([addresses, offline], force, [(evidence_out, "--evidence-out")])
     bundle = replayed_bundle(offline, evidence_out)
     if bundle is None and rpc is None:
         raise InputError("--rpc", None, "a node URL is needed (or --offline BUNDLE)")
@@ -102,7 +113,8 @@ def balances(
         raise InputError("--snapshot", None, str(e)) from None
     addrs = read_address_file(addresses, chain.value)
     recorder = None if bundle is not None else Recorder()
-    endpoints = Endpoints(rpc, cross_check, recorder, bundle)
+    deadline = request_deadline(rpc_timeout, contacts_node=bundle is None)
+    endpoints = Endpoints(rpc, cross_check, recorder, bundle, timeout=deadline)
     if chain is ChainName.ETHEREUM:
         result = read_ethereum(
             endpoints,
@@ -128,13 +140,14 @@ def balances(
             confirmations=confirmations,
             batch_size=batch_size,
         )
-    evidence = _evidence(recorder, bundle, offline, evidence_out, proofs, cross_check)
+    evidence = _evidence(recorder, bundle, outputs, offline, evidence_out, proofs, cross_check)
     _report(chain.value, snap, result, evidence, as_json)
 
 
 def _evidence(
     recorder: Recorder | None,
     bundle: Bundle | None,
+    outputs: Outputs,
     offline: Path | None,
     evidence_out: Path | None,
     proofs: bool,
@@ -142,10 +155,8 @@ def _evidence(
 ) -> dict[str, Any]:
     used = bundle if bundle is not None else recorder.bundle if recorder else Bundle()
     if evidence_out is not None:
-        try:
-            used.save(evidence_out)
-        except OSError as e:
-            raise InputError(str(evidence_out), None, f"cannot write ({e.strerror})") from None
+        outputs.stage(evidence_out, used.to_bytes())
+        outputs.commit()
     return {
         "mode": "offline" if offline is not None else "online",
         "file": str(offline or evidence_out) if (offline or evidence_out) else None,

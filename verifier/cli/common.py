@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from chains.evidence import Bundle
+from chains.transport import DEFAULT_TIMEOUT, MAX_TIMEOUT
 from verifier.errors import InputError
 from verifier.io.attestation import load_other_entities, load_prices
 from verifier.io.evidence import load_bundle
@@ -51,6 +52,14 @@ EvidenceOutOption = Annotated[
     Path | None,
     typer.Option(help="Record every node answer into this evidence bundle (por-evidence-v1)."),
 ]
+RpcTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        help=f"The longest one node request may take, in seconds, its retries included "
+        f"(default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g}): a node that answers too "
+        "slowly, or not at all, ends in 'timeout'."
+    ),
+]
 
 
 def applied_policy(policy: str | None, att: Attestation, attestation: Path) -> Policy:
@@ -84,3 +93,14 @@ def replayed_bundle(offline: Path | None, evidence_out: Path | None) -> Bundle |
     if evidence_out is not None:
         raise InputError("--evidence-out", None, "an offline replay records nothing new")
     return load_bundle(offline)
+
+
+def request_deadline(seconds: float | None, *, contacts_node: bool) -> float:
+    """--rpc-timeout, checked; refused, never ignored, when the run asks no node."""
+    if seconds is None:
+        return DEFAULT_TIMEOUT
+    if not 0 < seconds <= MAX_TIMEOUT:  # NaN and infinity too
+        raise InputError("--rpc-timeout", None, f"must be above 0 and at most {MAX_TIMEOUT:g} s")
+    if not contacts_node:
+        raise InputError("--rpc-timeout", None, "no node is asked (none named, or a replay)")
+    return seconds

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import Snapshot, SnapshotError
+from verifier.cli.common import RpcTimeoutOption, request_deadline
 from verifier.cli.output import STYLE, out
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
@@ -51,11 +52,13 @@ def verify(
         typer.Option(help="Accept other messages (e.g. a fixed phrase), with a warning"),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+    rpc_timeout: RpcTimeoutOption = None,
 ) -> None:
     """One line per proof: verified, failed (why) or inconclusive.
     Exit 0 only when every proof verifies, 1 when one fails, 2 otherwise."""
     proofs = load(file)
-    contracts = _contract_wallets(eth_rpc, snapshot)
+    deadline = request_deadline(rpc_timeout, contacts_node=eth_rpc is not None)
+    contracts = _contract_wallets(eth_rpc, snapshot, deadline)
     results = verify_all(proofs, Binding(exchange, snapshot_id, legacy_message), contracts)
     if as_json:
         out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
@@ -64,7 +67,9 @@ def verify(
     raise typer.Exit(EXIT_CODES[overall(results)])
 
 
-def _contract_wallets(eth_rpc: str | None, snapshot: str | None) -> ContractWallets | None:
+def _contract_wallets(
+    eth_rpc: str | None, snapshot: str | None, deadline: float
+) -> ContractWallets | None:
     """Contract wallets are asked only on the node the user named, never elsewhere."""
     if eth_rpc is None and snapshot is None:
         return None
@@ -74,7 +79,7 @@ def _contract_wallets(eth_rpc: str | None, snapshot: str | None) -> ContractWall
         pinned = Snapshot.parse(snapshot, prefix="0x")
     except SnapshotError as e:
         raise InputError("--snapshot", None, str(e)) from None
-    return ContractWallets(JsonRpcClient.connect(eth_rpc), pinned)
+    return ContractWallets(JsonRpcClient.connect(eth_rpc, timeout=deadline), pinned)
 
 
 def _show(results: list[CheckResult]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from verifier.cli.output import out
-from verifier.errors import InputError
+from verifier.cli.report_out import ForceOption, planned_outputs
 from verifier.tree.page import render
 
 
@@ -15,12 +15,12 @@ def page(
     out_path: Annotated[
         Path, typer.Option("--out", help="Where to write the page, e.g. verify.html")
     ],
+    force: ForceOption = False,
 ) -> None:
     """Write one self-contained HTML page that verifies por-mst-v1 proofs offline, in the browser."""
+    outputs = planned_outputs([], force, [(out_path, "--out")])
     html = render().encode()
-    try:
-        out_path.write_bytes(html)
-    except OSError as e:
-        raise InputError(str(out_path), None, e.strerror or "cannot write") from None
+    with outputs:
+        outputs.stage(out_path, html)
     digest = hashlib.sha256(html).hexdigest()
     out.print(f"wrote {out_path} ({len(html):,} bytes, sha256 {digest})", markup=False)

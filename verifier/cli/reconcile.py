@@ -20,7 +20,7 @@ from verifier.cli.common import (
     auditor_prices,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import deliver
+from verifier.cli.report_out import ForceOption, deliver, planned_outputs
 from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
@@ -49,9 +49,15 @@ def command(
     other_entities: OtherEntitiesOption = None,
     json_out: JsonOutOption = None,
     html_out: HtmlOutOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Reconcile an attestation against given balances under a regulator's policy.
     Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
+    outputs = planned_outputs(
+        [attestation, balances, prices, other_entities, policy],
+        force,
+        [(json_out, "--json"), (html_out, "--html")],
+    )
     att = load_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
     auditor, prices_source = auditor_prices(prices, att)
@@ -68,4 +74,4 @@ def command(
         prices_source=prices_source,
         limitations=[NOT_CHECKED],
     )
-    deliver(report, json_out, html_out)
+    deliver(report, outputs, json_out, html_out)

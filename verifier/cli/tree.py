@@ -6,14 +6,16 @@ from typing import Annotated
 import typer
 
 from verifier.cli.output import print_checks, progress_bar, reporter
+from verifier.cli.report_out import FORCE, ForceOption, planned_outputs
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
 from verifier.io.assets import parse_asset_list
 from verifier.io.ledger import Ledger
+from verifier.io.outputs import Outputs
 from verifier.io.tree import load_root, read_account_ids
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
-from verifier.tree.build import build_tree, parse_nonce_key, totals_text
+from verifier.tree.build import TREE_FILES, build_tree, parse_nonce_key, totals_text
 from verifier.tree.prove import Prover, proof_json, proof_json_line
 from verifier.tree.store import Accounts
 
@@ -50,14 +52,26 @@ def build(
     negative: Annotated[
         str, typer.Option(help="'error' (default) or 'zero': count customer debt as zero liability")
     ] = "error",
+    force: Annotated[
+        bool,
+        typer.Option(
+            FORCE,
+            help="Build into a DIR that already holds a tree (its root.json, tree.bin and "
+            "accounts.sqlite are replaced and its old nonces are lost for good) or other "
+            "files (kept). The ledger is never written over; the new tree appears only "
+            "when the build succeeded.",
+        ),
+    ] = False,
 ) -> None:
     """Build the tree from a ledger: random nonces and order unless --nonce-key is given."""
     if negative not in ("error", "zero"):
         raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
     key = parse_nonce_key(nonce_key) if nonce_key is not None else None
     book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=negative == "zero")
-    with progress_bar() as bar:
-        result = build_tree(book, snapshot_id, height, out, key, reporter(bar))
+    outputs = Outputs([ledger], force=force, force_flag=FORCE)
+    outputs.add_directory(out, "--out", TREE_FILES)
+    with outputs, progress_bar() as bar:
+        result = build_tree(book, snapshot_id, height, out, key, reporter(bar), outputs=outputs)
     root = result.root
     print(f"built {root.account_count} accounts into {out} (height {root.height})")
     print(f"root_commitment {root.root_commitment}")
@@ -82,11 +96,14 @@ def export(
     directory: Annotated[Path, typer.Argument(help="A built tree's directory")],
     out: Annotated[Path, typer.Option(help="JSON Lines file, one proof per line")],
     accounts: Annotated[Path | None, typer.Option(help="File with one account id per line")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Write proofs for every account (or the listed ones), one per line, for delivery."""
+    tree_files = [directory / name for name in TREE_FILES]
+    outputs = planned_outputs([*tree_files, accounts], force, [(out, "--out")])
     prover = Prover(directory)
     count = 0
-    with open(out, "w") as f:
+    with outputs, open(outputs.temporary(out), "w", encoding="utf-8") as f:
         if accounts is None:
             proofs = prover.all()
         else:
@@ -112,6 +129,8 @@ def audit(
     negative: Annotated[str, typer.Option(help="as for build")] = "error",
 ) -> None:
     """Recompute the whole tree from the ledger and compare it with root.json. Exit 0 only on a match."""
+    if negative not in ("error", "zero"):  # as build refuses it: never ignored as 'error'
+        raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
     published = load_root(root)
     book = Ledger(ledger, published.assets, negative_to_zero=negative == "zero")
     result = audit_tree(book, published, Accounts(accounts))

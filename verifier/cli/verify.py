@@ -17,13 +17,14 @@ from verifier.cli.common import (
     OtherEntitiesOption,
     PolicyOption,
     PricesOption,
+    RpcTimeoutOption,
     applied_policy,
     auditor_prices,
     replayed_bundle,
+    request_deadline,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.output import out
-from verifier.cli.report_out import deliver
+from verifier.cli.report_out import ForceOption, deliver, planned_outputs
 from verifier.errors import InputError
 from verifier.io.attestation import load_attestation
 
@@ -47,15 +48,22 @@ def command(
     other_entities: OtherEntitiesOption = None,
     json_out: JsonOutOption = None,
     html_out: HtmlOutOption = None,
+    force: ForceOption = False,
     btc_confirmations: Annotated[
         int | None, typer.Option(min=1, help="Blocks on top of the Bitcoin snapshot (default 6).")
     ] = None,
     eth_confirmations: Annotated[
         int | None, typer.Option(min=1, help="Blocks on top of the Ethereum snapshot (default 64).")
     ] = None,
+    rpc_timeout: RpcTimeoutOption = None,
 ) -> None:
     """Verify an attestation: liability commitment, ownership, balances at the snapshot,
     coverage and the regulator's policy. Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
+    outputs = planned_outputs(
+        [attestation, offline, prices, other_entities, policy],
+        force,
+        [(json_out, "--json"), (html_out, "--html"), (evidence_out, "--evidence-out")],
+    )
     att = load_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
     if offline is not None and (btc_rpc or esplora or eth_rpc):
@@ -72,11 +80,16 @@ def command(
         recorder=recorder,
         btc_confirmations=btc_confirmations,
         eth_confirmations=eth_confirmations,
+        rpc_timeout=request_deadline(
+            rpc_timeout, contacts_node=offline is None and bool(btc_rpc or esplora or eth_rpc)
+        ),
     )
     report = verify_attestation(
         att, sources, applied, prices=auditor, prices_source=prices_source, other_entities=others
     )
+    notes: list[str] = []
     if recorder is not None and evidence_out is not None:
-        digest = recorder.bundle.save(evidence_out)
-        out.print(f"evidence bundle {evidence_out} (sha256 {digest})")
-    deliver(report, json_out, html_out)
+        recorded = recorder.bundle
+        outputs.stage(evidence_out, recorded.to_bytes())
+        notes.append(f"evidence bundle {evidence_out} (sha256 {recorded.digest()})")
+    deliver(report, outputs, json_out, html_out, notes)

@@ -10,7 +10,6 @@ the nonce, costs no extra hash, and is reproducible under --nonce-key.
 """
 
 import hmac
-import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import numpy as np
 
 from verifier.errors import InputError, OptionError
 from verifier.io.ledger import Ledger
+from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
 from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
@@ -27,6 +27,9 @@ from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import AccountsWriter, header
 
 GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the extra memory
+# The files of a built tree, in the order they are put in place: root.json last, since
+# its presence is what says the tree is whole (see Outputs.add_directory).
+TREE_FILES = ("tree.bin", "accounts.sqlite", "root.json")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,13 @@ def build_tree(
     out: Path,
     nonce_key: bytes | None = None,
     progress: Progress | None = None,
+    *,
+    outputs: Outputs,
 ) -> BuildResult:
+    """Build the tree of `ledger` into temporaries of `outputs`, on which the caller
+    declared `out` (`add_directory(out, flag, TREE_FILES)`, checked before any work)
+    and which it commits once the build returned: a build that fails or is killed
+    leaves no tree behind, and an old tree in `out` stays whole until then."""
     if not 1 <= height <= MAX_HEIGHT:
         raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
@@ -63,63 +72,55 @@ def build_tree(
             None,
             f"{n} accounts do not fit a tree of height {height} (capacity {1 << height})",
         )
-    out.mkdir(parents=True, exist_ok=True)
-    partial = {name: out / f".{name}.partial" for name in ("tree.bin", "accounts.sqlite")}
-    try:
-        accounts = AccountsWriter(partial["accounts.sqlite"])
-        records = _leaf_records(ledger, n, snapshot_id, nonce_key, accounts, progress)
-        duplicate = accounts.duplicate()
-        if duplicate:
-            account_id, rows = duplicate
+    accounts = AccountsWriter(outputs.temporary(out / "accounts.sqlite"))
+    records = _leaf_records(ledger, n, snapshot_id, nonce_key, accounts, progress)
+    duplicate = accounts.duplicate()
+    if duplicate:
+        account_id, rows = duplicate
+        raise InputError(
+            str(ledger.path),
+            f"rows {', '.join(map(str, rows))}, column account_id",
+            f"duplicate account id {account_id!r}",
+        )
+    keys = np.ascontiguousarray(records[:, :8]).view(">u8").ravel()
+    order = np.argsort(keys, kind="stable")  # order[leaf] = ledger row - 1
+    del keys
+    leaf_of_row = np.empty(n, np.int64)
+    leaf_of_row[order] = np.arange(n)
+    accounts.positions(leaf_of_row)
+    del leaf_of_row
+    # From here on only the generator holds the leaf records, so they are freed as
+    # soon as the leaf level has been hashed: the peak is leaves + level 1, not more.
+    level0 = _gather(records, order)
+    del records, order
+    with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
+        sink.write(header(height, k, n))
+        try:
+            root = reduce_levels(level0, n, height, k, sink, progress)
+        except SumOverflow as e:
             raise InputError(
                 str(ledger.path),
-                f"rows {', '.join(map(str, rows))}, column account_id",
-                f"duplicate account id {account_id!r}",
-            )
-        keys = np.ascontiguousarray(records[:, :8]).view(">u8").ravel()
-        order = np.argsort(keys, kind="stable")  # order[leaf] = ledger row - 1
-        del keys
-        leaf_of_row = np.empty(n, np.int64)
-        leaf_of_row[order] = np.arange(n)
-        accounts.positions(leaf_of_row)
-        del leaf_of_row
-        # From here on only the generator holds the leaf records, so they are freed as
-        # soon as the leaf level has been hashed: the peak is leaves + level 1, not more.
-        level0 = _gather(records, order)
-        del records, order
-        with open(partial["tree.bin"], "wb") as sink:
-            sink.write(header(height, k, n))
-            try:
-                root = reduce_levels(level0, n, height, k, sink, progress)
-            except SumOverflow as e:
-                raise InputError(
-                    str(ledger.path),
-                    f"column {assets[e.asset].symbol}",
-                    "the total reaches 2^128 base units, more than por-mst-v1 can hold",
-                ) from None
-        root_hash, root_sums = bytes(root[:32]), bytes(root[32:])
-        commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
-        root_file = TreeRoot.from_parts(
-            snapshot_id, height, assets, root_hash, root_sums, commitment, n
-        )
-        accounts.finish(
-            {
-                "format": FORMAT,
-                "snapshot_id": snapshot_id,
-                "height": str(height),
-                "root_commitment": commitment.hex(),
-                "negatives_zeroed": str(ledger.negatives_zeroed),
-                "nonces": "hmac-sha256(key, snapshot_id || 0x00 || account_id)"
-                if nonce_key
-                else "random",
-            }
-        )
-        for name, path in partial.items():
-            os.replace(path, out / name)
-        (out / "root.json").write_text(root_file.model_dump_json(indent=2) + "\n")
-    finally:
-        for path in partial.values():
-            path.unlink(missing_ok=True)
+                f"column {assets[e.asset].symbol}",
+                "the total reaches 2^128 base units, more than por-mst-v1 can hold",
+            ) from None
+    root_hash, root_sums = bytes(root[:32]), bytes(root[32:])
+    commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
+    root_file = TreeRoot.from_parts(
+        snapshot_id, height, assets, root_hash, root_sums, commitment, n
+    )
+    accounts.finish(
+        {
+            "format": FORMAT,
+            "snapshot_id": snapshot_id,
+            "height": str(height),
+            "root_commitment": commitment.hex(),
+            "negatives_zeroed": str(ledger.negatives_zeroed),
+            "nonces": "hmac-sha256(key, snapshot_id || 0x00 || account_id)"
+            if nonce_key
+            else "random",
+        }
+    )
+    outputs.stage(out / "root.json", (root_file.model_dump_json(indent=2) + "\n").encode())
     return BuildResult(root_file, ledger.negatives_zeroed)
 
 

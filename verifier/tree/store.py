@@ -21,12 +21,14 @@ nonce, leaf index; a meta table ties it to its root commitment.
 
 import mmap
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from verifier.errors import InputError
+from verifier.io.files import open_binary
 
 MAGIC = b"PORMST\x01\n"
 HEADER = 64
@@ -53,10 +55,7 @@ class TreeFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
-        except OSError as e:
-            raise InputError(str(path), None, e.strerror or "cannot open") from None
+        self._f = open_binary(path)  # closed by close()
         head = self._f.read(HEADER)
         if len(head) < HEADER or head[:8] != MAGIC:
             raise InputError(str(path), "header", "not a por-mst-v1 tree.bin")
@@ -136,31 +135,43 @@ class AccountsWriter:
 
 
 class Accounts:
-    """Read side of accounts.sqlite."""
+    """Read side of accounts.sqlite. An auditor gets it from the exchange: a damaged or
+    doctored file (malformed pages, a leaf or nonce of the wrong type) is bad input."""
 
     def __init__(self, path: Path) -> None:
-        if not path.is_file():
-            raise InputError(str(path), None, "no such file")
         self.path = path
+        open_binary(path).close()  # a directory or a missing file, named as such
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            self.meta = dict(self.db.execute("SELECT key, value FROM meta"))
-        except sqlite3.DatabaseError:
-            raise InputError(str(path), None, "not a por-mst-v1 accounts.sqlite") from None
+        self.meta = {str(k): str(v) for k, v in self._rows("SELECT key, value FROM meta")}
 
     def lookup(self, account_id: str) -> tuple[int, bytes] | None:
         """(leaf index, nonce) of an account, or None."""
-        row = self.db.execute(
-            "SELECT leaf, nonce FROM accounts JOIN positions USING (row) WHERE account_id = ?",
-            (account_id,),
-        ).fetchone()
-        return (int(row[0]), bytes(row[1])) if row else None
+        query = "SELECT leaf, nonce FROM accounts JOIN positions USING (row) WHERE account_id = ?"
+        for leaf, nonce in self._rows(query, (account_id,)):
+            return self._entry(leaf, nonce)
+        return None
 
-    def all(self) -> sqlite3.Cursor:
+    def all(self) -> Iterator[tuple[str, int, bytes]]:
         """(account_id, leaf index, nonce) of every account, in ledger order."""
-        return self.db.execute(
+        query = (
             "SELECT account_id, leaf, nonce FROM accounts JOIN positions USING (row) ORDER BY row"
         )
+        for account_id, leaf, nonce in self._rows(query):
+            yield str(account_id), *self._entry(leaf, nonce)
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM accounts").fetchone()[0])
+        return int(next(self._rows("SELECT count(*) FROM accounts"))[0])
+
+    def _rows(self, query: str, args: tuple[str, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from self.db.execute(query, args)
+        except sqlite3.DatabaseError as e:
+            raise InputError(
+                str(self.path), None, f"not a por-mst-v1 accounts.sqlite ({e})"
+            ) from None
+
+    def _entry(self, leaf: object, nonce: object) -> tuple[int, bytes]:
+        if not isinstance(leaf, int) or not isinstance(nonce, bytes) or len(nonce) != 32:
+            problem = "not a por-mst-v1 accounts.sqlite (a leaf index or nonce of the wrong type)"
+            raise InputError(str(self.path), None, problem)
+        return leaf, nonce
