@@ -169,7 +169,9 @@ def test_negative_balance_verifies_but_exits_1(tmp_path: Path) -> None:
     )
     rows[3][2] = "-7"  # now the sibling sums to zero: the negative hides below it
     hidden = builders.okx_v1(rows, 0)
-    assert run(str(write(tmp_path, hidden))).exit_code == 0
+    # Compared with its published root since an uncompared root is inconclusive (exit 2,
+    # issue 10): the hidden negative still passes, which is what this line pins down.
+    assert run(str(write(tmp_path, hidden)), "--commitment", root_of(hidden)).exit_code == 0
 
 
 def test_negative_in_mexc_and_bybit_exit_1(tmp_path: Path) -> None:
@@ -213,8 +215,11 @@ def test_decimal_with_exponent_nan_or_spaces_is_malformed(tmp_path: Path) -> Non
 
 
 def test_format_option_names_the_format_and_rejects_others(tmp_path: Path) -> None:
-    p = write(tmp_path, okx_v1())
-    assert run(str(p), "--format", "okx-v1").exit_code == 0
+    doc = okx_v1()
+    p = write(tmp_path, doc)
+    # With the published root: without it the verdict is inconclusive, exit 2 (issue 10).
+    assert run(str(p), "--format", "okx-v1", "--commitment", root_of(doc)).exit_code == 0
+    assert run(str(p), "--format", "okx-v1").exit_code == 2
     r = run(str(p), "--format", "mexc")
     assert r.exit_code == 2 and "self.proofId: missing" in r.stderr
     r = run(str(p), "--format", "nope")

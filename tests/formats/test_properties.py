@@ -41,6 +41,8 @@ def test_okx_v1_any_tree(data: tuple[list[list[str]], int], asset: int, delta: D
     doc = builders.okx_v1(rows, index)
     v = check(doc, commitment=doc["path"][-1]["hash"])
     assert v.included, v.failure
+    # a pass only against the published root: the same file alone is inconclusive
+    assert v.exit_code == 0 and check(doc).exit_code == 2
     doc["self"]["balances"][builders.OKX_ASSETS[asset]] = format(
         Decimal(rows[index][asset]) + delta, "f"
     )
@@ -56,6 +58,8 @@ def test_bybit_any_tree_and_asset_order(
     rows = [[format(Decimal(x), ".8f") for x in row] for row in rows]
     doc = builders.bybit(assets, rows, index)
     assert check(doc).included
+    assert check(doc).status == "inconclusive"
+    assert check(doc, commitment=doc["path"][-1]["hash"]).status == "pass"
     sibling = doc["path"][0]["balance"]
     sibling[assets[asset]] = format(Decimal(sibling[assets[asset]]) + Decimal("0.00000001"), ".8f")
     assert not check(doc).included
@@ -85,6 +89,7 @@ def test_mexc_any_tree(data: tuple[list[dict[str, str]], int, bool]) -> None:
     doc = builders.mexc(balances, index, empty_last=empty_last)
     v = check(doc, commitment=doc["pathList"][-1]["hash"])
     assert v.included, v.failure
+    assert v.exit_code == 0 and check(doc).exit_code == 2
     token = next(iter(balances[index]))
     doc["self"]["balances"][token] = format(Decimal(balances[index][token]) + 1, "f")
     assert not check(doc).included
@@ -121,6 +126,11 @@ def test_bitmex_any_tree(values: list[int], data: st.DataObject) -> None:
         assert v.included and v.balances["XBT"] == builders.strip(
             Decimal(sum(values[i] for i in mine)) / 10**8
         )
+        assert v.status == "inconclusive"  # no published root given
+        root = tree.read_text().splitlines()[1].split(",")[0]
+        assert verify_file(user, tree=tree, commitment=root).status == "pass"
+        assert verify_file(tree, commitment=root).status == "pass"
+        assert verify_file(tree).status == "inconclusive"
 
 
 @SETTINGS
@@ -142,3 +152,5 @@ def test_binance_any_leaf_count(n: int, data: st.DataObject) -> None:
             )
         )
         assert verify_file(user, tree=Path(d) / "tree", commitment=root).included
+        assert verify_file(user, tree=Path(d) / "tree", commitment=root).exit_code == 0
+        assert verify_file(user, tree=Path(d) / "tree").exit_code == 2

@@ -271,6 +271,77 @@ def m_bytes(rng: random.Random, p: Proof) -> bytes:
     )
 
 
+# Keys whose repr() (how the CLI quotes a key written twice) takes every rule of Python's:
+# the other quote, escapes, and characters str.isprintable() refuses or keeps.
+ODD_KEYS = [
+    "it's",
+    'say "hi"',
+    "both ' and \"",
+    "tab\there",
+    "back\\slash",
+    "é",
+    "\u200b",
+    "\U0001f600",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ud800",
+    " ",
+    "\u3000",
+    "\ue000",
+]
+
+
+def _key(key: str) -> str:
+    """A key as JSON text, in UTF-8 where it can be (a lone surrogate only as an escape)."""
+    try:
+        key.encode()
+        return json.dumps(key, ensure_ascii=False)
+    except UnicodeEncodeError:
+        return json.dumps(key)
+
+
+def dump_with(p: Any, at: tuple[Any, ...], members: list[tuple[str, str]], place: int) -> bytes:
+    """The proof as one line of JSON, with `members` (key, value as JSON text) written
+    into the object at path `at` before its member number `place`: a key can be there
+    twice, which json.dumps cannot write."""
+
+    def dump(v: Any, here: tuple[Any, ...]) -> str:
+        if isinstance(v, dict):
+            items = [f"{_key(k)}:{dump(x, (*here, k))}" for k, x in v.items()]
+            if here == at:
+                at_place = min(place, len(items))
+                items[at_place:at_place] = [f"{_key(k)}:{x}" for k, x in members]
+            return "{" + ",".join(items) + "}"
+        if isinstance(v, list):
+            return "[" + ",".join(dump(x, (*here, i)) for i, x in enumerate(v)) + "]"
+        return json.dumps(v, ensure_ascii=False)
+
+    try:
+        return dump(p, ()).encode()
+    except UnicodeEncodeError:  # a lone surrogate in a value: as escapes throughout
+        return dump(json.loads(json.dumps(p)), ()).encode("utf-8", "surrogatepass")
+
+
+def m_duplicate(rng: random.Random, p: Proof) -> bytes:
+    """A key written twice in one object (the CLI refuses the file, naming the key): one
+    of the object's own, or an odd one, with its value or another, anywhere in it."""
+    objects: list[tuple[Any, ...]] = [(), ("root",)]
+    objects += [("assets", i) for i in range(len(p["assets"]))]
+    objects += [("siblings", lv) for lv in range(p["height"])]
+    at = rng.choice(objects)
+    target = _get(p, at)
+    value = rng.choice(["0", '"x"', "null", "[]", "{}", "1.5"])
+    if rng.random() < 0.6:
+        key = rng.choice(list(target))
+        own = json.dumps(target[key], ensure_ascii=False)
+        members = [(key, rng.choice([own, value]))]
+    else:
+        key = rng.choice(ODD_KEYS)
+        members = [(key, value), (key, rng.choice([value, "1"]))]
+    return dump_with(p, at, members, rng.randrange(len(target) + 1))
+
+
 MUTATIONS: list[Mutation] = [
     m_hash,
     m_sum,
@@ -286,6 +357,7 @@ MUTATIONS: list[Mutation] = [
     m_hex_text,
     m_structure,
     m_bytes,
+    m_duplicate,
 ]
 
 
@@ -309,7 +381,7 @@ def published_for(rng: random.Random, src: Source) -> dict[str, Any]:
 def bad_root(rng: random.Random, raw: bytes) -> bytes:
     """A published root.json with one thing wrong: the CLI refuses it before the proof."""
     root = json.loads(raw)
-    what = rng.randrange(8)
+    what = rng.randrange(17)
     if what == 0:
         root.pop(rng.choice([k for k in root if k != "format"]))
     elif what == 1:
@@ -324,8 +396,32 @@ def bad_root(rng: random.Random, raw: bytes) -> bytes:
         root["height"] = rng.choice([0, 65, "4"])
     elif what == 6:
         root["format"] = "por-mst-v0"
-    else:
+    elif what == 7:
         return raw[: len(raw) // 2]
+    elif what == 8:  # the faults across fields of TreeRoot.problems(), in its order
+        root["assets"] = (
+            [root["assets"][0]] * len(root["assets"]) if len(root["assets"]) > 1 else []
+        )
+    elif what == 9:
+        root["root"]["sums"].append(rng.choice(["0", "5"]))
+    elif what == 10:
+        root["root"]["sums"][-1] = str(MAX + rng.choice([0, 7]))
+    elif what == 11:
+        root["account_count"] = (1 << root["height"]) + rng.choice([1, 1000])
+    elif what == 12:
+        root["root"]["sums"][0] = rng.choice(["01", "-1", "1e3", 5, None, "it's", "", "x\ty"])
+    elif what == 13:
+        root["snapshot_id"] = ""
+    elif what == 14:  # a key twice, NaN: the CLI's reader refuses them in its own words
+        return dump_with(root, (), [("height", rng.choice(["1", str(root["height"])]))], 99)
+    elif what == 15:
+        return raw.replace(
+            b'"height": ', rng.choice([b'"height": NaN, "x": ', b'"x": Infinity, "height": ']), 1
+        )
+    else:  # what a spreadsheet writes (accepted: a byte-order mark), or not UTF-8 at all
+        return rng.choice(
+            [b"\xef\xbb\xbf" + raw, raw.replace(b'"snapshot_id": "', b'"snapshot_id": "\xc3(', 1)]
+        )
     return dump(root)
 
 

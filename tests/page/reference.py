@@ -12,6 +12,7 @@ from tests.page.cases import Case
 from tests.tree.helpers import run
 
 NOT_INCLUDED = "NOT INCLUDED (por-mst-v1): "
+INCONCLUSIVE = "INCONCLUSIVE (por-mst-v1): "
 ERROR = "por: error: "
 
 
@@ -42,6 +43,13 @@ def python_verdict(case: Case, workdir: Path, n: int) -> dict[str, Any]:
             "warnings": warnings,
         }
     assert r.exit_code == 2, r.output
+    if lines and lines[0].startswith(INCONCLUSIVE):  # every check passed, nothing compared
+        assert r.stderr == "", r.stderr
+        return {
+            "verdict": "inconclusive",
+            "reason": lines[0][len(INCONCLUSIVE) :],
+            "warnings": warnings,
+        }
     line = r.stderr.strip()
     assert line.startswith(ERROR) and "\n" not in line, r.stderr
     line = line[len(ERROR) :]
@@ -57,7 +65,7 @@ def page_view(shown: dict[str, Any]) -> dict[str, Any]:
     warnings = [w.removeprefix("Warning: ").removesuffix(".") for w in shown["warnings"]]
     if verdict == "included":
         return {"verdict": verdict, "warnings": warnings}
-    if verdict == "not-included":
+    if verdict in ("not-included", "inconclusive"):
         return {"verdict": verdict, "reason": shown["reason"], "warnings": warnings}
     assert verdict == "malformed", shown
     field, problem = shown["field"], shown["problem"]

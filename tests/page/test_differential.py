@@ -1,9 +1,11 @@
 """The page and `por inclusion verify` agree: 1,200 proofs, valid and tampered in every
 way the Python verifier's own tests tamper them, go through the page's file input in
-one page load; each must get the same verdict class (included / not included /
-malformed) and the same reason: the same failure sentence for steps 2-6, the same
-field and problem for a malformed file (for a file that is not JSON at all, both
-must say so; the parsers' wording of where differs)."""
+one page load; each must get the same verdict class (included / inconclusive / not
+included / malformed) and the same reason: the same failure sentence for steps 2-6,
+the same sentence for a root not compared with a published value, the same field and
+problem for a malformed file (a key written twice, NaN, not UTF-8 in the CLI's words;
+for a file that is not JSON at all, both must say so: the parsers' wording of where
+differs)."""
 
 import random
 from collections import Counter
@@ -49,6 +51,7 @@ def test_page_and_python_agree_on_every_proof(
     # the draw covered what it claims to: every verdict class, every step, every mutation
     verdicts = Counter(v["verdict"] for v in expected)
     assert min(verdicts[k] for k in ("included", "not-included", "malformed")) >= 100, verdicts
+    assert verdicts["inconclusive"] >= 10, verdicts  # valid proofs given no commitment
     reasons = " ".join(v.get("reason", "") for v in expected)
     for step in (
         "step 2 (leaf)",
@@ -61,4 +64,8 @@ def test_page_and_python_agree_on_every_proof(
         assert step in reasons, step
     inputs = Counter(v.get("input") for v in expected if v["verdict"] == "malformed")
     assert min(inputs[k] for k in ("proof", "root", "commitment")) >= 1, inputs
-    assert len({c.label for c in cases}) == 15
+    details = " ".join(v.get("detail", "") for v in expected)
+    for refusal in ("appears twice in one object", "is not a number a file may hold"):
+        assert refusal in details, refusal
+    # 16 since issue 10 added m_duplicate (a key written twice) to the 15 mutations
+    assert len({c.label for c in cases}) == 16

@@ -13,15 +13,12 @@ import pytest
 
 from tests.page.cases import Source, dump
 from tests.support.page_browser import PageBrowser, upload
+from verifier.tree.verify import NOT_COMPARED
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1000, "height": 900}
-UNCOMPARED = (
-    "Warning: the root was not compared with a published commitment: "
-    "a proof checked only against itself proves nothing."
-)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +42,13 @@ def test_spec_vector_without_a_published_commitment_says_it_proves_nothing(
     browser: PageBrowser, vector: dict[str, Any]
 ) -> None:
     shown = browser.check(upload("vector-alone.json", dump(vector)), None)
-    assert shown["verdict"] == "included"
-    assert shown["warnings"] == [UNCOMPARED]
-    assert "not compared" in shown["title"]
+    # Inconclusive since issue 10 (it showed "included" with a warning before): the
+    # verdict is the CLI's sentence itself, and the steps and amounts are still shown.
+    assert shown["verdict"] == "inconclusive"
+    assert shown["reason"] == NOT_COMPARED and shown["warnings"] == []
+    assert shown["title"].startswith("Inconclusive") and "not compared" in shown["title"]
+    assert shown["balances"] == [["BTC", "0"], ["ETH", "0.5"], ["USDT", "1234.5"]]
+    assert shown["levels"] == 1 + vector["height"]
 
 
 def test_spec_vector_against_another_commitment_fails_step_6(
@@ -88,7 +89,18 @@ def test_a_dropped_proof_is_checked(browser: PageBrowser, sources: list[Source])
         (b"", None, "not valid JSON ("),
         (b"\xff\xfe{}", None, "not UTF-8 text"),
         (b"[]", None, "Input should be an object"),
-        (b'{"format": "por-mst-v1"}', "snapshot_id", "Field required"),
+        # the CLI's wording since issue 10 (pydantic's "Field required" before)
+        (b'{"format": "por-mst-v1"}', "snapshot_id", "required field is missing"),
+        (
+            b'{"format": "por-mst-v1", "format": "x"}',
+            None,
+            "key 'format' appears twice in one object",
+        ),
+        (b'{"format": "por-mst-v1", "height": NaN}', None, "NaN is not a number a file may hold"),
+        (b'{"format": "por-mst-v1", "height": -Infinity}', None, "-Infinity is not a number"),
+        (b'{"a": {"k\'s": 1, "k\'s": 2}, "a": 1}', None, 'key "k\'s" appears twice in one object'),
+        (b'{"format": "por-mst-v1",\n "\xe2\x82"}', None, "not UTF-8 text (byte 27)"),
+        (b'\xef\xbb\xbf{"format": 1}', "format", "Input should be 'por-mst-v1'"),
     ],
 )
 def test_a_malformed_file_gets_one_clear_sentence(
@@ -106,11 +118,63 @@ def test_a_malformed_integer_names_its_field(browser: PageBrowser, vector: dict[
     bad = json.loads(json.dumps(vector))
     bad["siblings"][2]["sums"][1] = "1e3"
     shown = browser.check(upload("bad-sum.json", dump(bad)), vector["root_commitment"])
-    assert shown["verdict"] == "malformed" and shown["field"] == "siblings.2.sums.1"
+    # Field paths are written as the CLI writes them since issue 10 (siblings.2.sums.1 before)
+    assert shown["verdict"] == "malformed" and shown["field"] == "siblings[2].sums[1]"
     assert shown["reason"] == (
-        "bad-sum.json is not a valid por-mst-v1 proof, field siblings.2.sums.1: not a canonical "
-        "integer (ASCII digits in a JSON string, no sign, exponent or leading zero)."
+        "bad-sum.json is not a valid por-mst-v1 proof, field siblings[2].sums[1]: not a "
+        "canonical integer (ASCII digits in a JSON string, no sign, exponent or leading zero)."
     )
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "problem"),
+    [
+        (
+            lambda r: r.update(snapshot_id=""),
+            "snapshot_id",
+            "String should have at least 1 character",
+        ),
+        (
+            lambda r: r["root"].update(sums=["01"]),
+            "root.sums[0]",
+            "'01' is not a canonical integer",
+        ),
+        (
+            lambda r: r.update(account_count=10**9),
+            "account_count",
+            "1000000000 accounts do not fit height",
+        ),
+        (
+            lambda r: r.update(assets=r["assets"][:1] * 2),
+            "assets",
+            "an asset symbol is listed twice",
+        ),
+    ],
+)
+def test_a_bad_root_json_is_refused_as_the_cli_refuses_it(
+    browser: PageBrowser, sources: list[Source], edit: Any, field: str, problem: str
+) -> None:
+    src = sources[0]
+    assert src.root_json is not None
+    root = json.loads(src.root_json)
+    edit(root)
+    shown = browser.check(upload("p.json", dump(src.proof)), root=upload("root.json", dump(root)))
+    assert shown["verdict"] == "malformed" and shown["input"] == "root"
+    assert shown["field"] == field and shown["problem"].startswith(problem)
+    assert shown["reason"].startswith(
+        f"root.json is not a valid published root file, field {field}:"
+    )
+
+
+def test_a_root_json_with_a_byte_order_mark_is_read(
+    browser: PageBrowser, sources: list[Source]
+) -> None:
+    """As the CLI reads it (a spreadsheet's mark dropped), since issue 10."""
+    src = sources[0]
+    assert src.root_json is not None
+    bom = upload("bom-root.json", b"\xef\xbb\xbf" + src.root_json)
+    shown = browser.check(upload("p-bom.json", dump(src.proof)), root=bom)
+    assert shown["verdict"] == "included"
 
 
 def test_a_bad_pasted_commitment_is_one_sentence(

@@ -116,3 +116,109 @@ def test_no_byte_edit_gets_through_the_fast_path_alone(
         else:
             raw.insert(at, byte)
     agree(bytes(raw), None)
+
+
+# --- what the Python reader refuses, the fast path never certifies --------------------
+
+
+def dumps_with(value: Any, at: tuple[Any, ...], member: tuple[str, str], place: int) -> str:
+    """`value` as compact JSON, with one more member (key and value as JSON text) written
+    into the object at path `at`, before its member number `place`: what json.dumps
+    cannot write."""
+
+    def dump(v: Any, here: tuple[Any, ...]) -> str:
+        if isinstance(v, dict):
+            items = [f"{json.dumps(k)}:{dump(x, (*here, k))}" for k, x in v.items()]
+            if here == at:
+                items.insert(min(place, len(items)), f"{member[0]}:{member[1]}")
+            return "{" + ",".join(items) + "}"
+        if isinstance(v, list):
+            return "[" + ",".join(dump(x, (*here, i)) for i, x in enumerate(v)) + "]"
+        return json.dumps(v)
+
+    return dump(value, ())
+
+
+def objects(proof: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The path of every JSON object in a proof."""
+    return [
+        (),
+        ("root",),
+        *(("assets", i) for i in range(len(proof["assets"]))),
+        *(("siblings", level) for level in range(proof["height"])),
+    ]
+
+
+def refused(raw: bytes, words: str) -> bool:
+    try:
+        parse_proof(raw, "proof")
+    except InputError as e:
+        return words in e.problem
+    return False
+
+
+def test_a_key_twice_anywhere_is_never_certain(demo_proofs: list[dict[str, Any]]) -> None:
+    """A key written twice, in every object of the proof, with its own value or another
+    one, first or last: the Python reader refuses the file, the fast path says no."""
+    proof = demo_proofs[3]
+    published = proof["root_commitment"]
+    for at in objects(proof):
+        target = _get(proof, at)
+        for key, value in target.items():
+            for text in (json.dumps(value), json.dumps("x"), "0"):
+                for place in (0, len(target)):
+                    raw = dumps_with(proof, at, (json.dumps(key), text), place).encode()
+                    assert refused(raw, f"key {key!r} appears twice in one object"), (at, key)
+                    assert not agree(raw, published) and not agree(raw, None), (at, key)
+
+
+def test_an_escaped_spelling_of_a_key_is_the_same_key(demo_proofs: list[dict[str, Any]]) -> None:
+    proof = demo_proofs[3]
+    raw = dumps_with(proof, (), ('"ind\\u0065x"', str(proof["index"])), 99)
+    assert refused(raw.encode(), "key 'index' appears twice")
+    assert not agree(raw.encode(), proof["root_commitment"])
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_never_certain(
+    demo_proofs: list[dict[str, Any]], constant: str
+) -> None:
+    proof = demo_proofs[3]
+    for at in objects(proof)[:3]:
+        raw = dumps_with(proof, at, ('"extra"', constant), 0).encode()
+        assert refused(raw, f"{constant} is not a number a file may hold")
+        assert not agree(raw, proof["root_commitment"])
+    line = proof_json_line(proof).replace('"height":32', f'"height":{constant}').encode()
+    assert refused(line, "is not a number a file may hold") and not agree(line, None)
+
+
+def test_deep_nesting_is_never_certain(demo_proofs: list[dict[str, Any]]) -> None:
+    proof = demo_proofs[3]
+    for depth in (300, 100_000):
+        raw = dumps_with(proof, (), ('"extra"', "[" * depth + "]" * depth), 0).encode()
+        with pytest.raises(InputError):
+            parse_proof(raw, "proof")
+        assert not agree(raw, proof["root_commitment"])
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_duplicated_member_gets_through_the_fast_path(
+    demo_proofs: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """Property: any member of any object of a proof written a second time (any value,
+    anywhere in the object) is refused by the Python reader, and never certified."""
+    proof = data.draw(st.sampled_from(demo_proofs))
+    at = data.draw(st.sampled_from(objects(proof)))
+    target = _get(proof, at)
+    key = data.draw(st.sampled_from(list(target)))
+    value = data.draw(
+        st.sampled_from([json.dumps(target[key]), "null", "0", '"0"', "[]", "{}", "1e400"])
+    )
+    place = data.draw(st.integers(0, len(target)))
+    raw = dumps_with(proof, at, (json.dumps(key), value), place).encode()
+    assert refused(raw, "appears twice in one object")
+    for published in (proof["root_commitment"], None):
+        assert not agree(raw, published)

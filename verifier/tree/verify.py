@@ -19,8 +19,11 @@ from verifier.models.amounts import format_units
 from verifier.models.proof import Proof
 from verifier.tree.spec import LEAF, MAX_VALUE, NODE, root_commitment
 
-UNCOMPARED = (
-    "the root was not compared with a published commitment: "
+# The one sentence for a root that was not compared with a published value, in every
+# format, in verify-all and in the offline page (verifier/tree/page/verify.js): such a
+# verification is inconclusive (exit 2), however well the file checks against itself.
+NOT_COMPARED = (
+    "the root was not compared with a published value: "
     "a proof checked only against itself proves nothing"
 )
 
@@ -30,7 +33,8 @@ class InclusionVerdict:
     """What a customer needs to know about one proof.
 
     `included` is True only when every step passed; `compared` says whether the
-    commitment was checked against a published one (step 6).
+    commitment was checked against a published one (step 6): without it the proof is
+    at best inconclusive (NOT_COMPARED).
     """
 
     format: str
@@ -38,7 +42,6 @@ class InclusionVerdict:
     compared: bool
     failure: str | None = None
     root: str = ""
-    warnings: list[str] = field(default_factory=list)
     account: str = ""
     balances: dict[str, str] = field(default_factory=dict)  # symbol -> amount, decimals applied
 
@@ -57,7 +60,6 @@ def verify_proof(proof: Proof, published: str | None = None) -> InclusionVerdict
         compared=published is not None,
         failure=failure,
         root=proof["root_commitment"],
-        warnings=[] if published is not None else [UNCOMPARED],
         account=proof["account_id"],
         balances={
             a["symbol"]: format_units(int(b), a["decimals"])

@@ -1,8 +1,10 @@
 """Inclusion proofs in every format we read, behind one small interface.
 
-Each format is a module with NAME, detect(doc) and verify(doc, request) -> Verdict.
-The format is found from the file's shape (its keys, its line layout, a directory
-of level files), never from its name; `--format NAME` skips the guess.
+Each format is a module with NAME, TAKES_TREE, detect(doc) and verify(doc, request)
+-> Verdict. The format is found from the file's shape (its keys, its line layout, a
+directory of level files), never from its name; `--format NAME` skips the guess.
+A whole published tree given beside a file that has no use for it is refused, never
+ignored: the user would believe it had been checked.
 """
 
 from pathlib import Path
@@ -25,6 +27,9 @@ from verifier.tree.formats.verdict import Verdict
 
 class Format(Protocol):
     NAME: str
+    # True when the format's customer file (JSON) is checked against the whole
+    # published tree, given as `tree`; every other file is checked on its own.
+    TAKES_TREE: bool
 
     def detect(self, doc: Doc) -> bool: ...
 
@@ -71,7 +76,15 @@ def verify_file(
         raise OptionError(
             "format_name", f"{format_name!r} is not one of auto, {', '.join(BY_NAME)}"
         )
-    request = Request(published=published_value(commitment), tree=load(tree) if tree else None)
+    published = published_value(commitment)
     doc = load(file)
     fmt = detect(doc) if format_name == "auto" else BY_NAME[format_name]
-    return fmt.verify(doc, request)
+    if tree is not None and not (fmt.TAKES_TREE and doc.kind == "json"):
+        raise OptionError("tree", _no_use_for_tree(fmt, doc), mentions=("tree",))
+    return fmt.verify(doc, Request(published=published, tree=load(tree) if tree else None))
+
+
+def _no_use_for_tree(fmt: Format, doc: Doc) -> str:
+    if fmt.TAKES_TREE:
+        return f"{doc.source} is already the whole {fmt.NAME} tree: give the customer's file instead, with the tree as {{tree}}"
+    return f"the {fmt.NAME} format verifies its file on its own: a whole tree has no use here"

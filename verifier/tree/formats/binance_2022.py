@@ -23,6 +23,7 @@ from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import Verdict, conclude
 
 NAME = "binance-2022"
+TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
 LEVEL_FILE = re.compile(r"tree-level([0-9]+)\.csv")
 WEAKNESSES = [
     "no sums: the tree proves your leaf is in it, not what the total liabilities are",

@@ -26,6 +26,7 @@ from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude, truncated
 
 NAME = "bitget"
+TAKES_TREE = False
 LEFT = 1
 WEAKNESSES = [
     truncated(64),

@@ -24,6 +24,7 @@ from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import Verdict, conclude
 
 NAME = "bitmex"
+TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
 U64 = struct.Struct("<Q")
 WEAKNESSES = [
     "one asset only (XBT, in satoshis): nothing else you hold is proven",

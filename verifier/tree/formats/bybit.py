@@ -27,6 +27,7 @@ from verifier.tree.formats.verdict import (
 )
 
 NAME = "bybit"
+TAKES_TREE = False
 FIRST_FORMAT = {"BTC": 8, "ETH": 8, "USDT": 4, "USDC": 4}
 WEAKNESSES = [
     SUM_ONLY,

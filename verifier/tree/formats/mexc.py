@@ -21,6 +21,7 @@ from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, conclude, truncated
 
 NAME = "mexc"
+TAKES_TREE = False
 LEFT, RIGHT = 1, 2
 DEFAULTS = ("BTC", "USDT", "ETH", "USDC")  # MexcMerkleValidator.initBalanceData
 WEAKNESSES = [

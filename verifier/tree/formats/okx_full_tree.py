@@ -21,7 +21,7 @@ from decimal import Decimal
 from hashlib import sha256
 from typing import Any
 
-from verifier.errors import InputError, OptionError
+from verifier.errors import InputError
 from verifier.io.jsontext import parse_json
 from verifier.tree.formats import decimals, okx_v1, source, typed_path
 from verifier.tree.formats.source import Doc, Request
@@ -34,6 +34,7 @@ from verifier.tree.formats.verdict import (
 )
 
 NAME = "okx-full-tree"
+TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
 ASSETS = okx_v1.ASSETS
 WEAKNESSES = [
     SUM_ONLY + " (checking the whole tree, as done here, closes this)",
@@ -198,8 +199,6 @@ def _check_level(tree: Doc, above: list[TreeNode], level: list[TreeNode]) -> str
 
 def verify(doc: Doc, request: Request) -> Verdict:
     if doc.kind == "text":
-        if request.tree is not None:
-            raise OptionError("tree", "FILE is already the whole tree; give the user file as FILE")
         tree = check_tree(doc, set())
         return conclude(
             NAME,

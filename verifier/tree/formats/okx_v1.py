@@ -20,6 +20,7 @@ from verifier.tree.formats.verdict import (
 )
 
 NAME = "okx-v1"
+TAKES_TREE = False
 ASSETS = ("BTC", "ETH", "USDT")
 RULES = typed_path.Rules(
     assets=ASSETS,

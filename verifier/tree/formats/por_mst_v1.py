@@ -8,6 +8,7 @@ from verifier.tree.formats.verdict import Verdict
 from verifier.tree.verify import verify_proof
 
 NAME = "por-mst-v1"
+TAKES_TREE = False
 
 
 def detect(doc: Doc) -> bool:
@@ -25,7 +26,6 @@ def verify(doc: Doc, request: Request) -> Verdict:
         root=v.root,
         compared=v.compared,
         failure=v.failure,
-        weaknesses=list(v.warnings),
         account=v.account,
         balances=dict(v.balances),
     )

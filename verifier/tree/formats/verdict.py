@@ -1,11 +1,8 @@
 """The one answer every format gives, and the weaknesses several formats share."""
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-NOT_COMPARED = (
-    "root not compared with a published value (no --commitment given): "
-    "a proof checked only against itself proves nothing"
-)
 SUM_ONLY = (
     "parent hash binds only the sum of its children, not each child's balance: "
     "two customers can be shown different splits of one sum, hiding liabilities"
@@ -34,9 +31,12 @@ class Verdict:
 
     `included` is True when every step of the vendor's definition (and our stricter
     checks) passed and, when a published value was given, the root matched it.
-    `negatives` lists where a negative balance was seen: such a proof fails
-    (exit 1) even when it verifies. `scope` says what was checked: one customer's
-    proof, or a whole published tree node by node.
+    `compared` says whether a published value was given: without one, a file that
+    checks is inconclusive (verifier.tree.verify.NOT_COMPARED), never a pass. `negatives` lists where a
+    negative balance was seen: such a proof fails (exit 1) even when it verifies, and
+    whether or not its root was compared (a failure outranks an inconclusive).
+    `scope` says what was checked: one customer's proof, or a whole published tree
+    node by node.
     """
 
     format: str
@@ -51,12 +51,14 @@ class Verdict:
     scope: str = "proof"
 
     @property
-    def passed(self) -> bool:
-        return self.included and not self.negatives
+    def status(self) -> Literal["pass", "fail", "inconclusive"]:
+        if not self.included or self.negatives:
+            return "fail"
+        return "pass" if self.compared else "inconclusive"
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.passed else 1
+        return {"pass": 0, "fail": 1, "inconclusive": 2}[self.status]
 
 
 def conclude(
@@ -71,12 +73,11 @@ def conclude(
     balances: dict[str, str] | None = None,
     scope: str = "proof",
 ) -> Verdict:
-    """Compare the root reached with the published value and assemble the verdict."""
+    """Compare the root reached with the published value and assemble the verdict
+    (without a published value it says so itself: see Verdict.status)."""
     if failure is None and published is not None and root.lower() != published.lower():
         failure = f"published root: the file leads to root {root}, not the published {published}"
     notes = list(weaknesses)
-    if published is None:
-        notes.append(NOT_COMPARED)
     if negatives:
         notes.append(f"a node on the path has a negative balance: {negatives[0]}")
     return Verdict(

@@ -1,6 +1,6 @@
 """The customer's offline verification page: one self-contained HTML file.
 
-The page re-implements the checks of verifier/tree/proof.py and verify.py in
+The page re-implements the checks of verifier/models/proof.py and tree/verify.py in
 JavaScript (WebCrypto SHA-256, BigInt) for customers who will not install Python;
 tests/page/ holds it to the same verdicts and failure sentences as the Python
 verifier. Scripts and styles are inlined and pinned by hash in a

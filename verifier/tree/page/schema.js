@@ -1,7 +1,8 @@
 // The shapes of a por-mst-v1 proof and of a published root.json, checked field by
 // field in the same order as the Python verifier's pydantic schemas
-// (verifier/tree/proof.py, verifier/tree/root.py), so that the first problem named
-// here is the first problem named there, with the same words.
+// (verifier/models/proof.py, verifier/models/tree.py), so that the first problem named
+// here is the first problem named there, with the same words (those of
+// verifier/io/documents.py as_input_error) and the same field paths (`siblings[3].sums`).
 
 class InputError extends Error {
   constructor(source, field, problem) {
@@ -21,6 +22,7 @@ class SchemaError extends Error {
 }
 
 const CANONICAL_INT = /^(0|[1-9][0-9]{0,77})$/;
+const MAX_UNITS = 1n << 128n;
 const HEX32 = /^[0-9a-f]{64}$/;
 const NOT_CANONICAL =
   "not a canonical integer (ASCII digits in a JSON string, no sign, exponent or leading zero)";
@@ -87,7 +89,7 @@ const T = {
     const out = {};
     for (const [name, check, fallback] of fields) {
       if (!v.has(name)) {
-        if (fallback === undefined) throw new SchemaError([...loc, name], "Field required");
+        if (fallback === undefined) throw new SchemaError([...loc, name], "required field is missing");
         out[name] = fallback;
         continue;
       }
@@ -95,13 +97,21 @@ const T = {
     }
     const known = new Set(fields.map((f) => f[0]));
     for (const key of v.keys()) {
-      if (!known.has(key)) throw new SchemaError([...loc, key], "Extra inputs are not permitted");
+      if (!known.has(key)) throw new SchemaError([...loc, key], "unknown field");
     }
     return out;
   },
 };
 
 const IntStr = T.pattern(CANONICAL_INT, NOT_CANONICAL);
+// root.json's sums (verifier/models/numbers.py parse_integer), worded as it words them
+const IntegerText = (v, loc) => {
+  if (typeof v !== "string")
+    throw new SchemaError(loc, 'must be an integer written as a string, such as "100000000"');
+  if (!CANONICAL_INT.test(v))
+    throw new SchemaError(loc, `${pyRepr(v)} is not a canonical integer (digits, no sign, no leading 0)`);
+  return v;
+};
 const Hex32 = T.pattern(HEX32, "not 32 bytes of lowercase hex");
 const NodeSchema = T.object([
   ["hash", Hex32],
@@ -134,7 +144,7 @@ const ProofSchema = T.object([
 
 const RootSchema = T.object([
   ["format", Format, "por-mst-v1"],
-  ["snapshot_id", T.str()],
+  ["snapshot_id", T.str({ min: 1 })],
   ["height", T.int({ ge: 1, le: 64 })],
   [
     "assets",
@@ -142,65 +152,107 @@ const RootSchema = T.object([
       T.object([
         [
           "symbol",
-          T.str({
-            min: 1,
-            bytes: { max: 32, problem: "Value error, symbol must be 1 to 32 bytes of UTF-8" },
-          }),
+          T.str({ min: 1, bytes: { max: 32, problem: "symbol must be 1 to 32 bytes of UTF-8" } }),
         ],
         ["decimals", T.int({ ge: 0, le: 36 })],
       ]),
       { min: 1 },
     ),
   ],
-  ["root", NodeSchema],
+  [
+    "root",
+    T.object([
+      ["hash", Hex32],
+      ["sums", T.list(IntegerText, { min: 1 })],
+    ]),
+  ],
   ["root_commitment", Hex32],
   ["account_count", T.int({ ge: 0 })],
 ]);
 
-// Bytes to text exactly as Python reads a file: UTF-8, a byte order mark kept
-// (so it is a JSON error there and here), invalid UTF-8 refused.
-function decodeFile(bytes, source) {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new InputError(source, null, "not valid JSON (not UTF-8 text)");
+// ("siblings", 3, "sums") -> "siblings[3].sums", as verifier/io/documents.py field_path.
+function fieldPath(loc) {
+  let out = "";
+  for (const part of loc) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out ? `.${part}` : part;
   }
+  return out;
 }
 
-// What the CLI does to any inclusion file before it knows the format
-// (verifier/tree/formats/source.py load): UTF-8 text, a byte-order mark dropped,
-// and JSON that Python's json module takes when it looks like JSON.
-function loadProofText(bytes, source) {
-  let text;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(source, null, "not UTF-8 text");
+// The byte where a file stops being UTF-8, as Python's decoder reports it (the start of
+// the first sequence that is not a character), or -1 when it all is.
+function firstBadUtf8(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    let need;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) need = 0;
+    else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f; // no surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f; // nothing above U+10FFFF
+    } else return i;
+    for (let j = 1; j <= need; j++) {
+      const c = bytes[i + j];
+      if (c === undefined || c < (j === 1 ? lo : 0x80) || c > (j === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
   }
-  const first = text.trimStart()[0];
-  if (first === "{" || first === "[") {
+  return -1;
+}
+
+// Bytes to text exactly as the CLI reads any file (verifier/io/files.py read_text):
+// UTF-8, one byte-order mark dropped, the first byte that is not UTF-8 named.
+function readText(bytes, source) {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  const bad = firstBadUtf8(body);
+  if (bad >= 0) throw new InputError(source, null, `not UTF-8 text (byte ${bad})`);
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(body);
+}
+
+// The whitespace Python's str.lstrip() removes (str.isspace).
+const PYTHON_SPACE = /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*/;
+
+// JSON text as the CLI reads it (verifier/io/jsontext.py parse_json), then as pydantic
+// reads it; a refusal in the CLI's words, a syntax error as "not valid JSON (...)".
+function readJson(text, source, readers) {
+  let tree;
+  for (const reader of readers) {
     try {
-      parseJson(text, { asLoader: true });
+      tree = parseJson(text, { reader });
     } catch (e) {
+      if (e instanceof JsonRefused) throw new InputError(source, null, e.message);
       if (e instanceof JsonSyntaxError) throw new InputError(source, null, `not valid JSON (${e.message})`);
       throw e;
     }
   }
+  return tree;
+}
+
+// What the CLI does to any inclusion file before it knows the format
+// (verifier/tree/formats/source.py load): read it as text, and as JSON when it
+// looks like JSON.
+function loadProofText(bytes, source) {
+  const text = readText(bytes, source);
+  const first = text.replace(PYTHON_SPACE, "")[0];
+  if (first === "{" || first === "[") readJson(text, source, ["json"]);
   return text;
 }
 
 function validate(schema, text, source) {
-  let tree;
-  try {
-    tree = parseJson(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) throw new InputError(source, null, `not valid JSON (${e.message})`);
-    throw e;
-  }
+  const tree = readJson(text, source, ["json", "pydantic"]);
   try {
     return schema(tree, []);
   } catch (e) {
-    if (e instanceof SchemaError) throw new InputError(source, e.loc.join(".") || null, e.problem);
+    if (e instanceof SchemaError) throw new InputError(source, fieldPath(e.loc) || null, e.problem);
     throw e;
   }
 }
@@ -220,7 +272,7 @@ function inconsistency(p) {
   const k = p.assets.length;
   if (utf8.encode(p.snapshot_id).length > 65535) return ["snapshot_id", "longer than 65535 bytes"];
   for (const [i, a] of p.assets.entries()) {
-    if (utf8.encode(a.symbol).length > 32) return [`assets.${i}.symbol`, "longer than 32 bytes of UTF-8"];
+    if (utf8.encode(a.symbol).length > 32) return [`assets[${i}].symbol`, "longer than 32 bytes of UTF-8"];
   }
   if (p.siblings.length !== height)
     return ["siblings", `${p.siblings.length} siblings for height ${height}`];
@@ -228,13 +280,31 @@ function inconsistency(p) {
   if (p.balances.length !== k) return ["balances", `${p.balances.length} values for ${k} assets`];
   if (p.root.sums.length !== k) return ["root.sums", `${p.root.sums.length} values for ${k} assets`];
   for (const [level, s] of p.siblings.entries()) {
-    if (s.sums.length !== k) return [`siblings.${level}.sums`, `${s.sums.length} values for ${k} assets`];
+    if (s.sums.length !== k) return [`siblings[${level}].sums`, `${s.sums.length} values for ${k} assets`];
   }
   return null;
 }
 
+// root.json as the CLI reads --root (verifier/io/tree.py load_root): its shape, then
+// the faults across fields that TreeRoot.problems() names, in its order.
 function parseRoot(bytes, source) {
-  return validate(RootSchema, decodeFile(bytes, source), source);
+  const root = validate(RootSchema, readText(bytes, source), source);
+  const problem = rootProblems(root);
+  if (problem) throw new InputError(source, problem[0], problem[1]);
+  return root;
+}
+
+function rootProblems(root) {
+  const symbols = root.assets.map((a) => a.symbol);
+  const sums = root.root.sums;
+  if (new Set(symbols).size !== symbols.length) return ["assets", "an asset symbol is listed twice"];
+  if (sums.length !== symbols.length) return ["root.sums", `${sums.length} sums for ${symbols.length} assets`];
+  for (const [i, s] of sums.entries()) {
+    if (BigInt(s) >= MAX_UNITS) return [`root.sums[${i}]`, "is 2^128 or more"];
+  }
+  if (root.account_count > 1n << root.height)
+    return ["account_count", `${root.account_count} accounts do not fit height ${root.height}`];
+  return null;
 }
 
 // The commitment a customer pastes: as `por inclusion verify --commitment`.

@@ -40,7 +40,8 @@ async function check() {
     throw e;
   }
   const verdict = await verifyProof(proof, published);
-  return { kind: verdict.included ? "included" : "not-included", proof, verdict, published };
+  const kind = !verdict.included ? "not-included" : verdict.compared ? "included" : "inconclusive";
+  return { kind, proof, verdict, published };
 }
 
 async function update() {
@@ -64,7 +65,7 @@ async function update() {
 
 const TITLES = {
   included: "Included: your balance is in the exchange's published liabilities.",
-  uncompared: "The proof adds up, but it was not compared with a published commitment.",
+  inconclusive: "Inconclusive: the proof adds up, but it was not compared with a published commitment.",
   "not-included": "Not included: this proof does not check out.",
   malformed: "This file cannot be checked.",
   unavailable: "This browser cannot run the check here.",
@@ -75,8 +76,8 @@ function render(outcome) {
   const result = $("result");
   result.replaceChildren();
   result.hidden = outcome.kind === "waiting";
-  const verdict = outcome.kind === "included" && !outcome.verdict.compared ? "uncompared" : outcome.kind;
-  result.dataset.verdict = outcome.kind;
+  const verdict = outcome.kind;
+  result.dataset.verdict = verdict;
   result.dataset.source = state.proof ? state.proof.name : "";
   result.dataset.input = outcome.input || "";
   result.dataset.field = "";
@@ -116,9 +117,11 @@ function renderVerdict(result, { proof, verdict, published }) {
       el("p", { id: "reason" }, verdict.failure),
     );
   }
-  for (const warning of verdict.warnings) result.append(el("p", { class: "warning" }, `Warning: ${warning}.`));
   if (verdict.included && !published) {
-    result.append(el("p", {}, "Paste the root commitment the exchange published (or choose its root.json) to finish the check."));
+    result.append(
+      el("p", { id: "reason" }, NOT_COMPARED),
+      el("p", {}, "Every step of the check passed. Paste the root commitment the exchange published (or choose its root.json) to finish the check."),
+    );
   }
   if (verdict.included && published) {
     result.append(el("p", {}, "Every step of the check passed, and the root matches the commitment you gave."));

@@ -6,8 +6,9 @@ const MAX_VALUE = 1n << 128n;
 const LEAF = 0x00;
 const NODE = 0x01;
 const ROOT = 0x03;
-const UNCOMPARED =
-  "the root was not compared with a published commitment: " +
+// verifier/tree/verify.py NOT_COMPARED: the CLI's inconclusive verdict, word for word.
+const NOT_COMPARED =
+  "the root was not compared with a published value: " +
   "a proof checked only against itself proves nothing";
 
 async function sha256(...parts) {
@@ -121,7 +122,8 @@ async function firstFailure(p, trace) {
 }
 
 // Steps 2-6 on a proof whose shape parseProof checked; `published` is the
-// commitment the exchange published (lowercase hex) or null when none was given.
+// commitment the exchange published (lowercase hex) or null when none was given:
+// then a proof that checks is inconclusive (NOT_COMPARED), never included.
 async function verifyProof(p, published) {
   const trace = { sums: null, hashes: [], commitment: null };
   let failure = await firstFailure(p, trace);
@@ -134,7 +136,6 @@ async function verifyProof(p, published) {
     included: failure === null,
     compared: published !== null,
     failure,
-    warnings: published === null ? [UNCOMPARED] : [],
     trace,
   };
 }
