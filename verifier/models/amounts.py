@@ -6,6 +6,7 @@ plain string splitting is several times faster on the hot path of a tree build.
 """
 
 MAX_UNITS = 1 << 128  # every por-mst-v1 value is < 2**128
+_MAX_DIGITS = len(str(MAX_UNITS))
 
 
 class AmountError(ValueError):
@@ -23,21 +24,30 @@ def parse_units(text: str, decimals: int, *, allow_negative: bool = False) -> in
     negative = False
     if s.startswith("-"):
         if not allow_negative:
-            raise AmountError(f"negative amount {text!r}")
+            raise AmountError(f"negative amount {_shown(text)}")
         negative = True
         s = s[1:]
     whole, _, frac = s.partition(".")
     if not (whole or frac) or not _digits(whole) or not _digits(frac):
-        raise AmountError(f"not a number: {text!r}")
+        raise AmountError(f"not a number: {_shown(text)}")
     if len(frac) > decimals:
         extra = frac[decimals:]
         if extra.strip("0"):
-            raise AmountError(f"{text!r} has more than {decimals} decimals")
+            raise AmountError(f"{_shown(text)} has more than {decimals} decimals")
         frac = frac[:decimals]
+    whole = whole.lstrip("0")
+    if len(whole) > _MAX_DIGITS:  # also keeps int() within its digit limit
+        raise AmountError(f"{_shown(text)} is 2^128 base units or more")
     units = int(whole or "0") * 10**decimals + int(frac.ljust(decimals, "0") or "0")
     if units >= MAX_UNITS:
-        raise AmountError(f"{text!r} is 2^128 base units or more")
+        raise AmountError(f"{_shown(text)} is 2^128 base units or more")
     return -units if negative else units
+
+
+def _shown(text: str) -> str:
+    """The text for an error message: quoted, and cut short when it is long (a hostile
+    cell may hold megabytes; the message is one line)."""
+    return repr(text) if len(text) <= 80 else repr(text[:60]) + f"... ({len(text):,} characters)"
 
 
 def _digits(part: str) -> bool:
