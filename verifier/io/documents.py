@@ -6,6 +6,7 @@ Every document the tool reads goes through here, so that a bad file always ends 
 always written one way: `wallets[1].role`.
 """
 
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from chains.nesting import MAX_DEPTH, too_deep
 from verifier.errors import InputError
 from verifier.io.files import DOCUMENT_LIMIT, read_text
-from verifier.io.jsontext import parse_json
+from verifier.io.jsontext import TOO_DEEP, parse_json
 from verifier.models.numbers import PATTERN_WORDS
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,7 +39,7 @@ def json_model(text: str, source: str, model: type[M]) -> M:
     except ValidationError as e:
         raise as_input_error(source, e) from None
     except RecursionError:
-        raise InputError(source, None, "nested too deeply to be a file of this tool") from None
+        raise InputError(source, None, TOO_DEEP) from None
 
 
 def json_adapted(text: str | bytes, source: str, adapter: TypeAdapter[T]) -> T:
@@ -57,13 +59,24 @@ def refuse_first(source: str, problems: Iterable[tuple[str, str]]) -> None:
 
 def read_toml_model(path: Path, model: type[M]) -> M:
     text = read_text(path)
+    if too_deep(text) or _keys_too_deep(text):
+        raise InputError(str(path), None, TOO_DEEP)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(str(path), None, f"not TOML: {e}") from None
-    except RecursionError:
-        raise InputError(str(path), None, "nested too deeply to be a file of this tool") from None
     return validate(str(path), data, model)
+
+
+# The key of each line: a [table] or [[array]] header, or what stands before "=".
+_KEY = re.compile(r"^[ \t]*\[*([^=\]\n]*)", re.MULTILINE)
+
+
+def _keys_too_deep(text: str) -> bool:
+    """Whether a dotted key nests tables deeper than brackets may: tomllib would spend
+    seconds on `[a.a.a...]` with 100,000 parts before the model refused it. A dot in a
+    quoted key counts too: such a file is refused, never slow."""
+    return any(m.group(1).count(".") > MAX_DEPTH for m in _KEY.finditer(text))
 
 
 def validate(source: str, data: Any, model: type[M]) -> M:
@@ -72,7 +85,7 @@ def validate(source: str, data: Any, model: type[M]) -> M:
     except ValidationError as e:
         raise as_input_error(source, e) from None
     except RecursionError:
-        raise InputError(source, None, "nested too deeply to be a file of this tool") from None
+        raise InputError(source, None, TOO_DEEP) from None
 
 
 def as_input_error(source: str, error: ValidationError) -> InputError:
