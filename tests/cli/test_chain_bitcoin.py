@@ -67,7 +67,10 @@ def test_core_raw_blocks_and_offline_replay(
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--network", "mainnet"], "line 2: mzUmErTRQhE2q87SLxkaKvESPYFCVwZCp8: version byte 111"),
+        (
+            ["--network", "mainnet"],
+            "line 2: mzUmErTRQhE2q87SLxkaKvESPYFCVwZCp8: a regtest/signet/testnet address (version byte 0x6f), not a mainnet address",
+        ),
         (["--token", "0x" + "11" * 20], "--token: is for Ethereum only"),
         (["--source", "esplora", "--from-height", "3"], "--from-height: is for --source core"),
     ],
