@@ -40,6 +40,7 @@ from typer.testing import CliRunner
 
 from tests.support.attestations import attestation as sample_attestation
 from tests.support.attestations import balances as sample_balances
+from tests.support.places import places
 from verifier.cli import app
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
@@ -258,18 +259,6 @@ VALUES: list[Any] = [
 RAW = ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1E-400", "-0", "9" * 5000, DEEP]
 
 
-def json_paths(doc: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Every place in a JSON value, parents before children."""
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            yield (*at, k)
-            yield from json_paths(v, (*at, k))
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            yield (*at, i)
-            yield from json_paths(v, (*at, i))
-
-
 def _parent(doc: Any, path: tuple[Any, ...]) -> Any:
     for p in path[:-1]:
         doc = doc[p]
@@ -280,7 +269,7 @@ def _parent(doc: Any, path: tuple[Any, ...]) -> Any:
 def json_edit(draw: st.DrawFn, original: bytes) -> bytes:
     """One hostile edit of a JSON document."""
     doc = json.loads(original)
-    paths = list(json_paths(doc))
+    paths = list(places(doc))[1:]
     kind = draw(st.sampled_from(["value", "raw", "drop", "twice", "cut", "byte", "add"]))
     if kind == "cut":
         return original[: draw(st.integers(0, len(original) - 1))]
@@ -462,7 +451,7 @@ TOML_RAW = ["nan", "inf", "-inf", "1e400", "0x7fffffffffffffff", "-0", "[" * 100
 def toml_edit(draw: st.DrawFn, original: bytes) -> bytes:
     """One hostile edit of a TOML policy: a value, a raw token, nesting, a cut."""
     doc = tomllib.loads(original.decode())
-    paths = list(json_paths(doc))
+    paths = list(places(doc))[1:]
     kind = draw(st.sampled_from(["value", "raw", "drop", "twice", "cut"]))
     if kind == "cut":
         return original[: draw(st.integers(0, len(original) - 1))]

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from chains.evidence import FORMAT
 from tests.conftest import ROOT
+from tests.support.places import places
 from tests.tree.helpers import run
 from verifier.errors import InputError
 from verifier.io.evidence import load_bundle
@@ -302,23 +303,12 @@ TEXT_EDITS = [
 ]
 
 
-def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += _places(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out += _places(v, (*path, i))
-    return out
-
-
 @st.composite
 def edited_bundles(draw: st.DrawFn) -> str:
     doc: Any = json.loads(json.dumps(ORIGINAL))
     for _ in range(draw(st.integers(1, 3))):
-        places = [p for p in _places(doc) if p]
-        path = draw(st.sampled_from(places))
+        spots = list(places(doc))[1:]
+        path = draw(st.sampled_from(spots))
         parent = doc
         for key in path[:-1]:
             parent = parent[key]

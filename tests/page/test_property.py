@@ -17,6 +17,7 @@ from tests.page.cases import Case, Source, dump
 from tests.page.reference import page_view, python_verdict, same_json_error
 from tests.page.test_differential import as_upload
 from tests.support.page_browser import PageBrowser
+from tests.support.places import places
 
 pytestmark = pytest.mark.browser
 _names = count()  # every example's file gets its own name: the page's verdict is matched by it
@@ -41,24 +42,12 @@ JSON = st.recursive(
 )
 
 
-def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path to a value inside the proof, the proof itself included."""
-    out = [path]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += _places(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out += _places(v, (*path, i))
-    return out
-
-
 @st.composite
 def edited(draw: st.DrawFn, proof: dict[str, Any]) -> Any:
     p: Any = json.loads(json.dumps(proof))
     for _ in range(draw(st.integers(1, 3))):
-        places = _places(p)
-        path = draw(st.sampled_from(places))
+        spots = list(places(p))
+        path = draw(st.sampled_from(spots))
         if not path:
             continue
         parent = p

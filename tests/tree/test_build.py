@@ -277,3 +277,19 @@ def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
         shown += chunk
     assert p.wait(timeout=60) == 0
     assert b"reading ledger and hashing leaves" in shown and b"3000/3000" in shown
+
+
+@pytest.mark.parametrize("command", ["build", "audit"])
+def test_a_negative_rule_that_cannot_apply_is_refused(tmp_path: Path, command: str) -> None:
+    """Never taken for the default 'error': the user asked for something else."""
+    ledger = write_ledger(tmp_path / "l.csv", [("a", "1", "1", "1")])
+    assert build(tmp_path, ledger, "--height", "2")[0] == 0
+    out = tmp_path / "out"
+    where = (
+        ["--assets", "BTC:8,ETH:18,USDT:6", "--snapshot-id", "s", "--out", str(tmp_path / "b")]
+        if command == "build"
+        else ["--root", str(out / "root.json"), "--accounts", str(out / "accounts.sqlite")]
+    )
+    r = run("tree", command, str(ledger), *where, "--negative", "bogus")
+    assert r.exit_code == 2
+    assert r.stderr == "por: error: --negative: 'bogus' is not 'error' or 'zero'\n"

@@ -30,6 +30,22 @@ Assets = Annotated[
 ]
 
 
+NegativeOption = Annotated[
+    str,
+    typer.Option(
+        help="'error' (default): a negative balance (customer debt) is bad input; "
+        "'zero': count it as zero liability"
+    ),
+]
+
+
+def debt_as_zero(negative: str) -> bool:
+    """--negative, checked: any other word is refused, never taken for 'error'."""
+    if negative not in ("error", "zero"):
+        raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
+    return negative == "zero"
+
+
 @app.command()
 def build(
     ledger: Annotated[
@@ -49,9 +65,7 @@ def build(
             help="Hex key: derive nonces (and so the order) from it, for reproducible trees"
         ),
     ] = None,
-    negative: Annotated[
-        str, typer.Option(help="'error' (default) or 'zero': count customer debt as zero liability")
-    ] = "error",
+    negative: NegativeOption = "error",
     force: Annotated[
         bool,
         typer.Option(
@@ -64,10 +78,8 @@ def build(
     ] = False,
 ) -> None:
     """Build the tree from a ledger: random nonces and order unless --nonce-key is given."""
-    if negative not in ("error", "zero"):
-        raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
     key = parse_nonce_key(nonce_key) if nonce_key is not None else None
-    book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=negative == "zero")
+    book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=debt_as_zero(negative))
     outputs = Outputs([ledger], force=force, force_flag=FORCE)
     outputs.add_directory(out, "--out", TREE_FILES)
     with outputs, progress_bar() as bar:
@@ -126,13 +138,11 @@ def audit(
             "leaf index)"
         ),
     ],
-    negative: Annotated[str, typer.Option(help="as for build")] = "error",
+    negative: NegativeOption = "error",
 ) -> None:
     """Recompute the whole tree from the ledger and compare it with root.json. Exit 0 only on a match."""
-    if negative not in ("error", "zero"):  # as build refuses it: never ignored as 'error'
-        raise InputError("--negative", None, f"{negative!r} is not 'error' or 'zero'")
     published = load_root(root)
-    book = Ledger(ledger, published.assets, negative_to_zero=negative == "zero")
+    book = Ledger(ledger, published.assets, negative_to_zero=debt_as_zero(negative))
     result = audit_tree(book, published, Accounts(accounts))
     print_checks(result.checks)
     raise typer.Exit(EXIT_CODES[overall(result.checks)])

@@ -19,17 +19,26 @@ DOCUMENT_LIMIT = 64 * MIB
 LARGE_LIMIT = 2048 * MIB
 
 
+# OSErrors in the words the rest of the tool uses, for reading and writing alike.
+_PROBLEMS = {
+    errno.ENOENT: "no such file",
+    errno.EISDIR: "is a directory, not a file",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is not a directory",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+}
+
+
 def os_problem(e: OSError) -> str:
-    """An OSError in the words the rest of the tool uses."""
-    if e.errno == errno.ENOENT:
-        return "no such file"
-    if e.errno == errno.EISDIR:
-        return "is a directory, not a file"
-    if e.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if e.errno == errno.ENOTDIR:
-        return "a part of the path is not a directory"
-    return f"cannot read ({e.strerror or type(e).__name__})"
+    """An OSError met while reading, in the tool's words."""
+    return _PROBLEMS.get(e.errno or 0) or f"cannot read ({e.strerror or type(e).__name__})"
+
+
+def os_words(e: OSError) -> str:
+    """An OSError in the tool's words where the caller says what it was doing."""
+    return _PROBLEMS.get(e.errno or 0) or e.strerror or type(e).__name__
 
 
 def open_binary(path: Path) -> BinaryIO:

@@ -19,7 +19,6 @@ know the command line, it only repeats them in its one-line errors.
 """
 
 import contextlib
-import errno
 import os
 import re
 import stat
@@ -30,7 +29,7 @@ from pathlib import Path
 from types import TracebackType
 
 from verifier.errors import InputError
-from verifier.io.files import os_problem
+from verifier.io.files import os_problem, os_words
 
 PARTIAL = ".por-partial-"
 _PID = re.compile(r"(\d+)-")
@@ -157,7 +156,7 @@ class Outputs:
         except OSError as e:
             self.discard()
             where = current.path if current is not None else Path(".")
-            raise InputError(str(where), None, f"cannot write ({_write_problem(e)})") from None
+            raise InputError(str(where), None, f"cannot write ({os_words(e)})") from None
         self._targets.clear()
         self._created.clear()
 
@@ -265,9 +264,7 @@ def _writable_directory(path: Path, real: Path, named: Path, name: str) -> None:
     try:
         _new_temporary(real, name).unlink()
     except OSError as e:
-        raise InputError(
-            str(path), None, f"cannot write in {named} ({_write_problem(e)})"
-        ) from None
+        raise InputError(str(path), None, f"cannot write in {named} ({os_words(e)})") from None
 
 
 def _new_temporary(directory: Path, name: str) -> Path:
@@ -276,16 +273,6 @@ def _new_temporary(directory: Path, name: str) -> Path:
     )
     os.close(handle)
     return Path(temporary)
-
-
-def _write_problem(e: OSError) -> str:
-    if e.errno == errno.EROFS:
-        return "read-only file system"
-    if e.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if e.errno == errno.ENOSPC:
-        return "no space left on the device"
-    return e.strerror or type(e).__name__
 
 
 def _remove_stale(directory: Path, name: str) -> None:
