@@ -126,6 +126,10 @@ def test_each_field_of_the_wrong_type(tmp_path: Path, field: Path_) -> None:
         (("wallets", 0, "role"), "warm", "'cold' or 'hot'"),
         (("wallets", 0, "ownership_class"), "theirs", "'customer' or 'own'"),
         (("prices", "BTC"), "-5", "plain decimal"),
+        # A zero price values coins at nothing: hot coins would vanish from value-based
+        # cold-share checks (a BTC cold wallet declared hot passed sg-mas and kr).
+        (("prices", "BTC"), "0", "'0' is not greater than 0"),
+        (("prices", "BTC"), "0.000", "is not greater than 0"),
         (("liability_reserve", "insurance", 0, "perils", 0), "war", "hack"),
         (("reserve_inputs", "service_class"), 4, "1, 2 or 3"),
         (("tokens", 0, "contract"), "0x12", "pattern"),
@@ -288,6 +292,13 @@ def test_prices_file_replaces_the_attestations_prices(tmp_path: Path) -> None:
     prices = load_prices(path, att)
     assert prices["BTC"] == Fraction("9000000.25")
     assert prices["ETH"] == Fraction(400000)
+    for zero in ("0", "0.0"):
+        path.write_text(
+            json.dumps({"format": "por-prices-v1", "currency": "JPY", "prices": {"BTC": zero}})
+        )
+        with pytest.raises(InputError) as e:
+            load_prices(path, att)
+        assert (e.value.field, e.value.problem) == ("prices.BTC", f"{zero!r} is not greater than 0")
     path.write_text(json.dumps({"format": "por-prices-v1", "currency": "EUR", "prices": {}}))
     with pytest.raises(InputError) as e:
         load_prices(path, att)
