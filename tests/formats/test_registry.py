@@ -25,6 +25,8 @@ def test_every_format_is_registered_once() -> None:
         "bybit",
         "mexc",
         "bitget",
+        "bitunix",
+        "coinex",
         "binance-2022",
         "bitmex",
     ]
