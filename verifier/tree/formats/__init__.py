@@ -79,13 +79,20 @@ def detect(doc: Doc) -> Format:
 
 
 def _nearest(doc: Doc) -> str:
-    """The format whose required keys the JSON file has most of, and what it lacks."""
-    gaps = [(f, missing) for f in FORMATS if (missing := lacking(doc, f.REQUIRED))]
+    """The format the JSON file lacks fewest required keys of (of those it has some
+    of; then the one it has most of), and what it lacks."""
+    gaps = [
+        (f, missing)
+        for f in FORMATS
+        if (missing := lacking(doc, f.REQUIRED)) and len(missing) < len(f.REQUIRED)
+    ]
     if not gaps:
-        return ""
-    fmt, missing = max(gaps, key=lambda g: (len(g[0].REQUIRED) - len(g[1]), -len(g[1])))
-    if len(missing) == len(fmt.REQUIRED):
-        return ": it has none of the keys that a format requires"
+        return (
+            ": it has none of the keys that a format requires"
+            if isinstance(doc.value, dict)
+            else ""
+        )
+    fmt, missing = max(gaps, key=lambda g: (-len(g[1]), len(g[0].REQUIRED)))
     needs = ", ".join(k.replace("|", " or ") for k in missing)
     return f": nearest is {fmt.NAME}, but the file lacks {needs}"
 
