@@ -15,7 +15,9 @@ stated there, so only its facts are used).
 
 Stricter than CoinEx's tool: pos is "left" or "right"; an entry without a hash has
 neither balances nor pos (CoinEx's tool ignores them); balances are JSON strings or
-numbers of at most 80 digits; asset names are printable ASCII that Go writes as is.
+numbers of at most 80 digits; asset names are printable ASCII that Go writes as is;
+keys are spelled as CoinEx's example writes them, in lower case (Go's decoder would
+also take "Root" or "HASH").
 
 CoinEx's own example (example/merkle_proof_file.json at that commit) does NOT verify
 under this rule. Its balances are right: the path sums BTC, CET, ETH and USDT to
