@@ -355,3 +355,157 @@ def bitmex(leaves: list[tuple[int, bytes]], block_height: int) -> str:
     for r in reversed(rows):
         out += [f"{x.hex()},{v}" for x, v in r]
     return "\n".join(out) + "\n"
+
+
+# --- bitunix ------------------------------------------------------------------------
+def java_hash(text: str) -> int:
+    """String.hashCode() as an unsigned 32-bit number (ASCII names: one unit a char)."""
+    value = 0
+    for c in text:
+        value = (value * 31 + ord(c)) % (1 << 32)
+    return value
+
+
+class JavaHashMap:
+    """java.util.HashMap's put and iteration for String keys, simulated literally:
+    a table of chains, a threshold of 3/4, a chain of nine resizing a small table."""
+
+    def __init__(self) -> None:
+        self.chains: list[list[tuple[str, str]]] = [[] for _ in range(16)]
+        self.count = 0
+
+    def slot(self, key: str, size: int) -> int:
+        spread = java_hash(key) ^ (java_hash(key) >> 16)
+        return spread & (size - 1)
+
+    def grow(self) -> None:
+        old, size = self.chains, 2 * len(self.chains)
+        self.chains = [[] for _ in range(size)]
+        for chain in old:  # each old chain splits in two, each keeping its order
+            for key, value in chain:
+                self.chains[self.slot(key, size)].append((key, value))
+
+    def put(self, key: str, value: str) -> None:
+        chain = self.chains[self.slot(key, len(self.chains))]
+        assert all(k != key for k, _ in chain)
+        chain.append((key, value))
+        if len(chain) >= 9:
+            assert len(self.chains) < 64, "a tree bin: not simulated"
+            self.grow()
+        self.count += 1
+        if self.count > len(self.chains) * 0.75:
+            self.grow()
+
+    def written(self) -> str:
+        """fastjson's JSONObject.toJSONString of the map."""
+        pairs = [f'"{k}":"{v}"' for chain in self.chains for k, v in chain]
+        return "{" + ",".join(pairs) + "}"
+
+    def order(self) -> list[str]:
+        return [k for chain in self.chains for k, _ in chain]
+
+
+def java_map(items: dict[str, str]) -> JavaHashMap:
+    m = JavaHashMap()
+    for k, v in items.items():
+        m.put(k, v)
+    return m
+
+
+BitunixNode = tuple[str, dict[str, str], int]  # (merkleLeaf, balances as written, height)
+
+
+def bitunix(
+    balances: list[dict[str, str]],
+    index: int,
+    precisions: dict[str, int],
+    *,
+    file_order: list[str] | None = None,
+) -> dict[str, Any]:
+    """merkle_tree_bitunix.json for customer `index` of a power-of-two tree; the balances
+    are listed in `file_order` in the file (a HashMap does not keep it)."""
+    depth = len(balances).bit_length() - 1
+    order = file_order or list(balances[0])
+    row: list[BitunixNode] = []
+    for i, b in enumerate(balances):
+        listed = {k: b[k] for k in order}  # fastjson fills the HashMap in the file's order
+        row.append((h(f"uid{i},nonce{i},{java_map(listed).written()}"), listed, depth + 1))
+    rows = [row]
+    while len(rows[-1]) > 1:
+        parents = []
+        for left, right in zip(rows[-1][::2], rows[-1][1::2], strict=True):
+            sums = JavaHashMap()
+            for k in java_map(left[1]).order():
+                total = Decimal(left[1][k]) + Decimal(right[1][k])
+                scale = Decimal(1).scaleb(-precisions[k])
+                sums.put(k, format(total.quantize(scale, rounding=ROUND_DOWN), "f"))
+            height = left[2] - 1
+            leaf = h(f"{left[0]}{right[0]},{sums.written()},{height}")
+            parents.append((leaf, {k: v for chain in sums.chains for k, v in chain}, height))
+        rows.append(parents)
+
+    def entry(node: BitunixNode, typ: int) -> dict[str, Any]:
+        listed = {k: node[1][k] for k in order}
+        return {"type": typ, "height": node[2], "balances": listed, "merkleLeaf": node[0]}
+
+    path, at = [], index
+    for row in rows[:-1]:
+        path.append(entry(row[at ^ 1], 2 if at % 2 == 0 else 1))
+        at //= 2
+    path[0] |= {"nonce": f"nonce{index ^ 1}", "encryptUid": f"uid{index ^ 1}"}
+    path.append(entry(rows[-1][0], 3))
+    own = entry(rows[0][index], 1 if index % 2 == 0 else 2)
+    own |= {"nonce": f"nonce{index}", "encryptUid": f"uid{index}", "precisions": dict(precisions)}
+    return {"path": path, "self": own}
+
+
+# --- coinex -------------------------------------------------------------------------
+CoinexNode = tuple[str, dict[str, Decimal]]
+
+
+def go_json(b: dict[str, Decimal]) -> str:
+    """json.Marshal of map[string]decimal.Decimal: sorted keys, quoted String()."""
+    return "{" + ",".join(f'"{k}":"{strip(b[k])}"' for k in sorted(b)) + "}"
+
+
+def coinex(balances: list[dict[str, str]], index: int, *, odd: str = "twice") -> dict[str, Any]:
+    """merkle_proof_file.json for customer `index` of a tree of any number of leaves.
+    A last node without a right neighbour is hashed with itself (odd="twice", CoinEx's
+    published rule) or with an empty hash (odd="empty", as CoinEx's example was made)."""
+    row: list[CoinexNode] = []
+    for i, b in enumerate(balances):
+        values = {k: Decimal(v) for k, v in b.items()}
+        row.append((h(f"{i:064x}" + go_json(values)), values))
+    path: list[dict[str, Any]] = []
+    at = index
+    while len(row) > 1:
+        parents: list[CoinexNode] = []
+        for i in range(0, len(row), 2):
+            left = row[i]
+            if i + 1 == len(row):
+                twin = left[0] if odd == "twice" else ""
+                parents.append((h(left[0] + twin + go_json(left[1])), left[1]))
+                continue
+            right = row[i + 1]
+            sums = dict(left[1])
+            for k, v in right[1].items():
+                sums[k] = sums.get(k, Decimal(0)) + v
+            parents.append((h(left[0] + right[0] + go_json(sums)), sums))
+        if at ^ 1 >= len(row):
+            path.append({})
+        else:
+            sib = row[at ^ 1]
+            path.append(
+                {
+                    "balances": {k: strip(v) for k, v in sib[1].items()},
+                    "hash": sib[0],
+                    "pos": "left" if at % 2 else "right",
+                }
+            )
+        row, at = parents, at // 2
+    top = row[0]
+    return {
+        "root": {"balances": {k: strip(v) for k, v in top[1].items()}, "hash": top[0]},
+        "self": {"balances": dict(balances[index]), "nonce": f"{index:064x}"},
+        "path": path,
+    }

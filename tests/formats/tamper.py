@@ -46,3 +46,14 @@ def tampered(doc: Any, field: Field) -> Any:
 
 def name(field: Field) -> str:
     return ".".join(str(k) for k in field)
+
+
+def assert_refused(result: Any, fmt: str, filename: str, field: Field) -> None:
+    """A tampered file never passes: NOT INCLUDED (exit 1), or bad input (exit 2) in one
+    line on stderr naming the file."""
+    if result.exit_code == 2:
+        assert result.stdout == "" and f"{filename}: " in result.stderr, name(field)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    else:
+        assert result.exit_code == 1, (name(field), result.output)
+        assert f"NOT INCLUDED ({fmt})" in result.stdout, (name(field), result.output)

@@ -187,7 +187,16 @@ def test_negative_in_mexc_and_bybit_exit_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("doc", "fragment"),
     [
-        ('{"self": {"balances": {"BTC": "1"}}, "path": []}', "self.balances.ETH: missing"),
+        (
+            '{"self": {"balances": {"BTC": "1"}}, "path": []}',
+            "not a file of any known format (por-mst-v1, okx-v1, okx-full-tree, bybit, mexc, "
+            "bitget, bitunix, coinex, binance-2022, bitmex): nearest is okx-v1, "
+            "but the file lacks self.hash, self.type, self.height",
+        ),
+        (
+            '{"self": {"balances": {"BTC": "1"}, "hash": "ab", "type": 1, "height": 1}, "path": []}',
+            "self.balances.ETH: missing",
+        ),
         ('{"self": 3, "path": [1, 2]}', None),
         ("[1, 2]", "not a file of any known format"),
         ("{not json", "not valid JSON"),

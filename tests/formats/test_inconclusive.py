@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.formats import builders, test_bitget, test_generated, test_trees
+from tests.formats import (
+    builders,
+    test_bitget,
+    test_bitunix,
+    test_coinex,
+    test_generated,
+    test_trees,
+)
 from tests.formats.conftest import run
 from verifier.tree.verify import NOT_COMPARED
 
@@ -47,6 +54,16 @@ def mexc(tmp_path: Path, shared: Path) -> Case:
 def bitget(tmp_path: Path, shared: Path) -> Case:
     text = test_bitget.doc(False)
     return [str(_json(tmp_path, text))], test_bitget.root(text)
+
+
+def bitunix(tmp_path: Path, shared: Path) -> Case:
+    doc = test_bitunix.doc()
+    return [str(_json(tmp_path, doc))], test_bitunix.root(doc)
+
+
+def coinex(tmp_path: Path, shared: Path) -> Case:
+    doc = test_coinex.doc(index=4)
+    return [str(_json(tmp_path, doc))], test_coinex.root(doc)
 
 
 def okx_full_tree(tmp_path: Path, shared: Path) -> Case:
@@ -92,6 +109,8 @@ CASES: dict[str, tuple[str, Callable[[Path, Path], Case]]] = {
     "bybit": ("bybit", bybit),
     "mexc": ("mexc", mexc),
     "bitget": ("bitget", bitget),
+    "bitunix": ("bitunix", bitunix),
+    "coinex": ("coinex", coinex),
     "okx-full-tree (whole tree)": ("okx-full-tree", okx_full_tree),
     "okx-full-tree (user file)": ("okx-full-tree", okx_full_tree_user),
     "binance-2022 (whole tree)": ("binance-2022", binance_2022),
@@ -129,6 +148,10 @@ NEGATIVE: dict[str, Callable[[Path], list[str]]] = {
     "bitget": lambda d: [
         str(_json(d, builders.bitget([{"BTC": "1"}, {"BTC": "-2"}], 0, numeric=False)))
     ],
+    "bitunix": lambda d: [
+        str(_json(d, builders.bitunix([{"BTC": "1"}, {"BTC": "-2"}], 0, {"BTC": 0})))
+    ],
+    "coinex": lambda d: [str(_json(d, builders.coinex([{"BTC": "1"}, {"BTC": "-2"}], 0)))],
     "okx-full-tree": lambda d: [
         str(test_trees.okx(d, [*test_trees.CUSTOMERS, [["0", "-1", "0"]]])[1])
     ],
@@ -160,6 +183,8 @@ NO_USE_FOR_TREE = [
     "bybit",
     "mexc",
     "bitget",
+    "bitunix",
+    "coinex",
     "okx-full-tree (whole tree)",
     "binance-2022 (whole tree)",
     "bitmex (whole tree)",

@@ -1,8 +1,12 @@
 """Inclusion proofs in every format we read, behind one small interface.
 
-Each format is a module with NAME, TAKES_TREE, detect(doc) and verify(doc, request)
--> Verdict. The format is found from the file's shape (its keys, its line layout, a
-directory of level files), never from its name; `--format NAME` skips the guess.
+Each format is a module with NAME, TAKES_TREE, REQUIRED, detect(doc) and verify(doc,
+request) -> Verdict. The format is found from the file's shape (its keys, its line
+layout, a directory of level files), never from its name; `--format NAME` skips the
+guess. A JSON file is handed only to a format whose REQUIRED keys it has all of: a
+file that has too few for every format is no known format, and the error names the
+nearest format and the keys the file lacks, instead of a field error of a format the
+file is not (Bitunix's and CoinEx's files were once read as okx-v1 that way).
 A whole published tree given beside a file that has no use for it is refused, never
 ignored: the user would believe it had been checked.
 """
@@ -15,13 +19,15 @@ from verifier.tree.formats import (
     binance_2022,
     bitget,
     bitmex,
+    bitunix,
     bybit,
+    coinex,
     mexc,
     okx_full_tree,
     okx_v1,
     por_mst_v1,
 )
-from verifier.tree.formats.source import Doc, Request, load, published_value
+from verifier.tree.formats.source import Doc, Request, lacking, load, published_value
 from verifier.tree.formats.verdict import Verdict
 
 
@@ -30,6 +36,8 @@ class Format(Protocol):
     # True when the format's customer file (JSON) is checked against the whole
     # published tree, given as `tree`; every other file is checked on its own.
     TAKES_TREE: bool
+    # The keys (dotted paths, `a|b` for either) a JSON file of the format must have.
+    REQUIRED: tuple[str, ...]
 
     def detect(self, doc: Doc) -> bool: ...
 
@@ -43,6 +51,8 @@ FORMATS: list[Format] = [
     bybit,
     mexc,
     bitget,
+    bitunix,
+    coinex,
     binance_2022,
     bitmex,
 ]
@@ -51,9 +61,13 @@ BY_NAME: dict[str, Format] = {f.NAME: f for f in FORMATS}
 
 def detect(doc: Doc) -> Format:
     """The one format whose shape the input has, or InputError naming the input."""
-    found = [f for f in FORMATS if f.detect(doc)]
+    found = [f for f in FORMATS if f.detect(doc) and not lacking(doc, f.REQUIRED)]
     if not found:
-        raise InputError(doc.source, None, f"not a file of any known format ({', '.join(BY_NAME)})")
+        raise InputError(
+            doc.source,
+            None,
+            f"not a file of any known format ({', '.join(BY_NAME)}){_nearest(doc)}",
+        )
     if len(found) > 1:
         names = ", ".join(f.NAME for f in found)
         raise OptionError(
@@ -62,6 +76,25 @@ def detect(doc: Doc) -> Format:
             mentions=("format_name",),
         )
     return found[0]
+
+
+def _nearest(doc: Doc) -> str:
+    """The format the JSON file lacks fewest required keys of (of those it has some
+    of; then the one it has most of), and what it lacks."""
+    gaps = [
+        (f, missing)
+        for f in FORMATS
+        if (missing := lacking(doc, f.REQUIRED)) and len(missing) < len(f.REQUIRED)
+    ]
+    if not gaps:
+        return (
+            ": it has none of the keys that a format requires"
+            if isinstance(doc.value, dict)
+            else ""
+        )
+    fmt, missing = max(gaps, key=lambda g: (-len(g[1]), len(g[0].REQUIRED)))
+    needs = ", ".join(k.replace("|", " or ") for k in missing)
+    return f": nearest is {fmt.NAME}, but the file lacks {needs}"
 
 
 def verify_file(

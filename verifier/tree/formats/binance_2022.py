@@ -24,6 +24,7 @@ from verifier.tree.formats.verdict import Verdict, conclude
 
 NAME = "binance-2022"
 TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
+REQUIRED: tuple[str, ...] = ("user_id", "salt", "audit_id", "balances")  # the customer's file
 LEVEL_FILE = re.compile(r"tree-level([0-9]+)\.csv")
 WEAKNESSES = [
     "no sums: the tree proves your leaf is in it, not what the total liabilities are",
@@ -37,8 +38,7 @@ WEAKNESSES = [
 def detect(doc: Doc) -> bool:
     if doc.kind == "dir":
         return any(LEVEL_FILE.fullmatch(p.name) for p in doc.path.iterdir())
-    top = doc.value if doc.kind == "json" else None
-    return isinstance(top, dict) and {"user_id", "salt", "balances"} <= top.keys()
+    return source.lacking(doc, REQUIRED) == []
 
 
 def parent_of(left: str, right: str) -> str:

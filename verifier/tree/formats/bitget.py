@@ -27,6 +27,15 @@ from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, 
 
 NAME = "bitget"
 TAKES_TREE = False
+REQUIRED: tuple[str, ...] = (
+    "path",
+    "self.merkelLeaf",
+    "self.balances",
+    "self.level",
+    "self.role",
+    "self.encryptUid",
+    "self.nonce",
+)
 LEFT = 1
 WEAKNESSES = [
     truncated(64),
@@ -48,13 +57,7 @@ class Node:
 
 
 def detect(doc: Doc) -> bool:
-    top = doc.value if doc.kind == "json" else None
-    return (
-        isinstance(top, dict)
-        and "path" in top
-        and isinstance(top.get("self"), dict)
-        and "merkelLeaf" in top["self"]
-    )
+    return source.lacking(doc, REQUIRED) == []
 
 
 def _writer(numeric: bool) -> Callable[[dict[str, Decimal]], str]:

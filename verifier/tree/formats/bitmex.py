@@ -25,6 +25,7 @@ from verifier.tree.formats.verdict import Verdict, conclude
 
 NAME = "bitmex"
 TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
+REQUIRED: tuple[str, ...] = ("account", "nonce|account_nonce")  # the customer's file
 U64 = struct.Struct("<Q")
 WEAKNESSES = [
     "one asset only (XBT, in satoshis): nothing else you hold is proven",
@@ -44,8 +45,7 @@ class Node:
 def detect(doc: Doc) -> bool:
     if doc.kind == "text":
         return next(doc.lines(), (0, ""))[1].startswith("block_height:")
-    top = doc.value if doc.kind == "json" else None
-    return isinstance(top, dict) and "account" in top and ("nonce" in top or "account_nonce" in top)
+    return source.lacking(doc, REQUIRED) == []
 
 
 def read_tree(tree: Doc) -> tuple[int, list[list[Node]]]:

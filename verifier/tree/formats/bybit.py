@@ -28,6 +28,14 @@ from verifier.tree.formats.verdict import (
 
 NAME = "bybit"
 TAKES_TREE = False
+REQUIRED: tuple[str, ...] = (
+    "path",
+    "self.balance",
+    "self.hash",
+    "self.type",
+    "self.height",
+    "self.userHash",
+)
 FIRST_FORMAT = {"BTC": 8, "ETH": 8, "USDT": 4, "USDC": 4}
 WEAKNESSES = [
     SUM_ONLY,
@@ -39,13 +47,7 @@ WEAKNESSES = [
 
 
 def detect(doc: Doc) -> bool:
-    top = doc.value if doc.kind == "json" else None
-    return (
-        isinstance(top, dict)
-        and "path" in top
-        and isinstance(top.get("self"), dict)
-        and "balance" in top["self"]
-    )
+    return source.lacking(doc, REQUIRED) == []
 
 
 def verify(doc: Doc, request: Request) -> Verdict:

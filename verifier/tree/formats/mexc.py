@@ -22,6 +22,14 @@ from verifier.tree.formats.verdict import NEGATIVES_ALLOWED, SUM_ONLY, Verdict, 
 
 NAME = "mexc"
 TAKES_TREE = False
+REQUIRED: tuple[str, ...] = (
+    "pathList",
+    "self.hash",
+    "self.type",
+    "self.balances",
+    "self.proofId",
+    "self.accountId",
+)
 LEFT, RIGHT = 1, 2
 DEFAULTS = ("BTC", "USDT", "ETH", "USDC")  # MexcMerkleValidator.initBalanceData
 WEAKNESSES = [
@@ -42,8 +50,7 @@ class Node:
 
 
 def detect(doc: Doc) -> bool:
-    top = doc.value if doc.kind == "json" else None
-    return isinstance(top, dict) and "pathList" in top and "self" in top
+    return source.lacking(doc, REQUIRED) == []
 
 
 def _text(doc: Doc, value: Any, field: str) -> str:

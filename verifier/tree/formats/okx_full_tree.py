@@ -35,6 +35,7 @@ from verifier.tree.formats.verdict import (
 
 NAME = "okx-full-tree"
 TAKES_TREE = True  # its customer's file is checked against the whole tree (--tree)
+REQUIRED: tuple[str, ...] = ("nodes", "totalBalances", "hash", "nonce")  # the customer's file
 ASSETS = okx_v1.ASSETS
 WEAKNESSES = [
     SUM_ONLY + " (checking the whole tree, as done here, closes this)",
@@ -60,8 +61,7 @@ class TreeNode:
 
 def detect(doc: Doc) -> bool:
     if doc.kind == "json":
-        top = doc.value
-        return isinstance(top, dict) and "nodes" in top and "totalBalances" in top
+        return source.lacking(doc, REQUIRED) == []
     first = next(doc.lines(), (0, ""))[1]
     return doc.kind == "text" and first.count(",") >= 2 and first.split(",", 2)[2].startswith("{")
 

@@ -9,7 +9,7 @@ has height 2, every later one the sibling's height + 1; the last path entry is t
 
 from hashlib import sha256
 
-from verifier.tree.formats import decimals, typed_path
+from verifier.tree.formats import decimals, source, typed_path
 from verifier.tree.formats.source import Doc, Request
 from verifier.tree.formats.verdict import (
     NEGATIVES_ALLOWED,
@@ -21,6 +21,8 @@ from verifier.tree.formats.verdict import (
 
 NAME = "okx-v1"
 TAKES_TREE = False
+# self.nonce is not required: OKX's Go struct reads a missing one as "".
+REQUIRED: tuple[str, ...] = ("path", "self.balances", "self.hash", "self.type", "self.height")
 ASSETS = ("BTC", "ETH", "USDT")
 RULES = typed_path.Rules(
     assets=ASSETS,
@@ -37,11 +39,7 @@ WEAKNESSES = [
 
 
 def detect(doc: Doc) -> bool:
-    top = doc.value if doc.kind == "json" else None
-    if not isinstance(top, dict) or "path" not in top or not isinstance(top.get("self"), dict):
-        return False
-    own = top["self"]
-    return "balances" in own and "merkelLeaf" not in own and "userHash" not in own
+    return source.lacking(doc, REQUIRED) == []
 
 
 def leaf_text(balances: list[str]) -> str:

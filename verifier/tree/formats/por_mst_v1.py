@@ -9,6 +9,8 @@ from verifier.tree.verify import verify_proof
 
 NAME = "por-mst-v1"
 TAKES_TREE = False
+# Either key names the file as ours; its own parser then names any other missing field.
+REQUIRED: tuple[str, ...] = ("format|root_commitment",)
 
 
 def detect(doc: Doc) -> bool:

@@ -5,7 +5,7 @@ ends as one line and exit 2 wherever in a format module the problem is found.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,28 @@ def load(path: Path) -> Doc:
     if text.lstrip()[:1] in ("{", "["):
         return Doc(path, "json", parse_json(text, str(path)), text)
     return Doc(path, "text", text=text)
+
+
+def lacking(doc: Doc, required: Sequence[str]) -> list[str] | None:
+    """The required keys a JSON object file lacks, or None when it is no JSON object.
+
+    A key is a dotted path (`self.merkleLeaf`: the key `merkleLeaf` in the object
+    under `self`); `nonce|account_nonce` is satisfied by either. Formats are detected
+    by their required keys so that no format is handed a file it can only refuse with
+    a field error of its own: such a file is named as no known format instead, with
+    the nearest one and what the file lacks of it.
+    """
+    if doc.kind != "json" or not isinstance(doc.value, dict):
+        return None
+    return [key for key in required if not any(_has(doc.value, k) for k in key.split("|"))]
+
+
+def _has(value: Any, dotted: str) -> bool:
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
 
 
 def obj(doc: Doc, value: Any, field: str) -> dict[str, Any]:
