@@ -45,6 +45,20 @@ class AssetLine(BaseModel):
     cold_share: str | None  # customer_cold / customer_total, cut to 6 decimals
 
 
+class WalletLine(BaseModel):
+    """One wallet as read at the snapshot: what a later report is compared against
+    (a wallet gone, a balance that fell) and what another exchange's report may also
+    claim. Balances are base units as integer text; None where it could not be read."""
+
+    model_config = _FROZEN
+
+    chain: str
+    locator: str  # the address, or "script:<hex>"
+    role: Literal["cold", "hot"]
+    ownership_class: Literal["customer", "own"]
+    balances: dict[str, str | None]
+
+
 class ReserveLine(BaseModel):
     model_config = _FROZEN
 
@@ -92,5 +106,6 @@ class Report(BaseModel):
     scope: list[str]
     assets: list[AssetLine]
     reserves: list[ReserveLine]
+    wallets: list[WalletLine]
     checks: list[ReportCheck]
     limitations: list[str]
