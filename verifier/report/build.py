@@ -159,7 +159,7 @@ def _reserve_line(check: ReserveCheck, result: CheckResult) -> ReserveLine:
 def _wallet_line(w: Wallet, obs: Observations) -> WalletLine:
     o = obs.get(wallet_key(w))
     read = {} if o is None else o.balances
-    balances = {}
+    balances: dict[str, str | None] = {}
     for symbol in w.assets:
         b = read.get(symbol)
         balances[symbol] = None if b is None or isinstance(b, Unknown) else str(b)

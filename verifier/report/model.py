@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from verifier.models.attestation import ChainPoint, Exchange
 from verifier.models.check import Status
+from verifier.models.numbers import DecimalString, IntegerString
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
@@ -33,22 +34,22 @@ class AssetLine(BaseModel):
     symbol: str
     decimals: int
     price: str | None  # of one whole unit, in the reporting currency
-    liabilities: str
+    liabilities: DecimalString
     customer_cold: str | None
     customer_hot: str | None
-    customer_total: str | None
+    customer_total: DecimalString | None
     own_cold: str | None
     own_hot: str | None
-    coverage: str | None  # customer_total / liabilities, cut to 6 decimals
+    coverage: DecimalString | None  # customer_total / liabilities, cut to 6 decimals
     surplus: str | None  # customer_total - liabilities; negative is a shortfall
     surplus_value: str | None  # the same in the reporting currency
-    cold_share: str | None  # customer_cold / customer_total, cut to 6 decimals
+    cold_share: DecimalString | None  # customer_cold / customer_total, cut to 6 decimals
 
 
 class WalletLine(BaseModel):
     """One wallet as read at the snapshot: what a later report is compared against
     (a wallet gone, a balance that fell) and what another exchange's report may also
-    claim. Balances are base units as integer text; None where it could not be read."""
+    claim. Balances in base units as integer text; None where unread."""
 
     model_config = _FROZEN
 
@@ -56,7 +57,7 @@ class WalletLine(BaseModel):
     locator: str  # the address, or "script:<hex>"
     role: Literal["cold", "hot"]
     ownership_class: Literal["customer", "own"]
-    balances: dict[str, str | None]
+    balances: dict[str, IntegerString | None]
 
 
 class ReserveLine(BaseModel):
