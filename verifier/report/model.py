@@ -1,9 +1,9 @@
 """The report's content, the same for every renderer; its JSON is the machine format
 (`schemas/report.schema.json`). Figures are decimal text, exact unless marked '...'."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from verifier.models.attestation import ChainPoint, Exchange
 from verifier.models.check import Status
@@ -32,7 +32,7 @@ class AssetLine(BaseModel):
     model_config = _FROZEN
 
     symbol: str
-    decimals: int
+    decimals: int = Field(ge=0, le=36)  # as the asset's spec bounds it
     price: str | None  # of one whole unit, in the reporting currency
     liabilities: DecimalString
     customer_cold: str | None
@@ -60,15 +60,20 @@ class WalletLine(BaseModel):
     balances: dict[str, IntegerString | None]
 
 
+# An amount of the reporting currency as `reconcile.show.decimal` writes it: exact, or
+# cut to 8 places and marked '...' when its expansion does not end.
+Amount = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?(\.\.\.)?$")]
+
+
 class ReserveLine(BaseModel):
     model_config = _FROZEN
 
     check: str
     status: Status
-    required: str | None
-    cash: str | None
-    insurance: str | None
-    available: str | None
+    required: Amount | None
+    cash: Amount | None
+    insurance: Amount | None
+    available: Amount | None
 
 
 class PolicyInfo(BaseModel):
