@@ -7,7 +7,7 @@ import pytest
 
 from verifier.errors import InputError
 from verifier.history.model import entry_of
-from verifier.history.store import SCHEMA_VERSION, History, default_path
+from verifier.history.store import MIGRATIONS, SCHEMA_VERSION, History, default_path
 from verifier.report.json_report import render_json
 from verifier.report.model import Report
 
@@ -22,9 +22,8 @@ def test_a_report_is_kept_exactly_and_added_once(tmp_path: Path, demo: Report) -
         (stored,) = h.entries("demo-exchange")
         assert h.version == SCHEMA_VERSION
         assert h.exchanges() == [("demo-exchange", 1)]
-    assert stored.assets == entry.assets
-    assert stored.wallets == entry.wallets
-    assert stored.snapshot_time == entry.snapshot_time
+    assert stored == entry
+    assert [r.check for r in stored.reserves] == ["liability-reserve"]
     btc = stored.asset("BTC")
     assert btc is not None and (btc.liabilities, btc.held) == (19102134154, 192 * 10**8)
     # amounts are kept as integer text, never as a binary float
@@ -72,3 +71,84 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(InputError, match="newer than this por-verifier"):
         History(db, create=False)
+
+
+def _version_1(db: Path, report: Report) -> None:
+    """A database as schema 1 left it, holding `report` as schema 1 stored it."""
+    e = entry_of(report, "demo.json")
+    con = sqlite3.connect(db, isolation_level=None)
+    MIGRATIONS[0](con)
+    con.execute("PRAGMA user_version = 1")
+    con.execute(
+        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            e.digest,
+            e.exchange_id,
+            e.exchange_name,
+            e.snapshot_id,
+            e.snapshot_time.isoformat(),
+            e.verdict,
+            e.policy,
+            e.reporting_currency,
+            e.source,
+            render_json(report),
+        ),
+    )
+    for i, a in enumerate(e.assets):
+        con.execute(
+            "INSERT INTO assets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                e.digest,
+                i,
+                a.symbol,
+                a.decimals,
+                str(a.liabilities),
+                str(a.held),
+                a.coverage,
+                a.cold_share,
+            ),
+        )
+    for i, w in enumerate(e.wallets):
+        con.execute(
+            "INSERT INTO wallets VALUES (?, ?, ?, ?, ?, ?)",
+            (e.digest, i, w.chain, w.locator, w.role, w.ownership_class),
+        )
+        for symbol, amount in w.balances.items():
+            con.execute(
+                "INSERT INTO balances VALUES (?, ?, ?, ?)", (e.digest, i, symbol, str(amount))
+            )
+    con.close()
+
+
+def test_a_version_1_database_is_migrated_with_its_reserves_filled_in(
+    tmp_path: Path, demo: Report
+) -> None:
+    db = tmp_path / "v1.sqlite"
+    _version_1(db, demo)
+    with History(db, create=False) as h:
+        assert h.version == SCHEMA_VERSION == 2
+        (stored,) = h.entries()
+    # the reserve lines, which schema 1 did not have, come from the kept JSON
+    assert stored == entry_of(demo, "demo.json")
+    assert stored.reserves[0].required == "2000000000"
+    assert all(a.window_min_coverage is None for a in stored.assets)
+    with History(db, create=False) as h:  # opening again migrates nothing more
+        assert h.version == 2 and len(h.entries()) == 1
+
+
+def test_a_failed_migration_leaves_the_database_at_its_version(
+    tmp_path: Path, demo: Report
+) -> None:
+    db = tmp_path / "v1.sqlite"
+    _version_1(db, demo)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE reports SET report_json = '{}'")  # no reserves to fill from
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="cannot migrate from schema 1 to 2"):
+        History(db, create=False)
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA user_version").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reserves'").fetchone() == (
+        0,
+    )

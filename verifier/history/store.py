@@ -14,8 +14,9 @@ text, never REAL: SQLite's REAL is a binary float. Each report is also kept whol
 the canonical JSON it was added as, so a later schema can be filled from it.
 """
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 from verifier.errors import InputError
-from verifier.history.model import AssetPoint, Entry, WalletPoint
+from verifier.history.model import AssetPoint, Entry, ReservePoint, WalletPoint
 
 APPLICATION_ID = 0x504F5248  # "PORH"
 DB_FILE = Path("por-verifier") / "history.sqlite"
@@ -65,7 +66,31 @@ def _to_v1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1,)
+def _to_v2(db: sqlite3.Connection) -> None:
+    """The reserve lines (required against available, over time), filled for the
+    reports already stored from the JSON each was kept as; and the window's minimum
+    coverage per asset, empty until reports carry the window."""
+    db.execute("ALTER TABLE assets ADD COLUMN window_min_coverage TEXT")
+    db.execute(
+        "CREATE TABLE reserves (digest TEXT NOT NULL REFERENCES reports, "
+        "position INTEGER NOT NULL, check_id TEXT NOT NULL, required TEXT, available TEXT, "
+        "PRIMARY KEY (digest, position)) STRICT"
+    )
+    for digest, text in db.execute("SELECT digest, report_json FROM reports").fetchall():
+        lines = json.loads(text)["reserves"]
+        _insert_reserves(
+            db, digest, [ReservePoint(r["check"], r["required"], r["available"]) for r in lines]
+        )
+
+
+def _insert_reserves(db: sqlite3.Connection, digest: str, lines: Sequence[ReservePoint]) -> None:
+    db.executemany(
+        "INSERT INTO reserves VALUES (?, ?, ?, ?, ?)",
+        [(digest, i, r.check, r.required, r.available) for i, r in enumerate(lines)],
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -137,8 +162,12 @@ class History:
                     f"{SCHEMA_VERSION}: use a newer por-verifier"
                 )
                 raise InputError(str(self.path), None, problem)
-            for step in MIGRATIONS[version:]:
-                step(self.db)
+            for i, step in enumerate(MIGRATIONS[version:], start=version):
+                try:
+                    step(self.db)
+                except (LookupError, ValueError, TypeError) as e:  # a damaged stored report
+                    problem = f"cannot migrate from schema {i} to {i + 1} ({type(e).__name__}: {e})"
+                    raise InputError(str(self.path), None, problem) from None
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @property
@@ -175,7 +204,7 @@ class History:
         )
         self.db.executemany(
             "INSERT INTO assets (digest, position, symbol, decimals, liabilities, held, "
-            "coverage, cold_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "coverage, cold_share, window_min_coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     d,
@@ -186,10 +215,12 @@ class History:
                     _text(a.held),
                     a.coverage,
                     a.cold_share,
+                    a.window_min_coverage,
                 )
                 for i, a in enumerate(e.assets)
             ],
         )
+        _insert_reserves(self.db, d, e.reserves)
         self.db.executemany(
             "INSERT INTO wallets VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -228,8 +259,8 @@ class History:
         within = f"digest IN (SELECT digest FROM reports {where})"
         assets: dict[str, list[AssetPoint]] = {}
         for row in self.db.execute(
-            f"SELECT digest, symbol, decimals, liabilities, held, coverage, cold_share "
-            f"FROM assets WHERE {within} ORDER BY digest, position",
+            f"SELECT digest, symbol, decimals, liabilities, held, coverage, cold_share, "
+            f"window_min_coverage FROM assets WHERE {within} ORDER BY digest, position",
             args,
         ):
             assets.setdefault(row[0], []).append(
@@ -240,9 +271,16 @@ class History:
                     held=_int(row[4]),
                     coverage=row[5],
                     cold_share=row[6],
-                    window_min_coverage=None,
+                    window_min_coverage=row[7],
                 )
             )
+        reserves: dict[str, list[ReservePoint]] = {}
+        for digest, check, required, available in self.db.execute(
+            f"SELECT digest, check_id, required, available FROM reserves WHERE {within} "
+            f"ORDER BY digest, position",
+            args,
+        ):
+            reserves.setdefault(digest, []).append(ReservePoint(check, required, available))
         balances: dict[tuple[str, int], dict[str, int | None]] = {}
         for digest, wallet, symbol, amount in self.db.execute(
             f"SELECT digest, wallet, symbol, amount FROM balances WHERE {within}", args
@@ -276,7 +314,7 @@ class History:
                     reporting_currency=row[7],
                     source=row[8],
                     assets=tuple(assets.get(digest, [])),
-                    reserves=(),
+                    reserves=tuple(reserves.get(digest, [])),
                     wallets=tuple(wallets.get(digest, [])),
                 )
             )
