@@ -16,6 +16,8 @@ from verifier.errors import InputError
 from verifier.report.json_report import render_json
 from verifier.report.model import AssetLine, Report
 
+ABSENT = "-"  # how a listing shows a figure a report does not carry or could not establish
+
 
 @dataclass(frozen=True)
 class AssetPoint:
