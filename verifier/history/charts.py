@@ -70,41 +70,33 @@ def _per_asset(
     return series
 
 
-def coverage_svg(entries: Sequence[Entry]) -> str:
-    return _chart(
+# Per-asset charts: title, axis label, the figure of an asset, the SVG id salt.
+_ASSET_CHARTS: tuple[tuple[str, str, Callable[[AssetPoint], Fraction | str | None], str], ...] = (
+    (
         "Coverage per asset (line: 100%)",
         "holdings / liabilities",
-        entries,
-        _per_asset(entries, lambda a: a.exact_coverage),
-        "history-coverage",
-        shares=True,
-    )
-
-
-def cold_share_svg(entries: Sequence[Entry]) -> str:
-    return _chart(
-        "Customer holdings in cold wallets",
-        "cold share",
-        entries,
-        _per_asset(entries, lambda a: a.cold_share),
-        "history-cold",
-        shares=True,
-    )
-
-
-def window_svg(entries: Sequence[Entry]) -> str | None:
-    """None while no report carries the window's minimum coverage."""
-    series = _per_asset(entries, lambda a: a.window_min_coverage)
-    if all(v is None for values in series.values() for v in values):
-        return None
-    return _chart(
+        lambda a: a.exact_coverage,
+        "coverage",
+    ),
+    ("Customer holdings in cold wallets", "cold share", lambda a: a.cold_share, "cold"),
+    (
         "Lowest coverage in the window around the snapshot",
         "minimum coverage",
-        entries,
-        series,
-        "history-window",
-        shares=True,
-    )
+        lambda a: a.window_min_coverage,
+        "window",
+    ),
+)
+
+
+def asset_charts(entries: Sequence[Entry]) -> list[str]:
+    """Coverage, cold share and the window's minimum coverage per asset over time; a
+    chart with no figure in any report (the window, for now) is left out."""
+    out = []
+    for title, ylabel, figure, salt in _ASSET_CHARTS:
+        series = _per_asset(entries, figure)
+        if any(v is not None for values in series.values() for v in values):
+            out.append(_chart(title, ylabel, entries, series, f"history-{salt}", shares=True))
+    return out
 
 
 def reserves_svg(entries: Sequence[Entry]) -> str | None:

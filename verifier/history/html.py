@@ -4,7 +4,7 @@ time (coverage per asset, cold share, reserves against requirement, and the wind
 minimum coverage once reports carry it), the figures of every report, and what got
 worse from one report to the next."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from verifier.history.analysis import Regression
@@ -16,33 +16,19 @@ def _e(value: object) -> str:
     return ABSENT if value is None else escape(str(value))
 
 
-def _rows(entries: Sequence[Entry]) -> str:
-    return "".join(
-        f"<tr><td>{_e(e.name)}</td><td>{_e(e.snapshot_time.isoformat())}</td>"
-        f"<td>{_e(e.verdict)}</td><td>{_e(a.symbol)}</td><td class='num'>{_e(a.coverage)}</td>"
-        f"<td class='num'>{_e(a.cold_share)}</td><td class='num'>{_e(a.window_min_coverage)}</td></tr>"
-        for e in entries
-        for a in e.assets
+def _table(head: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int]) -> str:
+    """A table of text from the reports, escaped; the columns in `numeric` right-aligned."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='num'>{_e(v)}</td>" if i in numeric else f"<td>{_e(v)}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
     )
-
-
-def _reserve_rows(entries: Sequence[Entry]) -> str:
-    return "".join(
-        f"<tr><td>{_e(e.name)}</td><td class='mono'>{_e(r.check)}</td>"
-        f"<td class='num'>{_e(r.required)}</td><td class='num'>{_e(r.available)}</td>"
-        f"<td>{_e(e.reporting_currency)}</td></tr>"
-        for e in entries
-        for r in e.reserves
-    )
-
-
-def _flag_rows(found: Sequence[Regression]) -> str:
-    return "".join(
-        f"<tr><td>{_e(r.earlier.name)}</td><td>{_e(r.later.name)}</td>"
-        f"<td class='fail'>{_e(r.kind.value)}</td><td class='mono'>{_e(r.subject)}</td>"
-        f"<td class='num'>{_e(r.before)}</td><td class='num'>{_e(r.after)}</td></tr>"
-        for r in found
-    )
+    return f"<table><tr>{th}</tr>{body}</table>"
 
 
 def render_history_html(
@@ -52,8 +38,10 @@ def render_history_html(
     # this output needs it.
     from verifier.history import charts
 
-    svgs = [charts.coverage_svg(entries), charts.cold_share_svg(entries)]
-    svgs += [s for s in (charts.reserves_svg(entries), charts.window_svg(entries)) if s is not None]
+    svgs = charts.asset_charts(entries)
+    reserve_chart = charts.reserves_svg(entries)
+    if reserve_chart is not None:
+        svgs.append(reserve_chart)
     figures = "".join(f"<figure>{s}</figure>" for s in svgs)
     window_note = (
         ""
@@ -62,15 +50,51 @@ def render_history_html(
         "minimum coverage is shown as '-'.</p>"
     )
     flags = (
-        f"<h2>What got worse ({len(found)})</h2><table><tr><th>from</th><th>to</th>"
-        f"<th>flag</th><th>what</th><th>before</th><th>after</th></tr>{_flag_rows(found)}</table>"
+        f"<h2>What got worse ({len(found)})</h2>"
+        + _table(
+            ("from", "to", "flag", "what", "before", "after"),
+            (
+                (r.earlier.name, r.later.name, r.kind.value, r.subject, r.before, r.after)
+                for r in found
+            ),
+            {4, 5},
+        )
         if found
         else "<h2>What got worse</h2><p class='pass'>Nothing, from one report to the next.</p>"
     )
-    reserves = _reserve_rows(entries)
+    per_asset = _table(
+        (
+            "report",
+            "snapshot time",
+            "verdict",
+            "asset",
+            "coverage",
+            "cold share",
+            "window min coverage",
+        ),
+        (
+            (
+                e.name,
+                e.snapshot_time.isoformat(),
+                e.verdict,
+                a.symbol,
+                a.coverage,
+                a.cold_share,
+                a.window_min_coverage,
+            )
+            for e in entries
+            for a in e.assets
+        ),
+        {4, 5, 6},
+    )
+    reserves = [(e, r) for e in entries for r in e.reserves]
     reserve_table = (
-        f"<h2>Reserves against requirement</h2><table><tr><th>report</th><th>check</th>"
-        f"<th>required</th><th>available</th><th>currency</th></tr>{reserves}</table>"
+        "<h2>Reserves against requirement</h2>"
+        + _table(
+            ("report", "check", "required", "available", "currency"),
+            ((e.name, r.check, r.required, r.available, e.reporting_currency) for e, r in reserves),
+            {2, 3},
+        )
         if reserves
         else ""
     )
@@ -86,8 +110,7 @@ exactly from base units.</p>
 {flags}
 <div class="charts">{figures}</div>{window_note}
 <h2>Per asset</h2>
-<table><tr><th>report</th><th>snapshot time</th><th>verdict</th><th>asset</th><th>coverage</th>
-<th>cold share</th><th>window min coverage</th></tr>{_rows(entries)}</table>
+{per_asset}
 {reserve_table}
 </body></html>
 """
