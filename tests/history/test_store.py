@@ -152,3 +152,20 @@ def test_a_failed_migration_leaves_the_database_at_its_version(
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reserves'").fetchone() == (
         0,
     )
+
+
+def test_reading_writes_nothing_and_an_empty_file_is_not_made_a_history(
+    tmp_path: Path, demo: Report
+) -> None:
+    db = tmp_path / "h.sqlite"
+    with History(db, create=True) as h:
+        h.add(entry_of(demo, "demo.json"), render_json(demo))
+    before = db.read_bytes()
+    with History(db, create=False) as h:
+        assert len(h.entries()) == 1
+    assert db.read_bytes() == before
+    empty = tmp_path / "empty"
+    empty.touch()
+    with pytest.raises(InputError, match="empty"):
+        History(empty, create=False)
+    assert empty.read_bytes() == b""

@@ -117,7 +117,7 @@ class History:
         except sqlite3.Error as e:
             raise InputError(str(path), None, f"cannot open ({e})") from None
         try:
-            self._migrate()
+            self._migrate(create)
         except sqlite3.Error as e:
             self.db.close()
             raise InputError(str(path), None, f"not a usable history database ({e})") from None
@@ -142,18 +142,27 @@ class History:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite may have rolled back already
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
     def _scalar(self, sql: str) -> Any:
         return self.db.execute(sql).fetchone()[0]
 
-    def _migrate(self) -> None:
+    def _migrate(self, create: bool) -> None:
+        """Bring the database to SCHEMA_VERSION; one at that version is not written to."""
         with self._transaction():
             version = self._scalar("PRAGMA user_version")
+            if (
+                version == SCHEMA_VERSION
+                and self._scalar("PRAGMA application_id") == APPLICATION_ID
+            ):
+                return
             if version == 0 and self._scalar("SELECT count(*) FROM sqlite_master"):
                 raise InputError(str(self.path), None, "a SQLite database that is no por history")
+            if version == 0 and not create:
+                raise InputError(str(self.path), None, "empty: por history add makes a history")
             if version and self._scalar("PRAGMA application_id") != APPLICATION_ID:
                 raise InputError(str(self.path), None, "a SQLite database that is no por history")
             if version > SCHEMA_VERSION:
