@@ -136,6 +136,7 @@ def test_a_database_that_is_not_one_is_refused(
         "no report of exchange 'other'",
         "demo-exchange",
     )
+    one_line_error(run("history", "show", "", "--db", str(db)), "no report of exchange ''")
 
 
 def test_the_default_database_is_made_in_the_data_directory(

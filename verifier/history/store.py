@@ -255,7 +255,9 @@ class History:
 
     def entries(self, exchange_id: str | None = None) -> list[Entry]:
         """The stored reports (of one exchange, or all), oldest snapshot first."""
-        where, args = ("WHERE exchange_id = ?", (exchange_id,)) if exchange_id else ("", ())
+        where, args = (
+            ("WHERE exchange_id = ?", (exchange_id,)) if exchange_id is not None else ("", ())
+        )
         try:
             return sorted(
                 self._entries(where, args),
