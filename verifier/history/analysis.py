@@ -147,7 +147,7 @@ def overlaps(entries: Sequence[Entry]) -> list[Overlap]:
             first_seen.setdefault(w.key, w.locator)
             by_exchange = claims.setdefault(w.key, {})
             listed = by_exchange.setdefault(e.exchange_id, [])
-            if e not in listed:
+            if not listed or listed[-1] is not e:  # a report listing an address twice
                 listed.append(e)
     found = []
     for key, by_exchange in sorted(claims.items()):
