@@ -29,6 +29,8 @@ def test_ownership_verify_names_every_key_and_column() -> None:
         (("reconcile",), ["por-balances-v1", "por-prices-v1", "por-policy-v1"]),
         (("verify",), ["por-attestation-v1", "por-evidence-v1", "por-prices-v1"]),
         (("chain", "balances"), ["one address per line", "EIP-55", "raw(HEX)"]),
+        (("history", "add"), ["por-report-v1", "~/.local/share/por-verifier/history.sqlite"]),
+        (("history", "show"), ["$XDG_DATA_HOME/por-verifier/history.sqlite", "window"]),
     ],
 )
 def test_input_files_are_described(command: tuple[str, ...], says: list[str]) -> None:

@@ -50,6 +50,7 @@ from verifier.models.proof import PROOF
 from verifier.models.proof import _inconsistency as proof_inconsistency
 from verifier.models.tree import TreeRoot
 from verifier.reconcile.policy import PolicyFile
+from verifier.report.model import Report
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 BTC_BLOCK = "24a15645a7f7a363d94ed6ff9df22a33255bdcb970d84fe5977186c268d6746d"
@@ -549,6 +550,16 @@ def _with_proofs() -> None:
         export = por("tree", "export", str(work / "tree"), "--out", str(work / "all.jsonl"))
         assert export.code == 0, export
         FILES["proofs.jsonl"] = (work / "all.jsonl").read_bytes()
+        verify = por(
+            "verify",
+            f"{d}/attestation.json",
+            "--offline",
+            f"{d}/evidence.json",
+            "--json",
+            f"{d}/r.json",
+        )
+        assert verify.code == 0, verify
+        FILES["report.json"] = (work / "r.json").read_bytes()
 
 
 def _materialise(work: Path, edits: dict[str, bytes]) -> Path:
@@ -558,7 +569,7 @@ def _materialise(work: Path, edits: dict[str, bytes]) -> Path:
     return work
 
 
-_with_proofs()
+_with_proofs()  # and the demo's report, for `por history add`
 
 
 @dataclass(frozen=True)
@@ -812,6 +823,12 @@ TARGETS = [
     Target(ETH_BALANCES, "eth-evidence.json", "json", None, _records),
     Target(BTC_BALANCES, "btc.txt", "lines", None, _lines),
     Target(BTC_BALANCES, "btc-evidence.json", "json", None, _records),
+    Target(
+        ["history", "add", "{w}/report.json", "--db", "{w}/out/history.sqlite"],
+        "report.json",
+        "json",
+        model_reading(of_model(Report)),
+    ),
     Target(
         ["ownership", "verify", "{w}/own.json", *OWNERSHIP],
         "own.json",

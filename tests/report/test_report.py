@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.support.attestations import COLD_BTC, attestation, balances, reconciled, set_balance
+from tests.support.attestations import (
+    COLD_BTC,
+    COLD_ETH,
+    attestation,
+    balances,
+    reconciled,
+    set_balance,
+)
 from verifier.report.html_report import render_html
 from verifier.report.json_report import render_json
 from verifier.report.model import Report
@@ -135,3 +142,17 @@ def test_the_account_count_is_shown_as_declared(short: Report) -> None:
     text = "\n".join(short.scope)
     assert "as declared" in text and "por tree audit" in text
     assert "as declared" in render_html(short)
+
+
+def test_wallet_lines_carry_each_balance_in_base_units(tmp_path: Path) -> None:
+    att = attestation()
+    bal = balances(att)
+    set_balance(bal, COLD_BTC, "BTC", 95 * 10**8)
+    cold = next(w for w in bal["wallets"] if w["address"] == COLD_ETH)
+    cold["balances"]["ETH"] = {"inconclusive": "node down"}
+    report = reconciled(tmp_path, att, bal)
+    lines = {w.locator: w for w in report.wallets}
+    assert lines[COLD_BTC].balances == {"BTC": str(95 * 10**8)}
+    assert (lines[COLD_BTC].role, lines[COLD_BTC].ownership_class) == ("cold", "customer")
+    assert lines[COLD_ETH].balances["ETH"] is None  # unread, never a zero
+    assert Report.model_validate_json(render_json(report)).wallets == report.wallets

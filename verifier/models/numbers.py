@@ -120,6 +120,9 @@ IntegerText = Annotated[
 IntegerString = Annotated[str, StringConstraints(pattern=INTEGER_PATTERN)]
 """A canonical integer kept as its text (proofs, parsed on the hot path as they stand)."""
 
+DecimalString = Annotated[str, StringConstraints(pattern=DECIMAL_PATTERN)]
+"""A non-negative plain decimal kept as its text (a report's figures, as written)."""
+
 Hex32 = Annotated[str, StringConstraints(pattern=HEX32_PATTERN)]
 """32 bytes of lowercase hex (hashes, commitments, nonces)."""
 

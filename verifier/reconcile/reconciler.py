@@ -21,6 +21,7 @@ class Reconciliation:
     policy: Policy
     positions: list[Position]
     prices: Prices
+    observations: Observations  # what was read of each wallet, for the report's wallet lines
     checks: list[Check]
     other_entities: int | None  # how many other entities' addresses were compared, if any
 
@@ -51,6 +52,7 @@ def reconcile(
         policy=policy,
         positions=pos,
         prices=table,
+        observations=obs,
         checks=checks,
         other_entities=None if other_entities is None else len(other_entities),
     )

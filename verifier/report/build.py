@@ -5,11 +5,12 @@ report needs."""
 from fractions import Fraction
 from importlib.metadata import version
 
+from verifier.models.attestation import Wallet
 from verifier.models.check import CheckResult, overall
 from verifier.models.numbers import format_decimal, format_truncated
 from verifier.reconcile.checks import Check, Composite
-from verifier.reconcile.holdings import Position, Prices
-from verifier.reconcile.observations import Unknown
+from verifier.reconcile.holdings import Position, Prices, distinct_wallets, wallet_key
+from verifier.reconcile.observations import Observations, Unknown
 from verifier.reconcile.quantity import Quantity, total
 from verifier.reconcile.reconciler import Reconciliation
 from verifier.reconcile.rules import ReserveCheck
@@ -21,6 +22,7 @@ from verifier.report.model import (
     ReportCheck,
     ReserveLine,
     SnapshotInfo,
+    WalletLine,
 )
 
 LIMITATIONS = [
@@ -104,6 +106,7 @@ def build_report(
         scope=stated,
         assets=[_asset_line(p, rec.prices) for p in rec.positions],
         reserves=reserves,
+        wallets=[_wallet_line(w, rec.observations) for w in distinct_wallets(att)],
         checks=entries,
         limitations=notes,
     )
@@ -150,6 +153,22 @@ def _reserve_line(check: ReserveCheck, result: CheckResult) -> ReserveLine:
         cash=_text(check.counted.cash),
         insurance=_text(check.counted.insurance),
         available=_text(check.counted.total),
+    )
+
+
+def _wallet_line(w: Wallet, obs: Observations) -> WalletLine:
+    o = obs.get(wallet_key(w))
+    read = {} if o is None else o.balances
+    balances: dict[str, str | None] = {}
+    for symbol in w.assets:
+        b = read.get(symbol)
+        balances[symbol] = None if b is None or isinstance(b, Unknown) else str(b)
+    return WalletLine(
+        chain=w.chain,
+        locator=w.locator,
+        role=w.role,
+        ownership_class=w.ownership_class,
+        balances=balances,
     )
 
 

@@ -19,7 +19,8 @@ from verifier.report.model import Report
 BP = 10_000  # charts plot shares in basis points: integers, never floats of money
 
 
-def _svg(fig: Figure, salt: str) -> str:
+def inline_svg(fig: Figure, salt: str) -> str:
+    """`fig` as SVG text to put inside an HTML page, the same on every run."""
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -33,7 +34,8 @@ def _bp(text: str) -> int:
     return int(Fraction(text) * BP)
 
 
-def _percent(value: float, _pos: object) -> str:
+def percent(value: float, _pos: object) -> str:
+    """An axis tick in basis points, written as a percentage."""
     return f"{value / 100:g}%"
 
 
@@ -49,10 +51,10 @@ def coverage_svg(report: Report) -> str:
         if a.coverage is None:
             ax.text(0, i, " unknown", va="center")
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.set_xlabel("verified customer holdings / customer liabilities")
     ax.set_title("Coverage per asset (line: 100%)")
-    return _svg(fig, "coverage")
+    return inline_svg(fig, "coverage")
 
 
 def cold_hot_svg(report: Report) -> str:
@@ -70,10 +72,10 @@ def cold_hot_svg(report: Report) -> str:
             ax.text(0, i, " unknown", va="center")
     ax.invert_yaxis()
     ax.set_xlim(0, BP)
-    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.set_title("Customer holdings: cold / hot split per asset (units)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
-    return _svg(fig, "coldhot")
+    return inline_svg(fig, "coldhot")
 
 
 def reserves_svg(report: Report) -> str | None:
@@ -107,4 +109,4 @@ def reserves_svg(report: Report) -> str | None:
     ax.set_xlabel(report.reporting_currency)
     ax.set_title("Reserves against requirement")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
-    return _svg(fig, "reserves")
+    return inline_svg(fig, "reserves")

@@ -1,12 +1,13 @@
 """The report's content, the same for every renderer; its JSON is the machine format
 (`schemas/report.schema.json`). Figures are decimal text, exact unless marked '...'."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from verifier.models.attestation import ChainPoint, Exchange
 from verifier.models.check import Status
+from verifier.models.numbers import DecimalString, IntegerString
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
@@ -31,18 +32,37 @@ class AssetLine(BaseModel):
     model_config = _FROZEN
 
     symbol: str
-    decimals: int
+    decimals: int = Field(ge=0, le=36)  # as the asset's spec bounds it
     price: str | None  # of one whole unit, in the reporting currency
-    liabilities: str
+    liabilities: DecimalString
     customer_cold: str | None
     customer_hot: str | None
-    customer_total: str | None
+    customer_total: DecimalString | None
     own_cold: str | None
     own_hot: str | None
-    coverage: str | None  # customer_total / liabilities, cut to 6 decimals
+    coverage: DecimalString | None  # customer_total / liabilities, cut to 6 decimals
     surplus: str | None  # customer_total - liabilities; negative is a shortfall
     surplus_value: str | None  # the same in the reporting currency
-    cold_share: str | None  # customer_cold / customer_total, cut to 6 decimals
+    cold_share: DecimalString | None  # customer_cold / customer_total, cut to 6 decimals
+
+
+class WalletLine(BaseModel):
+    """One wallet as read at the snapshot: what a later report is compared against
+    (a wallet gone, a balance that fell) and what another exchange's report may also
+    claim. Balances in base units as integer text; None where unread."""
+
+    model_config = _FROZEN
+
+    chain: str
+    locator: str  # the address, or "script:<hex>"
+    role: Literal["cold", "hot"]
+    ownership_class: Literal["customer", "own"]
+    balances: dict[str, IntegerString | None]
+
+
+# An amount of the reporting currency as `reconcile.show.decimal` writes it: exact, or
+# cut to 8 places and marked '...' when its expansion does not end.
+Amount = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?(\.\.\.)?$")]
 
 
 class ReserveLine(BaseModel):
@@ -50,10 +70,10 @@ class ReserveLine(BaseModel):
 
     check: str
     status: Status
-    required: str | None
-    cash: str | None
-    insurance: str | None
-    available: str | None
+    required: Amount | None
+    cash: Amount | None
+    insurance: Amount | None
+    available: Amount | None
 
 
 class PolicyInfo(BaseModel):
@@ -92,5 +112,6 @@ class Report(BaseModel):
     scope: list[str]
     assets: list[AssetLine]
     reserves: list[ReserveLine]
+    wallets: list[WalletLine]
     checks: list[ReportCheck]
     limitations: list[str]
