@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from chains.addresses import normalize
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
-from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from chains.evidence import Bundle, Recorder
+from chains.names import parse_chain
 from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
@@ -144,8 +144,9 @@ def _read(
                 batch_size=200,
             )
         else:
+            chain = parse_chain(point.chain)  # the attestation was checked: it parses
             token = None
-            if symbol != "ETH":
+            if symbol != chain.native:
                 match = [t for t in att.tokens if t.chain == point.chain and t.symbol == symbol]
                 if not match:
                     return _inconclusive(
@@ -155,7 +156,6 @@ def _read(
             if sources.eth_rpc is None and sources.bundle is None:
                 return _inconclusive(check_id, "no Ethereum node was named")
             reads.methods[check_id] = METHOD["ethereum"]
-            named = network in ETHEREUM_NETWORKS
             outcome = read_ethereum(
                 Endpoints(
                     sources.eth_rpc,
@@ -167,8 +167,8 @@ def _read(
                 ),
                 Snapshot(point.height, "0x" + point.block_hash),
                 addresses,
-                chain_id=None if named else int(network) if network.isdigit() else None,
-                network=network if named else None,
+                chain_id=chain.chain_id,
+                network=None,
                 token=token,
                 balance_slot=None,
                 confirmations=sources.eth_confirmations,

@@ -6,6 +6,7 @@ endpoint the user named, or through the evidence bundle when replaying.
 
 from chains.evidence import NotInEvidence
 from chains.jsonrpc import JsonRpcClient
+from chains.names import same_chain
 from chains.snapshot import Snapshot
 from verifier.audit.balances import Sources
 from verifier.models.attestation import Attestation, Wallet
@@ -69,7 +70,7 @@ def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> C
             reason="a wallet given only by its script has no address to sign for",
         )
     parsed = ownership_message.parse(w.ownership_proof.message)
-    if parsed is not None and f"{parsed.chain}:{parsed.network}" != w.chain:
+    if parsed is not None and not same_chain(f"{parsed.chain}:{parsed.network}", w.chain):
         return CheckResult(
             id=check_id,
             status=Status.FAIL,
@@ -88,7 +89,7 @@ def _contract_wallets(att: Attestation, sources: Sources) -> dict[str, ContractW
     if sources.eth_rpc is None and sources.bundle is None:
         return out
     for point in att.snapshot.chains:
-        if not point.chain.startswith("ethereum:"):
+        if point.chain.startswith("bitcoin:"):
             continue
         try:
             client = JsonRpcClient.connect(

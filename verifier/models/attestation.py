@@ -11,8 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
-from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
+from chains.names import ChainNameError, ChainRef, parse_chain
 from verifier.models.asset import AssetSpec
 from verifier.models.numbers import DecimalText, Hex32, HexBytes, PositiveDecimalText
 from verifier.models.ownership import OwnershipProof
@@ -23,8 +22,9 @@ FORMAT = "por-attestation-v1"
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-# "<bitcoin|ethereum>:<network or chain id>", as in the ownership message.
-Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum):[a-z0-9-]+$")]
+# "bitcoin:<network>", "ethereum:<chain id>" or "evm:<registered name>", as in the
+# ownership message (chains/names.py says which chain each spelling names).
+Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum|evm):[a-z0-9-]+$")]
 Symbol = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Peril = Literal["hack", "operational-failure", "insolvency", "fraud", "key-loss"]
 
@@ -200,15 +200,22 @@ class Attestation(BaseModel):
             yield f"liabilities.tree.{field}", problem
         symbols = [a.symbol for a in tree.assets]
         chains = [p.chain for p in att.snapshot.chains]
+        refs: list[ChainRef | None] = []
         for i, chain in enumerate(chains):
-            if chain in chains[:i]:
+            named = _chain_ref(chain)
+            ref = None if isinstance(named, str) else named
+            if isinstance(named, str):
+                yield f"snapshot.chains[{i}].chain", named
+            elif chain in chains[:i]:
                 yield f"snapshot.chains[{i}].chain", f"{chain!r} is listed twice"
-            unknown = _unknown_network(chain)
-            if unknown:
-                yield f"snapshot.chains[{i}].chain", unknown
+            elif ref in refs:
+                other = chains[refs.index(ref)]
+                yield f"snapshot.chains[{i}].chain", f"{chain!r} is {other!r} again"
+            refs.append(ref)
         for i, w in enumerate(att.wallets):
-            if w.chain not in chains:
-                yield f"wallets[{i}].chain", f"no snapshot block for {w.chain!r}"
+            unpinned = _unpinned(w.chain, chains, refs)
+            if unpinned:
+                yield f"wallets[{i}].chain", unpinned
             for j, a in enumerate(w.assets):
                 if a not in symbols:
                     yield (
@@ -218,8 +225,9 @@ class Attestation(BaseModel):
         decimals = {a.symbol: a.decimals for a in tree.assets}
         seen: set[tuple[str, str]] = set()
         for i, t in enumerate(att.tokens):
-            if t.chain not in chains:
-                yield f"tokens[{i}].chain", f"no snapshot block for {t.chain!r}"
+            unpinned = _unpinned(t.chain, chains, refs)
+            if unpinned:
+                yield f"tokens[{i}].chain", unpinned
             if t.symbol not in decimals:
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
             elif t.decimals != decimals[t.symbol]:
@@ -234,12 +242,26 @@ class Attestation(BaseModel):
                 yield f"reserve_inputs.incident_losses[{i}].fiscal_year", f"{y} is listed twice"
 
 
-def _unknown_network(chain: str) -> str | None:
-    """Why a chain name names no network the adapters can read, or None."""
-    family, _, network = chain.partition(":")
-    if family == "bitcoin" and network not in BITCOIN_NETWORKS:
-        return f"{network!r} is not a Bitcoin network ({', '.join(BITCOIN_NETWORKS)})"
-    if family == "ethereum" and not network.isdigit() and network not in ETHEREUM_NETWORKS:
-        names = ", ".join(ETHEREUM_NETWORKS)
-        return f"{network!r} is neither a chain id nor an Ethereum network ({names})"
-    return None
+def _chain_ref(chain: str) -> ChainRef | str:
+    """The chain `chain` names, or why it names none the adapters can read."""
+    try:
+        return parse_chain(chain)
+    except ChainNameError as e:
+        return str(e)
+
+
+def _unpinned(chain: str, chains: list[str], refs: list[ChainRef | None]) -> str | None:
+    """Why `chain` (a wallet's or a token's) has no block in the snapshot, or None.
+
+    Each chain is spelled one way throughout an attestation, as its snapshot entry
+    spells it, so that every wallet, token, check and evidence record of one chain
+    carries one name; another spelling of a pinned chain is refused, naming it.
+    """
+    if chain in chains:
+        return None
+    ref = _chain_ref(chain)
+    if isinstance(ref, str):
+        return f"no snapshot block for {chain!r} ({ref})"
+    if ref in refs:
+        return f"{chain!r} is written {chains[refs.index(ref)]!r} in the snapshot: spell it one way"
+    return f"no snapshot block for {chain!r}"
