@@ -7,16 +7,17 @@ when the node answered pinned to the snapshot block, inconclusive when it could 
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chains.addresses import normalize
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.evidence import Bundle, Recorder
-from chains.names import parse_chain
+from chains.names import parse_chain, same_chain
 from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.addresses import AddressList
 from verifier.models.attestation import Attestation, ChainPoint, Wallet
 from verifier.models.check import CheckResult, Status
@@ -40,12 +41,43 @@ class Sources:
 
     btc_rpc: str | None = None
     esplora: str | None = None
+    # For each EVM chain (spelled either way: evm:base, ethereum:8453) its node.
+    evm_rpc: Mapping[str, str] = field(default_factory=dict)
+    # The node of every EVM chain written ethereum:<...>, or of chain id 1, that has
+    # none of its own in evm_rpc: what one Ethereum endpoint always served.
     eth_rpc: str | None = None
     bundle: Bundle | None = None  # replay instead of the network
     recorder: Recorder | None = None
     btc_confirmations: int | None = None
-    eth_confirmations: int | None = None
+    eth_confirmations: int | None = None  # every EVM chain; default: the registry's per chain
     rpc_timeout: float = DEFAULT_TIMEOUT  # seconds a node request may take, retries included
+
+    def evm_endpoint(self, chain: str) -> str | None:
+        """The node named for the EVM chain `chain` (as the attestation spells it)."""
+        own = next((url for named, url in self.evm_rpc.items() if same_chain(named, chain)), None)
+        if own is not None:
+            return own
+        return self.eth_rpc if _served_by_eth_rpc(chain) else None
+
+
+def _served_by_eth_rpc(chain: str) -> bool:
+    return chain.startswith("ethereum:") or parse_chain(chain).chain_id == 1
+
+
+def check_endpoints(att: Attestation, sources: Sources) -> None:
+    """Refuse an endpoint that no chain of the attestation would be read from: an
+    option that cannot apply is refused, never ignored."""
+    evm = [p.chain for p in att.snapshot.chains if not p.chain.startswith("bitcoin:")]
+    listed = ", ".join(evm) or "none"
+    for named in sources.evm_rpc:
+        if not any(same_chain(named, chain) for chain in evm):
+            problem = f"{named}: the attestation pins no block on it (its EVM chains: {listed})"
+            raise OptionError("rpc", problem)
+    if sources.eth_rpc is not None:
+        own = [c for c in evm if any(same_chain(n, c) for n in sources.evm_rpc)]
+        if not any(_served_by_eth_rpc(c) for c in evm if c not in own):
+            problem = f"no EVM chain of the attestation is left for it (its EVM chains: {listed})"
+            raise OptionError("eth_rpc", problem)
 
 
 @dataclass
@@ -153,12 +185,13 @@ def _read(
                         check_id, f"no token contract is listed for {symbol} on {point.chain}"
                     )
                 token = match[0].contract
-            if sources.eth_rpc is None and sources.bundle is None:
-                return _inconclusive(check_id, "no Ethereum node was named")
+            url = sources.evm_endpoint(point.chain)
+            if url is None and sources.bundle is None:
+                return _inconclusive(check_id, f"no node was named for {point.chain}")
             reads.methods[check_id] = METHOD["ethereum"]
             outcome = read_ethereum(
                 Endpoints(
-                    sources.eth_rpc,
+                    url,
                     None,
                     sources.recorder,
                     sources.bundle,

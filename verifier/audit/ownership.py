@@ -84,16 +84,18 @@ def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> C
 
 
 def _contract_wallets(att: Attestation, sources: Sources) -> dict[str, ContractWallets]:
-    """One ERC-1271 asker per Ethereum chain of the snapshot, where an endpoint was named."""
+    """One ERC-1271 asker per EVM chain of the snapshot, through that chain's endpoint
+    where one was named (or the bundle)."""
     out: dict[str, ContractWallets] = {}
-    if sources.eth_rpc is None and sources.bundle is None:
-        return out
     for point in att.snapshot.chains:
         if point.chain.startswith("bitcoin:"):
             continue
+        url = sources.evm_endpoint(point.chain)
+        if url is None and sources.bundle is None:
+            continue
         try:
             client = JsonRpcClient.connect(
-                sources.eth_rpc,
+                url,
                 endpoint=f"{point.chain}:erc1271",
                 recorder=sources.recorder,
                 bundle=sources.bundle,

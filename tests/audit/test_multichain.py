@@ -1,0 +1,209 @@
+"""`por verify` over several EVM chains at once, against real anvil nodes started with
+the registry's chain ids (Ethereum's 1 and Base's 8453): each chain pinned by its own
+snapshot block and read through its own `--rpc CHAIN=URL`, USDC held on both chains
+(each with its own contract), and the evidence replayed offline.
+
+EVERY KEY HERE IS A DEMO KEY derived from public text: never fund its addresses."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+
+from tests.support.anvil import Anvil, run_anvil
+from tests.support.attestations import attestation as template
+from tests.support.eth import Chain
+from tests.tree.helpers import run
+from verifier.audit.assemble import assemble
+from verifier.io.assets import parse_asset_list
+from verifier.io.ledger import Ledger
+from verifier.io.outputs import Outputs
+from verifier.ownership.message import OwnershipMessage
+from verifier.tree.build import TREE_FILES, build_tree
+
+SNAPSHOT_ID = "2026-06-30"
+EXCHANGE = "demo-exchange"
+ETH, USDC = 10**18, 10**6
+# (chain, wallet, role, ETH, USDC): what each wallet holds at the snapshot. The cold
+# key holds on both chains at one address: each chain's listing is a wallet of its own.
+HOLDINGS = [
+    ("evm:ethereum", "cold", "cold", 90 * ETH, 600 * USDC),
+    ("evm:base", "cold", "cold", 5 * ETH, 400 * USDC),
+    ("evm:base", "hot", "hot", 5 * ETH, 20 * USDC),
+]
+LEDGER = "account_id,ETH,USDC\nalice,60,700\nbob,40,300\n"  # owed: 100 ETH, 1,000 USDC
+
+
+def key(name: str) -> Any:
+    """DEMO KEY: public, never fund its address on a real network."""
+    return Account.from_key(sha256(f"por-verifier DEMO multichain key {name}".encode()).digest())
+
+
+@dataclass(frozen=True)
+class Exchange:
+    ethereum: Anvil
+    base: Anvil
+    tokens: dict[str, str]  # chain -> USDC contract there
+    folder: Path
+
+    @property
+    def attestation(self) -> Path:
+        return self.folder / "attestation.json"
+
+    def rpc(self) -> list[str]:
+        return ["--rpc", f"evm:ethereum={self.ethereum.url}", "--rpc", f"evm:base={self.base.url}"]
+
+
+def _fund(node: Anvil, chain: str) -> tuple[str, dict[str, Any]]:
+    """Deploy this chain's USDC, fund its wallets; the token and the pinned block."""
+    eth = Chain(node.url)
+    if chain == "evm:base":
+        eth.deploy("DemoToken")  # another nonce: Base's USDC has an address of its own
+    token = eth.deploy("DemoToken")
+    mine = [(key(w).address, e, u) for c, w, _, e, u in HOLDINGS if c == chain]
+    eth.set_balances([a for a, _, _ in mine], [e for _, e, _ in mine])
+    eth.mint(token, [a for a, _, _ in mine], [u for _, _, u in mine])
+    snap = eth.snapshot()
+    eth.mine(150)  # deep enough for the registry's depth on both chains (64, 150)
+    block = {"chain": chain, "height": snap.height, "block_hash": snap.block_hash[2:]}
+    return token, block
+
+
+def _signed(chain: str, name: str, *, spelled: str | None = None) -> dict[str, str]:
+    family, _, network = (spelled or chain).partition(":")
+    address = key(name).address
+    text = OwnershipMessage(EXCHANGE, SNAPSHOT_ID, family, network, address).text()
+    signed = Account.sign_message(encode_defunct(text=text), key(name).key)
+    return {"message": text, "signature": "0x" + bytes(signed.signature).hex()}
+
+
+@pytest.fixture(scope="module")
+def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
+    folder = tmp_path_factory.mktemp("multichain")
+    (folder / "ledger.csv").write_text(LEDGER)
+    book = Ledger(folder / "ledger.csv", parse_asset_list("ETH:18,USDC:6"))
+    with Outputs([book.path], force=False, force_flag="--force") as outputs:
+        outputs.add_directory(folder / "tree", "tree", TREE_FILES)
+        root = build_tree(book, SNAPSHOT_ID, 8, folder / "tree", b"k" * 32, outputs=outputs).root
+    with run_anvil(chain_id=1) as ethereum, run_anvil(chain_id=8453) as base:
+        tokens, blocks = {}, []
+        for node, chain in ((ethereum, "evm:ethereum"), (base, "evm:base")):
+            tokens[chain], block = _fund(node, chain)
+            blocks.append(block)
+        doc = template(policy="ae-vara")
+        del doc["snapshot"]["chains"], doc["liabilities"]["tree"], doc["format"]
+        doc["snapshot"]["id"] = SNAPSHOT_ID
+        doc["tokens"] = [
+            {"chain": c, "contract": t, "symbol": "USDC", "decimals": 6} for c, t in tokens.items()
+        ]
+        doc["wallets"] = [
+            {
+                "chain": chain,
+                "address": key(name).address,
+                "assets": ["ETH", "USDC"],
+                "role": role,
+                "ownership_class": "customer",
+                # the hot wallet signed its chain in the old spelling: the same chain
+                "ownership_proof": _signed(
+                    chain, name, spelled="ethereum:8453" if name == "hot" else None
+                ),
+            }
+            for chain, name, role, *_ in HOLDINGS
+        ]
+        att = assemble(doc, "config", root, "root.json", blocks)
+        (folder / "attestation.json").write_text(att.model_dump_json(indent=2))
+        yield Exchange(ethereum, base, tokens, folder)
+
+
+def verify(exchange: Exchange, *extra: str) -> tuple[int, dict[str, Any], str]:
+    report = exchange.folder / "report.json"
+    r = run("verify", str(exchange.attestation), "--json", str(report), "--force", *extra)
+    data = json.loads(report.read_text()) if r.exit_code in (0, 1, 2) and report.exists() else {}
+    report.unlink(missing_ok=True)
+    return r.exit_code, data, r.stdout + r.stderr
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in report["checks"]}
+
+
+def test_each_chain_is_read_through_its_own_node_and_replays_offline(exchange: Exchange) -> None:
+    evidence = exchange.folder / "evidence.json"
+    code, report, output = verify(exchange, *exchange.rpc(), "--evidence-out", str(evidence))
+    assert code == 0, output
+    found = statuses(report)
+    for chain in ("evm:ethereum", "evm:base"):
+        assert found[f"balances.{chain}.ETH"] == "pass"
+        assert found[f"balances.{chain}.USDC"] == "pass"
+    assert set(found.values()) == {"pass"}, {k: v for k, v in found.items() if v != "pass"}
+    bundle = json.loads(evidence.read_text())
+    assert {"evm:ethereum", "evm:base"} <= set(bundle["endpoints"])
+    code, replayed, output = verify(exchange, "--offline", str(evidence))
+    assert code == 0, output
+    assert statuses(replayed) == found
+
+
+def test_eth_rpc_still_serves_ethereum_beside_an_rpc_for_base(exchange: Exchange) -> None:
+    code, report, output = verify(
+        exchange, "--eth-rpc", exchange.ethereum.url, "--rpc", f"ethereum:8453={exchange.base.url}"
+    )
+    assert code == 0, output
+    assert statuses(report)["balances.evm:ethereum.USDC"] == "pass"
+
+
+def test_a_chain_without_a_node_is_inconclusive_never_a_pass(exchange: Exchange) -> None:
+    code, report, _ = verify(exchange, "--rpc", f"evm:ethereum={exchange.ethereum.url}")
+    assert code == 2 and report["verdict"] == "inconclusive"
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["balances.evm:ethereum.ETH"]["status"] == "pass"
+    base = checks["balances.evm:base.USDC"]
+    assert (base["status"], base["reason"]) == ("inconclusive", "no node was named for evm:base")
+
+
+def test_swapped_endpoints_are_caught_by_the_chain_id(exchange: Exchange) -> None:
+    code, report, _ = verify(
+        exchange,
+        "--rpc", f"evm:ethereum={exchange.base.url}",
+        "--rpc", f"evm:base={exchange.ethereum.url}",
+    )  # fmt: skip
+    assert code == 2
+    reason = {c["id"]: c["reason"] for c in report["checks"]}["balances.evm:base.ETH"]
+    assert reason.startswith("wrong-chain: the node is on chain id 1, expected 8453"), reason
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (
+            ["--rpc", "evm:optimism=http://127.0.0.1:9"],
+            "--rpc: evm:optimism: the attestation pins no block on it",
+        ),
+        (["--rpc", "evm:base"], "--rpc: 'evm:base' is not CHAIN=URL"),
+        (["--rpc", "evm:moon=http://127.0.0.1:9"], "--rpc: 'moon' is not a registered EVM chain"),
+        (
+            ["--rpc", "bitcoin:regtest=http://127.0.0.1:9"],
+            "--rpc: bitcoin:regtest is not an EVM chain",
+        ),
+        (
+            ["--rpc", "evm:base=http://127.0.0.1:9", "--rpc", "ethereum:8453=http://127.0.0.1:9"],
+            "--rpc: ethereum:8453 is named twice (evm:base)",
+        ),
+        (
+            ["--rpc", "evm:ethereum=http://127.0.0.1:9", "--eth-rpc", "http://127.0.0.1:9"],
+            "--eth-rpc: no EVM chain of the attestation is left for it",
+        ),
+    ],
+)
+def test_endpoint_options_that_cannot_apply_are_refused(
+    exchange: Exchange, options: list[str], says: str
+) -> None:
+    r = run("verify", str(exchange.attestation), *options)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"por: error: {says}"), lines
