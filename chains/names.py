@@ -77,6 +77,12 @@ class ChainRef:
         return f"{'bitcoin' if self.family == 'bitcoin' else 'ethereum'}:{self.network}"
 
 
+def native_assets() -> frozenset[str]:
+    """Every symbol that is some chain's native asset: Bitcoin's, the default EVM one,
+    and each registered chain's."""
+    return frozenset({"BTC", DEFAULT_NATIVE, *(c.native for c in chains())})
+
+
 def parse_chain(text: str) -> ChainRef:
     """The chain `text` names, or ChainNameError."""
     family, colon, network = text.partition(":")

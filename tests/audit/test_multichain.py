@@ -6,7 +6,7 @@ snapshot block and read through its own `--rpc CHAIN=URL`, USDC held on both cha
 EVERY KEY HERE IS A DEMO KEY derived from public text: never fund its addresses."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -45,34 +45,50 @@ def key(name: str) -> Any:
     return Account.from_key(sha256(f"por-verifier DEMO multichain key {name}".encode()).digest())
 
 
+WRAPPED = 3 * ETH  # WETH the cold wallet holds on Ethereum, counted only when mapped
+
+
 @dataclass(frozen=True)
 class Exchange:
     ethereum: Anvil
     base: Anvil
     tokens: dict[str, str]  # chain -> USDC contract there
+    weth: str  # a wrapped ETH token on Ethereum, which the plain attestation leaves out
     folder: Path
 
     @property
     def attestation(self) -> Path:
         return self.folder / "attestation.json"
 
+    def variant(self, name: str, change: Callable[[dict[str, Any]], None]) -> Path:
+        """A copy of the attestation with `change` made to it."""
+        doc = json.loads(self.attestation.read_text())
+        change(doc)
+        path = self.folder / f"{name}.json"
+        path.write_text(json.dumps(doc))
+        return path
+
     def rpc(self) -> list[str]:
         return ["--rpc", f"evm:ethereum={self.ethereum.url}", "--rpc", f"evm:base={self.base.url}"]
 
 
-def _fund(node: Anvil, chain: str) -> tuple[str, dict[str, Any]]:
-    """Deploy this chain's USDC, fund its wallets; the token and the pinned block."""
+def _fund(node: Anvil, chain: str) -> tuple[str, str, dict[str, Any]]:
+    """Deploy this chain's USDC and a wrapped ETH, fund the wallets (WETH only on
+    Ethereum's cold wallet); the two tokens and the pinned block."""
     eth = Chain(node.url)
     if chain == "evm:base":
-        eth.deploy("DemoToken")  # another nonce: Base's USDC has an address of its own
+        eth.deploy("DemoToken")  # a nonce used up: Base's USDC gets an address of its own
     token = eth.deploy("DemoToken")
+    weth = eth.deploy("DemoToken")
     mine = [(key(w).address, e, u) for c, w, _, e, u in HOLDINGS if c == chain]
     eth.set_balances([a for a, _, _ in mine], [e for _, e, _ in mine])
     eth.mint(token, [a for a, _, _ in mine], [u for _, _, u in mine])
+    if chain == "evm:ethereum":
+        eth.mint(weth, [key("cold").address], [WRAPPED])
     snap = eth.snapshot()
     eth.mine(150)  # deep enough for the registry's depth on both chains (64, 150)
     block = {"chain": chain, "height": snap.height, "block_hash": snap.block_hash[2:]}
-    return token, block
+    return token, weth, block
 
 
 def _signed(chain: str, name: str, *, spelled: str | None = None) -> dict[str, str]:
@@ -92,9 +108,9 @@ def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
         outputs.add_directory(folder / "tree", "tree", TREE_FILES)
         root = build_tree(book, SNAPSHOT_ID, 8, folder / "tree", b"k" * 32, outputs=outputs).root
     with run_anvil(chain_id=1) as ethereum, run_anvil(chain_id=8453) as base:
-        tokens, blocks = {}, []
+        tokens, wrapped, blocks = {}, {}, []
         for node, chain in ((ethereum, "evm:ethereum"), (base, "evm:base")):
-            tokens[chain], block = _fund(node, chain)
+            tokens[chain], wrapped[chain], block = _fund(node, chain)
             blocks.append(block)
         doc = template(policy="ae-vara")
         del doc["snapshot"]["chains"], doc["liabilities"]["tree"], doc["format"]
@@ -118,7 +134,7 @@ def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
         ]
         att = assemble(doc, "config", root, "root.json", blocks)
         (folder / "attestation.json").write_text(att.model_dump_json(indent=2))
-        yield Exchange(ethereum, base, tokens, folder)
+        yield Exchange(ethereum, base, tokens, wrapped["evm:ethereum"], folder)
 
 
 def verify(exchange: Exchange, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -207,3 +223,77 @@ def test_endpoint_options_that_cannot_apply_are_refused(
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"por: error: {says}"), lines
+
+
+def test_usdc_on_two_chains_is_one_asset_line_with_a_row_per_chain(exchange: Exchange) -> None:
+    assert exchange.tokens["evm:ethereum"] != exchange.tokens["evm:base"]
+    html = exchange.folder / "report.html"
+    code, report, output = verify(exchange, *exchange.rpc(), "--html", str(html))
+    assert code == 0, output
+    lines = {a["symbol"]: a for a in report["assets"]}
+    usdc, eth = lines["USDC"], lines["ETH"]
+    assert (usdc["liabilities"], usdc["customer_total"], usdc["coverage"]) == (
+        "1000",
+        "1020",
+        "1.020000",
+    )
+    rows = {c["chain"]: c for c in usdc["chains"]}
+    assert list(rows) == ["evm:ethereum", "evm:base"]
+    assert (rows["evm:ethereum"]["customer_cold"], rows["evm:ethereum"]["customer_hot"]) == (
+        "600",
+        "0",
+    )
+    assert (rows["evm:base"]["customer_cold"], rows["evm:base"]["customer_hot"]) == ("400", "20")
+    assert rows["evm:base"]["held_as"] == [f"token {exchange.tokens['evm:base']}"]
+    assert not any(r["mapped"] for r in rows.values())
+    assert eth["customer_total"] == "100"  # the unlisted WETH is not counted
+    assert [c["held_as"] for c in eth["chains"]] == [["native ETH"], ["native ETH"]]
+    # the terminal and the HTML report show the same rows
+    assert "on evm:base" in output and "on evm:ethereum" in output
+    page = html.read_text()
+    assert page.count("<tr class='part'>") == 4  # ETH and USDC, two chains each
+
+
+def _map_weth(exchange: Exchange, form: str | None) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        token = {
+            "chain": "evm:ethereum",
+            "contract": exchange.weth,
+            "symbol": "ETH",
+            "decimals": 18,
+        }
+        doc["tokens"].append(token if form is None else {**token, "counts_as_native": form})
+
+    return change
+
+
+def test_a_wrapped_token_counts_as_the_native_asset_only_when_mapped(exchange: Exchange) -> None:
+    mapped = exchange.variant("mapped", _map_weth(exchange, "wrapped"))
+    report_path = exchange.folder / "mapped-report.json"
+    r = run("verify", str(mapped), *exchange.rpc(), "--json", str(report_path), "--force")
+    assert r.exit_code == 0, r.output
+    report = json.loads(report_path.read_text())
+    checks = {c["id"]: c for c in report["checks"]}
+    native, wrapped = checks["balances.evm:ethereum.ETH"], checks["balances.evm:ethereum.ETH.token"]
+    assert (native["status"], native["actual"]) == ("pass", str(90 * ETH))
+    assert (wrapped["status"], wrapped["actual"]) == ("pass", str(WRAPPED))
+    assert (
+        "wrapped token, counted as ETH because the attestation maps it explicitly"
+        in wrapped["reason"]
+    )
+    eth = next(a for a in report["assets"] if a["symbol"] == "ETH")
+    assert eth["customer_total"] == "103"  # 90 + 3 wrapped on Ethereum, 10 on Base
+    on_ethereum = eth["chains"][0]
+    assert on_ethereum["mapped"] and on_ethereum["customer_cold"] == "93"
+    assert on_ethereum["held_as"][0] == "native ETH"
+    assert on_ethereum["held_as"][1].startswith(f"wrapped token {exchange.weth}, counted as ETH")
+    assert any(exchange.weth in s and "maps it" in s for s in report["scope"])
+    assert "wrapped token" in r.stdout  # the terminal's row for the chain says so
+
+    unmapped = exchange.variant("unmapped", _map_weth(exchange, None))
+    r = run("verify", str(unmapped), *exchange.rpc())
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (
+        f"por: error: {unmapped}: tokens[2].symbol: 'ETH' is a native asset: a token counts "
+        'as it only when counts_as_native says "wrapped" or "bridged"'
+    )

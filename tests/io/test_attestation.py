@@ -216,6 +216,23 @@ def test_an_unknown_field(tmp_path: Path) -> None:
             "no snapshot block for 'evm:base'",
         ),
         (
+            lambda d: d["tokens"].append(
+                {
+                    "chain": "ethereum:31337",
+                    "contract": "0x" + "ef" * 20,
+                    "symbol": "ETH",
+                    "decimals": 18,
+                }
+            ),
+            "tokens[1].symbol",
+            "'ETH' is a native asset: a token counts as it only when counts_as_native says",
+        ),
+        (
+            lambda d: d["tokens"][0].update(counts_as_native="wrapped"),
+            "tokens[0].counts_as_native",
+            "'USDC' is no chain's native asset (AVAX, BNB, BTC, ETH, POL)",
+        ),
+        (
             lambda d: d["reserve_inputs"]["incident_losses"].append(
                 {"fiscal_year": 2022, "loss": "1"}
             ),
@@ -252,6 +269,18 @@ def test_evm_chains_by_registry_name_load_beside_the_old_spelling(tmp_path: Path
         "ethereum:31337",
     ]
     assert {w.chain for w in att.wallets} == {"bitcoin:regtest", "evm:base"}
+
+
+def test_a_token_mapped_onto_a_native_asset_loads_and_keeps_its_mapping(tmp_path: Path) -> None:
+    data = attestation()
+    bridged = {"chain": "ethereum:31337", "contract": "0x" + "ef" * 20, "symbol": "ETH"}
+    data["tokens"].append({**bridged, "decimals": 18, "counts_as_native": "bridged"})
+    att = load_attestation(write(tmp_path / "a.json", data))
+    assert att.counted("ethereum:31337", "ETH") == (True, att.tokens[1])
+    assert att.tokens[1].counts_as_native == "bridged"
+    # written back with its mapping; a token without one is written as it always was
+    written = json.loads(att.model_dump_json())["tokens"]
+    assert written[1]["counts_as_native"] == "bridged" and "counts_as_native" not in written[0]
 
 
 def test_not_json_and_duplicate_keys(tmp_path: Path) -> None:

@@ -7,11 +7,20 @@ and rates are decimal strings; both are parsed exactly, never through a float.
 """
 
 from collections.abc import Iterator
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
-from chains.names import ChainNameError, ChainRef, parse_chain
+from chains.names import ChainNameError, ChainRef, native_assets, parse_chain
 from verifier.models.asset import AssetSpec
 from verifier.models.numbers import DecimalText, Hex32, HexBytes, PositiveDecimalText
 from verifier.models.ownership import OwnershipProof
@@ -99,8 +108,29 @@ class Token(BaseModel):
 
     chain: Chain
     contract: Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$")]
-    symbol: Symbol
+    symbol: Symbol  # the tree asset a unit of this token counts as
     decimals: Annotated[int, Field(ge=0, le=36)]
+    # A token that stands for a chain's native asset (WETH for ETH, bridged ETH on BSC,
+    # WBTC for BTC) counts as that asset only when the attestation says so here, and
+    # the report says it did; a native symbol without this field is refused.
+    counts_as_native: Literal["wrapped", "bridged"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _as_before_without_mapping(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A token without the mapping is written as it was before the field existed,
+        so that `por attest` gives older attestations byte for byte."""
+        data = handler(self)
+        if self.counts_as_native is None:
+            data.pop("counts_as_native", None)
+        return data
+
+
+class Counted(NamedTuple):
+    """What counts as one asset on one chain: the chain's native balance, a token, or
+    both (the native coin and a wrapped form of it)."""
+
+    native: bool
+    token: Token | None
 
 
 class Money(BaseModel):
@@ -191,6 +221,11 @@ class Attestation(BaseModel):
     def assets(self) -> list[AssetSpec]:
         return self.liabilities.tree.assets
 
+    def counted(self, chain: str, symbol: str) -> Counted:
+        """What counts as `symbol` on `chain` (a chain of the snapshot, as spelled there)."""
+        token = next((t for t in self.tokens if t.chain == chain and t.symbol == symbol), None)
+        return Counted(parse_chain(chain).native == symbol, token)
+
     def problems(self) -> Iterator[tuple[str, str]]:
         """Cross-field faults the field types cannot see: (field path, problem). Every
         reader of an attestation refuses it on the first."""
@@ -223,6 +258,7 @@ class Attestation(BaseModel):
                         f"{a!r} is not an asset of the liability tree",
                     )
         decimals = {a.symbol: a.decimals for a in tree.assets}
+        natives = native_assets()
         seen: set[tuple[str, str]] = set()
         for i, t in enumerate(att.tokens):
             unpinned = _unpinned(t.chain, chains, refs)
@@ -232,6 +268,15 @@ class Attestation(BaseModel):
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
             elif t.decimals != decimals[t.symbol]:
                 yield f"tokens[{i}].decimals", f"{t.decimals}, the tree says {decimals[t.symbol]}"
+            if t.counts_as_native is None and t.symbol in natives:
+                problem = (
+                    f"{t.symbol!r} is a native asset: a token counts as it only when "
+                    'counts_as_native says "wrapped" or "bridged"'
+                )
+                yield f"tokens[{i}].symbol", problem
+            elif t.counts_as_native is not None and t.symbol not in natives:
+                problem = f"{t.symbol!r} is no chain's native asset ({', '.join(sorted(natives))})"
+                yield f"tokens[{i}].counts_as_native", problem
             key = (t.chain, t.symbol)
             if key in seen:
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} has two contracts on {t.chain}"
