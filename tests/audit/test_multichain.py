@@ -1,10 +1,12 @@
 """`por verify` over several EVM chains at once, against real anvil nodes started with
-the registry's chain ids (Ethereum's 1 and Base's 8453): each chain pinned by its own
-snapshot block and read through its own `--rpc CHAIN=URL`, USDC held on both chains
-(each with its own contract), and the evidence replayed offline.
+the registry's chain ids (Ethereum's 1, Base's 8453, BSC's 56): each chain pinned by
+its own snapshot block and read through its own `--rpc CHAIN=URL`, USDC held on
+Ethereum and Base (each with its own contract), BSC's native coin counted as BNB, and
+the evidence replayed offline.
 
 EVERY KEY HERE IS A DEMO KEY derived from public text: never fund its addresses."""
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,15 +31,21 @@ from verifier.tree.build import TREE_FILES, build_tree
 
 SNAPSHOT_ID = "2026-06-30"
 EXCHANGE = "demo-exchange"
-ETH, USDC = 10**18, 10**6
-# (chain, wallet, role, ETH, USDC): what each wallet holds at the snapshot. The cold
-# key holds on both chains at one address: each chain's listing is a wallet of its own.
-HOLDINGS = [
+ETH = BNB = 10**18
+USDC = 10**6
+CHAINS = {"evm:ethereum": 1, "evm:base": 8453, "evm:bsc": 56}
+NATIVE = {"evm:ethereum": "ETH", "evm:base": "ETH", "evm:bsc": "BNB"}  # as the registry says
+# (chain, wallet, role, native coin, USDC or None where the wallet lists none): what each
+# wallet holds at the snapshot. The cold key holds on every chain at one address: each
+# chain's listing is a wallet of its own.
+HOLDINGS: list[tuple[str, str, str, int, int | None]] = [
     ("evm:ethereum", "cold", "cold", 90 * ETH, 600 * USDC),
     ("evm:base", "cold", "cold", 5 * ETH, 400 * USDC),
     ("evm:base", "hot", "hot", 5 * ETH, 20 * USDC),
+    ("evm:bsc", "cold", "cold", 50 * BNB, None),
 ]
-LEDGER = "account_id,ETH,USDC\nalice,60,700\nbob,40,300\n"  # owed: 100 ETH, 1,000 USDC
+# owed: 100 ETH, 1,000 USDC, 50 BNB
+LEDGER = "account_id,ETH,USDC,BNB\nalice,60,700,20\nbob,40,300,30\n"
 
 
 def key(name: str) -> Any:
@@ -50,8 +58,7 @@ WRAPPED = 3 * ETH  # WETH the cold wallet holds on Ethereum, counted only when m
 
 @dataclass(frozen=True)
 class Exchange:
-    ethereum: Anvil
-    base: Anvil
+    nodes: dict[str, Anvil]  # chain -> its node
     tokens: dict[str, str]  # chain -> USDC contract there
     weth: str  # a wrapped ETH token on Ethereum, which the plain attestation leaves out
     folder: Path
@@ -68,8 +75,9 @@ class Exchange:
         path.write_text(json.dumps(doc))
         return path
 
-    def rpc(self) -> list[str]:
-        return ["--rpc", f"evm:ethereum={self.ethereum.url}", "--rpc", f"evm:base={self.base.url}"]
+    def rpc(self, *chains: str) -> list[str]:
+        """--rpc for each of `chains` (default: every chain)."""
+        return [f"--rpc={c}={self.nodes[c].url}" for c in chains or self.nodes]
 
 
 def _fund(node: Anvil, chain: str) -> tuple[str, str, dict[str, Any]]:
@@ -80,13 +88,13 @@ def _fund(node: Anvil, chain: str) -> tuple[str, str, dict[str, Any]]:
         eth.deploy("DemoToken")  # a nonce used up: Base's USDC gets an address of its own
     token = eth.deploy("DemoToken")
     weth = eth.deploy("DemoToken")
-    mine = [(key(w).address, e, u) for c, w, _, e, u in HOLDINGS if c == chain]
-    eth.set_balances([a for a, _, _ in mine], [e for _, e, _ in mine])
-    eth.mint(token, [a for a, _, _ in mine], [u for _, _, u in mine])
+    mine = [(key(w).address, n, u) for c, w, _, n, u in HOLDINGS if c == chain]
+    eth.set_balances([a for a, _, _ in mine], [n for _, n, _ in mine])
+    eth.mint(token, [a for a, _, u in mine if u], [u for _, _, u in mine if u])
     if chain == "evm:ethereum":
         eth.mint(weth, [key("cold").address], [WRAPPED])
     snap = eth.snapshot()
-    eth.mine(150)  # deep enough for the registry's depth on both chains (64, 150)
+    eth.mine(150)  # deep enough for the registry's depth on every chain (64, 150, 15)
     block = {"chain": chain, "height": snap.height, "block_hash": snap.block_hash[2:]}
     return token, weth, block
 
@@ -103,26 +111,31 @@ def _signed(chain: str, name: str, *, spelled: str | None = None) -> dict[str, s
 def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
     folder = tmp_path_factory.mktemp("multichain")
     (folder / "ledger.csv").write_text(LEDGER)
-    book = Ledger(folder / "ledger.csv", parse_asset_list("ETH:18,USDC:6"))
+    book = Ledger(folder / "ledger.csv", parse_asset_list("ETH:18,USDC:6,BNB:18"))
     with Outputs([book.path], force=False, force_flag="--force") as outputs:
         outputs.add_directory(folder / "tree", "tree", TREE_FILES)
         root = build_tree(book, SNAPSHOT_ID, 8, folder / "tree", b"k" * 32, outputs=outputs).root
-    with run_anvil(chain_id=1) as ethereum, run_anvil(chain_id=8453) as base:
+    with contextlib.ExitStack() as stack:
+        nodes = {c: stack.enter_context(run_anvil(chain_id=i)) for c, i in CHAINS.items()}
         tokens, wrapped, blocks = {}, {}, []
-        for node, chain in ((ethereum, "evm:ethereum"), (base, "evm:base")):
+        for chain, node in nodes.items():
             tokens[chain], wrapped[chain], block = _fund(node, chain)
             blocks.append(block)
         doc = template(policy="ae-vara")
         del doc["snapshot"]["chains"], doc["liabilities"]["tree"], doc["format"]
         doc["snapshot"]["id"] = SNAPSHOT_ID
+        doc["prices"]["BNB"] = "90000"
+        usdc_chains = {c for c, *_, u in HOLDINGS if u is not None}
         doc["tokens"] = [
-            {"chain": c, "contract": t, "symbol": "USDC", "decimals": 6} for c, t in tokens.items()
+            {"chain": c, "contract": t, "symbol": "USDC", "decimals": 6}
+            for c, t in tokens.items()
+            if c in usdc_chains
         ]
         doc["wallets"] = [
             {
                 "chain": chain,
                 "address": key(name).address,
-                "assets": ["ETH", "USDC"],
+                "assets": [NATIVE[chain], *(["USDC"] if usdc is not None else [])],
                 "role": role,
                 "ownership_class": "customer",
                 # the hot wallet signed its chain in the old spelling: the same chain
@@ -130,11 +143,11 @@ def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
                     chain, name, spelled="ethereum:8453" if name == "hot" else None
                 ),
             }
-            for chain, name, role, *_ in HOLDINGS
+            for chain, name, role, _, usdc in HOLDINGS
         ]
         att = assemble(doc, "config", root, "root.json", blocks)
         (folder / "attestation.json").write_text(att.model_dump_json(indent=2))
-        yield Exchange(ethereum, base, tokens, wrapped["evm:ethereum"], folder)
+        yield Exchange(nodes, tokens, wrapped["evm:ethereum"], folder)
 
 
 def verify(exchange: Exchange, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -157,9 +170,12 @@ def test_each_chain_is_read_through_its_own_node_and_replays_offline(exchange: E
     for chain in ("evm:ethereum", "evm:base"):
         assert found[f"balances.{chain}.ETH"] == "pass"
         assert found[f"balances.{chain}.USDC"] == "pass"
+    assert found["balances.evm:bsc.BNB"] == "pass"  # BSC's native coin, by the registry
+    bnb = {c["id"]: c for c in report["checks"]}["balances.evm:bsc.BNB"]
+    assert bnb["actual"] == str(50 * BNB)
     assert set(found.values()) == {"pass"}, {k: v for k, v in found.items() if v != "pass"}
     bundle = json.loads(evidence.read_text())
-    assert {"evm:ethereum", "evm:base"} <= set(bundle["endpoints"])
+    assert set(CHAINS) <= set(bundle["endpoints"])
     code, replayed, output = verify(exchange, "--offline", str(evidence))
     assert code == 0, output
     assert statuses(replayed) == found
@@ -167,14 +183,17 @@ def test_each_chain_is_read_through_its_own_node_and_replays_offline(exchange: E
 
 def test_eth_rpc_still_serves_ethereum_beside_an_rpc_for_base(exchange: Exchange) -> None:
     code, report, output = verify(
-        exchange, "--eth-rpc", exchange.ethereum.url, "--rpc", f"ethereum:8453={exchange.base.url}"
-    )
+        exchange,
+        "--eth-rpc", exchange.nodes["evm:ethereum"].url,
+        "--rpc", f"ethereum:8453={exchange.nodes['evm:base'].url}",
+        *exchange.rpc("evm:bsc"),
+    )  # fmt: skip
     assert code == 0, output
     assert statuses(report)["balances.evm:ethereum.USDC"] == "pass"
 
 
 def test_a_chain_without_a_node_is_inconclusive_never_a_pass(exchange: Exchange) -> None:
-    code, report, _ = verify(exchange, "--rpc", f"evm:ethereum={exchange.ethereum.url}")
+    code, report, _ = verify(exchange, *exchange.rpc("evm:ethereum", "evm:bsc"))
     assert code == 2 and report["verdict"] == "inconclusive"
     checks = {c["id"]: c for c in report["checks"]}
     assert checks["balances.evm:ethereum.ETH"]["status"] == "pass"
@@ -185,8 +204,9 @@ def test_a_chain_without_a_node_is_inconclusive_never_a_pass(exchange: Exchange)
 def test_swapped_endpoints_are_caught_by_the_chain_id(exchange: Exchange) -> None:
     code, report, _ = verify(
         exchange,
-        "--rpc", f"evm:ethereum={exchange.base.url}",
-        "--rpc", f"evm:base={exchange.ethereum.url}",
+        "--rpc", f"evm:ethereum={exchange.nodes['evm:base'].url}",
+        "--rpc", f"evm:base={exchange.nodes['evm:ethereum'].url}",
+        *exchange.rpc("evm:bsc"),
     )  # fmt: skip
     assert code == 2
     reason = {c["id"]: c["reason"] for c in report["checks"]}["balances.evm:base.ETH"]
@@ -248,6 +268,9 @@ def test_usdc_on_two_chains_is_one_asset_line_with_a_row_per_chain(exchange: Exc
     assert not any(r["mapped"] for r in rows.values())
     assert eth["customer_total"] == "100"  # the unlisted WETH is not counted
     assert [c["held_as"] for c in eth["chains"]] == [["native ETH"], ["native ETH"]]
+    bnb = lines["BNB"]  # one chain: no rows of its own in the terminal and HTML tables
+    assert (bnb["customer_total"], bnb["coverage"]) == ("50", "1.000000")
+    assert [(c["chain"], c["held_as"]) for c in bnb["chains"]] == [("evm:bsc", ["native BNB"])]
     # the terminal and the HTML report show the same rows
     assert "on evm:base" in output and "on evm:ethereum" in output
     page = html.read_text()

@@ -57,6 +57,26 @@ def test_the_registry_s_depth_applies_then_the_read_passes(
         assert [b["balance"] for b in doc["balances"]] == ["7", str(10**18)]
 
 
+def test_a_registered_chain_s_native_balance_is_its_own_coin(
+    por: Callable[..., Run], funded: tuple[Snapshot, Path]
+) -> None:
+    with run_anvil(chain_id=56) as bsc:
+        chain = Chain(bsc.url)
+        who = addresses(1, seed=56)
+        chain.set_balances(who, [3 * 10**18])
+        snap = chain.snapshot()
+        chain.mine(15)  # the registry's depth for BSC
+        path = funded[1].parent / "bsc.txt"
+        path.write_text(who[0] + "\n")
+        code, out, err = por(
+            "chain", "balances", "--chain", "evm:bsc", "--rpc", bsc.url,
+            "--snapshot", str(snap), "--addresses", str(path), "--json",
+        )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    assert (doc["asset"], doc["total"]) == ("BNB", str(3 * 10**18))
+
+
 def test_a_node_on_another_chain_is_caught(
     por: Callable[..., Run], anvil: Anvil, funded: tuple[Snapshot, Path]
 ) -> None:

@@ -123,6 +123,7 @@ def read_ethereum(
         # the registry's depth and Multicall3 for a chain it lists (64 and "look" else)
         confirmations=chain.confirmations if confirmations is None else confirmations,
         mode="auto" if chain.multicall3 else "batch",
+        native=chain.native,
         proofs=proofs,
         balance_slot=balance_slot,
         chunk_size=chunk_size,

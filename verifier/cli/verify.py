@@ -67,7 +67,12 @@ def command(
         int | None, typer.Option(min=1, help="Blocks on top of the Bitcoin snapshot (default 6).")
     ] = None,
     eth_confirmations: Annotated[
-        int | None, typer.Option(min=1, help="Blocks on top of the Ethereum snapshot (default 64).")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Blocks on top of each EVM chain's snapshot (default: the chain's in the "
+            "registry, 64 for a chain it does not list).",
+        ),
     ] = None,
     rpc_timeout: RpcTimeoutOption = None,
 ) -> None:
