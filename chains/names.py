@@ -16,6 +16,7 @@ from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.ethereum.block import NETWORKS as ETHEREUM_NETWORKS
 from chains.ethereum.registry import EvmChain, by_id, by_name, chains
 
+BITCOIN_NATIVE = "BTC"
 # The native asset of an EVM chain the registry does not list (a local test chain):
 # what `ethereum:<chain id>` always meant.
 DEFAULT_NATIVE = "ETH"
@@ -54,7 +55,7 @@ class ChainRef:
     def native(self) -> str:
         """The asset a native balance counts as."""
         if self.family == "bitcoin":
-            return "BTC"
+            return BITCOIN_NATIVE
         entry = self.registered
         return entry.native if entry is not None else DEFAULT_NATIVE
 
@@ -70,17 +71,11 @@ class ChainRef:
         entry = self.registered
         return entry is None or entry.multicall3
 
-    def __str__(self) -> str:
-        entry = self.registered
-        if entry is not None:
-            return f"evm:{entry.name}"
-        return f"{'bitcoin' if self.family == 'bitcoin' else 'ethereum'}:{self.network}"
-
 
 def native_assets() -> frozenset[str]:
     """Every symbol that is some chain's native asset: Bitcoin's, the default EVM one,
     and each registered chain's."""
-    return frozenset({"BTC", DEFAULT_NATIVE, *(c.native for c in chains())})
+    return frozenset({BITCOIN_NATIVE, DEFAULT_NATIVE, *(c.native for c in chains())})
 
 
 def parse_chain(text: str) -> ChainRef:

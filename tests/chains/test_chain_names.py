@@ -2,7 +2,7 @@
 
 import pytest
 
-from chains.names import ChainNameError, ChainRef, parse_chain, same_chain
+from chains.names import ChainNameError, ChainRef, native_assets, parse_chain, same_chain
 
 
 @pytest.mark.parametrize(
@@ -26,11 +26,16 @@ def test_evm_spellings_name_a_chain_id(text: str, chain_id: int) -> None:
 
 def test_registered_chains_bring_their_native_asset_depth_and_name() -> None:
     bsc, local = parse_chain("ethereum:56"), parse_chain("ethereum:31337")
-    assert (bsc.native, bsc.confirmations, str(bsc)) == ("BNB", 15, "evm:bsc")
-    assert (local.native, local.confirmations, str(local)) == ("ETH", 64, "ethereum:31337")
+    assert (bsc.native, bsc.confirmations, bsc.registered and bsc.registered.name) == (
+        "BNB",
+        15,
+        "bsc",
+    )
+    assert (local.native, local.confirmations, local.registered) == ("ETH", 64, None)
     assert parse_chain("evm:polygon").native == "POL"
     btc = parse_chain("bitcoin:regtest")
-    assert (btc.family, btc.native, str(btc)) == ("bitcoin", "BTC", "bitcoin:regtest")
+    assert (btc.family, btc.native, btc.registered) == ("bitcoin", "BTC", None)
+    assert native_assets() == {"BTC", "ETH", "BNB", "POL", "AVAX"}
 
 
 def test_same_chain_compares_identities_not_text() -> None:

@@ -198,7 +198,7 @@ def _asset_line(att: Attestation, p: Position, prices: Prices) -> AssetLine:
                 customer_total=whole(c.customer),
                 own_cold=whole(c.own_cold),
                 own_hot=whole(c.own_hot),
-                held_as=held_as(att, c.chain, p.asset.symbol),
+                held_as=_held_as(att, c.chain, p.asset.symbol),
                 mapped=_mapped(att, c.chain, p.asset.symbol),
             )
             for c in p.chains
@@ -211,7 +211,7 @@ def _mapped(att: Attestation, chain: str, symbol: str) -> bool:
     return token is not None and token.counts_as_native is not None
 
 
-def held_as(att: Attestation, chain: str, symbol: str) -> list[str]:
+def _held_as(att: Attestation, chain: str, symbol: str) -> list[str]:
     """What counts as `symbol` on `chain`, in words, saying so when a wrapped or bridged
     token counts as a native asset because the attestation maps it."""
     counted = att.counted(chain, symbol)
