@@ -31,6 +31,7 @@ class EthereumOptions:
     mode: Mode = "auto"
     chunk_size: int = 500  # reads per aggregate3 call (and storage keys per eth_getProof)
     batch_size: int = 100  # JSON-RPC calls per HTTP request
+    native: str = "ETH"  # the chain's own coin, what a read without a token reads
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1 or self.batch_size < 1:
@@ -40,7 +41,7 @@ class EthereumOptions:
 
     @property
     def asset(self) -> str:
-        return f"erc20:{self.token}" if self.token else "ETH"
+        return f"erc20:{self.token}" if self.token else self.native
 
 
 def read_balances(

@@ -195,6 +195,48 @@ def test_an_unknown_field(tmp_path: Path) -> None:
             "listed twice",
         ),
         (
+            lambda d: d["snapshot"]["chains"][1].update(chain="evm:moon"),
+            "snapshot.chains[1].chain",
+            "'moon' is not a registered EVM chain (ethereum, sepolia,",
+        ),
+        (
+            lambda d: d["snapshot"]["chains"].extend(
+                [{**d["snapshot"]["chains"][1], "chain": c} for c in ("ethereum:1", "evm:ethereum")]
+            ),
+            "snapshot.chains[3].chain",
+            "'evm:ethereum' is 'ethereum:1' again",
+        ),
+        (
+            lambda d: (
+                d["snapshot"]["chains"][1].update(chain="ethereum:8453")
+                or d["wallets"][3].update(chain="evm:base")
+            ),
+            "wallets[3].chain",
+            "'evm:base' is written 'ethereum:8453' in the snapshot: spell it one way",
+        ),
+        (
+            lambda d: d["wallets"][3].update(chain="evm:base"),
+            "wallets[3].chain",
+            "no snapshot block for 'evm:base'",
+        ),
+        (
+            lambda d: d["tokens"].append(
+                {
+                    "chain": "ethereum:31337",
+                    "contract": "0x" + "ef" * 20,
+                    "symbol": "ETH",
+                    "decimals": 18,
+                }
+            ),
+            "tokens[1].symbol",
+            "'ETH' is a native asset: a token counts as it only when counts_as_native says",
+        ),
+        (
+            lambda d: d["tokens"][0].update(counts_as_native="wrapped"),
+            "tokens[0].counts_as_native",
+            "'USDC' is no chain's native asset (AVAX, BNB, BTC, ETH, POL)",
+        ),
+        (
             lambda d: d["reserve_inputs"]["incident_losses"].append(
                 {"fiscal_year": 2022, "loss": "1"}
             ),
@@ -216,6 +258,33 @@ def test_inconsistent_fields(tmp_path: Path, change: Any, field: str, problem: s
     e = _error(tmp_path / "att.json", data)
     assert e.field == field
     assert problem in e.problem
+
+
+def test_evm_chains_by_registry_name_load_beside_the_old_spelling(tmp_path: Path) -> None:
+    text = json.dumps(attestation()).replace('"ethereum:31337"', '"evm:base"')
+    data = json.loads(text)
+    data["snapshot"]["chains"].append(
+        {"chain": "ethereum:31337", "height": 5, "block_hash": "33" * 32}
+    )
+    att = load_attestation(write(tmp_path / "a.json", data))
+    assert [p.chain for p in att.snapshot.chains] == [
+        "bitcoin:regtest",
+        "evm:base",
+        "ethereum:31337",
+    ]
+    assert {w.chain for w in att.wallets} == {"bitcoin:regtest", "evm:base"}
+
+
+def test_a_token_mapped_onto_a_native_asset_loads_and_keeps_its_mapping(tmp_path: Path) -> None:
+    data = attestation()
+    bridged = {"chain": "ethereum:31337", "contract": "0x" + "ef" * 20, "symbol": "ETH"}
+    data["tokens"].append({**bridged, "decimals": 18, "counts_as_native": "bridged"})
+    att = load_attestation(write(tmp_path / "a.json", data))
+    assert att.counted("ethereum:31337", "ETH") == (True, att.tokens[1])
+    assert att.tokens[1].counts_as_native == "bridged"
+    # written back with its mapping; a token without one is written as it always was
+    written = json.loads(att.model_dump_json())["tokens"]
+    assert written[1]["counts_as_native"] == "bridged" and "counts_as_native" not in written[0]
 
 
 def test_not_json_and_duplicate_keys(tmp_path: Path) -> None:

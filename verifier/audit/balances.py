@@ -7,18 +7,19 @@ when the node answered pinned to the snapshot block, inconclusive when it could 
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chains.addresses import normalize
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
-from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
 from chains.evidence import Bundle, Recorder
+from chains.names import parse_chain, same_chain
 from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
-from verifier.errors import InputError
+from verifier.errors import InputError, OptionError
 from verifier.io.addresses import AddressList
-from verifier.models.attestation import Attestation, ChainPoint, Wallet
+from verifier.models.attestation import Attestation, ChainPoint, Token, Wallet
 from verifier.models.check import CheckResult, Status
 from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
 
@@ -40,12 +41,43 @@ class Sources:
 
     btc_rpc: str | None = None
     esplora: str | None = None
+    # For each EVM chain (spelled either way: evm:base, ethereum:8453) its node.
+    evm_rpc: Mapping[str, str] = field(default_factory=dict)
+    # The node of every EVM chain written ethereum:<...>, or of chain id 1, that has
+    # none of its own in evm_rpc: what one Ethereum endpoint always served.
     eth_rpc: str | None = None
     bundle: Bundle | None = None  # replay instead of the network
     recorder: Recorder | None = None
     btc_confirmations: int | None = None
-    eth_confirmations: int | None = None
+    eth_confirmations: int | None = None  # every EVM chain; default: the registry's per chain
     rpc_timeout: float = DEFAULT_TIMEOUT  # seconds a node request may take, retries included
+
+    def evm_endpoint(self, chain: str) -> str | None:
+        """The node named for the EVM chain `chain` (as the attestation spells it)."""
+        own = next((url for named, url in self.evm_rpc.items() if same_chain(named, chain)), None)
+        if own is not None:
+            return own
+        return self.eth_rpc if _served_by_eth_rpc(chain) else None
+
+
+def _served_by_eth_rpc(chain: str) -> bool:
+    return chain.startswith("ethereum:") or parse_chain(chain).chain_id == 1
+
+
+def check_endpoints(att: Attestation, sources: Sources) -> None:
+    """Refuse an endpoint that no chain of the attestation would be read from: an
+    option that cannot apply is refused, never ignored."""
+    evm = [p.chain for p in att.snapshot.chains if not p.chain.startswith("bitcoin:")]
+    listed = ", ".join(evm) or "none"
+    for named in sources.evm_rpc:
+        if not any(same_chain(named, chain) for chain in evm):
+            problem = f"{named}: the attestation pins no block on it (its EVM chains: {listed})"
+            raise OptionError("rpc", problem)
+    if sources.eth_rpc is not None:
+        own = [c for c in evm if any(same_chain(n, c) for n in sources.evm_rpc)]
+        if not any(_served_by_eth_rpc(c) for c in evm if c not in own):
+            problem = f"no EVM chain of the attestation is left for it (its EVM chains: {listed})"
+            raise OptionError("eth_rpc", problem)
 
 
 @dataclass
@@ -65,39 +97,74 @@ def read_all(att: Attestation, sources: Sources) -> Reads:
             holders[(w.chain, symbol)].append(w)
     for (chain, symbol), wallets in holders.items():
         point = att.snapshot.point(chain)
-        check_id = f"balances.{chain}.{symbol}"
-        if point is None:
-            result: Balances | CheckResult = _inconclusive(
-                check_id, f"the snapshot has no block for {chain}"
-            )
-        else:
-            result = _read(att, point, symbol, _unique(wallets), sources, check_id, reads)
-        if isinstance(result, Balances):
-            found = {normalize(b.address): b.balance for b in result.balances}
-            for w in wallets:
-                reads.balances[(w.chain, w.locator)][symbol] = found[normalize(_address(w))]
-            assert point is not None
-            reads.read_at[chain] = ReadAt(point.height, point.block_hash)
-            reads.checks.append(
-                CheckResult(
-                    id=check_id,
-                    status=Status.PASS,
-                    reason=f"{len(found)} wallets read at {chain} #{point.height}",
-                    actual=str(result.total),
-                    evidence={"block_hash": result.snapshot.block_hash},
+        for check_id, token in _what_counts(att, chain, symbol):
+            if point is None:
+                result: Balances | CheckResult = _inconclusive(
+                    check_id, f"the snapshot has no block for {chain}"
                 )
-            )
-        else:
-            for w in wallets:
-                reads.balances[(w.chain, w.locator)][symbol] = Unknown(result.reason)
-            reads.checks.append(result)
+            else:
+                result = _read(point, symbol, token, _unique(wallets), sources, check_id, reads)
+            _record(reads, wallets, symbol, point, check_id, token, result)
     return reads
 
 
+def _what_counts(att: Attestation, chain: str, symbol: str) -> list[tuple[str, Token | None]]:
+    """The reads that make up `symbol` on `chain`, with their check ids: the native
+    balance, the token listed for it, or both (a native coin and its mapped wrapped
+    form, added up per wallet)."""
+    check_id = f"balances.{chain}.{symbol}"
+    counted = att.counted(chain, symbol)
+    out: list[tuple[str, Token | None]] = [(check_id, None)] if counted.native else []
+    if counted.token is not None:
+        out.append((f"{check_id}.token" if counted.native else check_id, counted.token))
+    return out or [(check_id, None)]  # neither: _read says no contract is listed
+
+
+def _record(
+    reads: Reads,
+    wallets: list[Wallet],
+    symbol: str,
+    point: ChainPoint | None,
+    check_id: str,
+    token: Token | None,
+    result: Balances | CheckResult,
+) -> None:
+    """Add one read's balances to each wallet's (a second read of the same asset on
+    the same chain adds to the first) and its check to the report."""
+    if not isinstance(result, Balances):
+        for w in wallets:
+            reads.balances[(w.chain, w.locator)][symbol] = Unknown(result.reason)
+        reads.checks.append(result)
+        return
+    assert point is not None
+    found = {normalize(b.address): b.balance for b in result.balances}
+    for w in wallets:
+        held = reads.balances[(w.chain, w.locator)]
+        before = held.get(symbol, 0)
+        amount = found[normalize(_address(w))]
+        held[symbol] = before if isinstance(before, Unknown) else before + amount
+    reads.read_at[point.chain] = ReadAt(point.height, point.block_hash)
+    reason = f"{len(found)} wallets read at {point.chain} #{point.height}"
+    if token is not None and token.counts_as_native is not None:
+        reason += (
+            f"; {token.contract} is a {token.counts_as_native} token, counted as {symbol} "
+            "because the attestation maps it explicitly"
+        )
+    reads.checks.append(
+        CheckResult(
+            id=check_id,
+            status=Status.PASS,
+            reason=reason,
+            actual=str(result.total),
+            evidence={"block_hash": result.snapshot.block_hash},
+        )
+    )
+
+
 def _read(
-    att: Attestation,
     point: ChainPoint,
     symbol: str,
+    token: Token | None,
     wallets: list[Wallet],
     sources: Sources,
     check_id: str,
@@ -144,21 +211,18 @@ def _read(
                 batch_size=200,
             )
         else:
-            token = None
-            if symbol != "ETH":
-                match = [t for t in att.tokens if t.chain == point.chain and t.symbol == symbol]
-                if not match:
-                    return _inconclusive(
-                        check_id, f"no token contract is listed for {symbol} on {point.chain}"
-                    )
-                token = match[0].contract
-            if sources.eth_rpc is None and sources.bundle is None:
-                return _inconclusive(check_id, "no Ethereum node was named")
+            chain = parse_chain(point.chain)  # the attestation was checked: it parses
+            if token is None and symbol != chain.native:
+                return _inconclusive(
+                    check_id, f"no token contract is listed for {symbol} on {point.chain}"
+                )
+            url = sources.evm_endpoint(point.chain)
+            if url is None and sources.bundle is None:
+                return _inconclusive(check_id, f"no node was named for {point.chain}")
             reads.methods[check_id] = METHOD["ethereum"]
-            named = network in ETHEREUM_NETWORKS
             outcome = read_ethereum(
                 Endpoints(
-                    sources.eth_rpc,
+                    url,
                     None,
                     sources.recorder,
                     sources.bundle,
@@ -167,9 +231,9 @@ def _read(
                 ),
                 Snapshot(point.height, "0x" + point.block_hash),
                 addresses,
-                chain_id=None if named else int(network) if network.isdigit() else None,
-                network=network if named else None,
-                token=token,
+                chain_id=chain.chain_id,
+                network=None,
+                token=None if token is None else token.contract,
                 balance_slot=None,
                 confirmations=sources.eth_confirmations,
                 proofs=False,

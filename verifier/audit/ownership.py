@@ -6,6 +6,7 @@ endpoint the user named, or through the evidence bundle when replaying.
 
 from chains.evidence import NotInEvidence
 from chains.jsonrpc import JsonRpcClient
+from chains.names import same_chain
 from chains.snapshot import Snapshot
 from verifier.audit.balances import Sources
 from verifier.models.attestation import Attestation, Wallet
@@ -69,7 +70,7 @@ def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> C
             reason="a wallet given only by its script has no address to sign for",
         )
     parsed = ownership_message.parse(w.ownership_proof.message)
-    if parsed is not None and f"{parsed.chain}:{parsed.network}" != w.chain:
+    if parsed is not None and not same_chain(f"{parsed.chain}:{parsed.network}", w.chain):
         return CheckResult(
             id=check_id,
             status=Status.FAIL,
@@ -83,16 +84,18 @@ def _one(w: Wallet, binding: Binding, contracts: ContractWallets | _NoNode) -> C
 
 
 def _contract_wallets(att: Attestation, sources: Sources) -> dict[str, ContractWallets]:
-    """One ERC-1271 asker per Ethereum chain of the snapshot, where an endpoint was named."""
+    """One ERC-1271 asker per EVM chain of the snapshot, through that chain's endpoint
+    where one was named (or the bundle)."""
     out: dict[str, ContractWallets] = {}
-    if sources.eth_rpc is None and sources.bundle is None:
-        return out
     for point in att.snapshot.chains:
-        if not point.chain.startswith("ethereum:"):
+        if point.chain.startswith("bitcoin:"):
+            continue
+        url = sources.evm_endpoint(point.chain)
+        if url is None and sources.bundle is None:
             continue
         try:
             client = JsonRpcClient.connect(
-                sources.eth_rpc,
+                url,
                 endpoint=f"{point.chain}:erc1271",
                 recorder=sources.recorder,
                 bundle=sources.bundle,

@@ -21,6 +21,7 @@ from chains.ethereum import NETWORKS, EthereumOptions
 from chains.ethereum import read_balances as read_ethereum_balances
 from chains.evidence import Bundle, NotInEvidence, Recorder
 from chains.jsonrpc import JsonRpcClient
+from chains.names import ChainRef
 from chains.snapshot import BalancesResult, Snapshot, cross_check
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.errors import InputError, OptionError
@@ -115,10 +116,14 @@ def read_ethereum(
             "{proofs} with {token} needs the balance slot",
             mentions=("proofs", "token"),
         )
+    chain = ChainRef.evm(ethereum_chain_id(chain_id, network))
     options = EthereumOptions(
-        chain_id=ethereum_chain_id(chain_id, network),
+        chain_id=chain.chain_id,
         token=token,
-        confirmations=64 if confirmations is None else confirmations,
+        # the registry's depth and Multicall3 for a chain it lists (64 and "look" else)
+        confirmations=chain.confirmations if confirmations is None else confirmations,
+        mode="auto" if chain.multicall3 else "batch",
+        native=chain.native,
         proofs=proofs,
         balance_slot=balance_slot,
         chunk_size=chunk_size,

@@ -77,6 +77,7 @@ def _balances_source(sources: Sources) -> str:
         for what, url in (
             ("Bitcoin node", sources.btc_rpc),
             ("Esplora server", sources.esplora),
+            *((f"{chain} node", url) for chain, url in sources.evm_rpc.items()),
             ("Ethereum node", sources.eth_rpc),
         )
         if url

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from chains.evidence import Bundle, Recorder
+from chains.names import ChainNameError, parse_chain
 from chains.snapshot import Balances, BalancesResult, Snapshot, SnapshotError
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.cli.common import (
@@ -39,14 +40,35 @@ class Source(StrEnum):
     ESPLORA = "esplora"
 
 
-class ChainName(StrEnum):
-    BITCOIN = "bitcoin"
-    ETHEREUM = "ethereum"
+def _chain(text: str, chain_id: int | None, network: str | None) -> tuple[str, int | None]:
+    """--chain as the family of addresses to read ("bitcoin" or "ethereum") and, for an
+    EVM chain named by `evm:NAME` or `ethereum:CHAIN_ID`, its chain id (which --chain-id
+    may repeat but not contradict; --network has nothing left to say)."""
+    if text in ("bitcoin", "ethereum"):
+        return text, chain_id
+    try:
+        ref = parse_chain(text)
+    except ChainNameError as e:
+        raise InputError("--chain", None, f"{e} (or: bitcoin, ethereum)") from None
+    if ref.family == "bitcoin":
+        raise InputError("--chain", None, "Bitcoin is --chain bitcoin --network NAME")
+    if network is not None:
+        raise InputError("--network", None, f"--chain {text} names the chain already")
+    if chain_id is not None and chain_id != ref.chain_id:
+        raise InputError("--chain-id", None, f"{chain_id} is not {text}'s chain id {ref.chain_id}")
+    return "ethereum", ref.chain_id
 
 
 @app.command()
 def balances(
-    chain: Annotated[ChainName, typer.Option(help="bitcoin or ethereum")],
+    chain: Annotated[
+        str,
+        typer.Option(
+            help="bitcoin, ethereum (with --chain-id or --network), evm:NAME (a chain of "
+            "the registry: ethereum, bsc, polygon, arbitrum, optimism, base, avalanche and "
+            "their testnets) or ethereum:CHAIN_ID"
+        ),
+    ],
     snapshot: Annotated[str, typer.Option(help="HEIGHT:HASH of the pinned block")],
     addresses: Annotated[
         Path,
@@ -70,7 +92,11 @@ def balances(
         int | None, typer.Option(min=0, help="Bitcoin core: first block to read (default 0)")
     ] = None,
     confirmations: Annotated[
-        int | None, typer.Option(help="required depth (default 6 Bitcoin, 64 Ethereum)")
+        int | None,
+        typer.Option(
+            help="required depth (default 6 Bitcoin; EVM: the registry's for the chain, 64 "
+            "for a chain it does not list)"
+        ),
     ] = None,
     proofs: Annotated[bool, typer.Option(help="Ethereum: verify eth_getProof proofs")] = False,
     cross_check: Annotated[
@@ -85,6 +111,7 @@ def balances(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print each address's balance in base units, and the total."""
+    family, chain_id = _chain(chain, chain_id, network)
     ethereum_only = {
         "--chain-id": chain_id,
         "--token": token,
@@ -96,7 +123,7 @@ def balances(
         "--source": None if source is Source.CORE else source,
     }
     foreign, only_for = (
-        (bitcoin_only, "Bitcoin") if chain is ChainName.ETHEREUM else (ethereum_only, "Ethereum")
+        (bitcoin_only, "Bitcoin") if family == "ethereum" else (ethereum_only, "Ethereum")
     )
     for flag, value in foreign.items():
         if value is not None:
@@ -108,14 +135,14 @@ def balances(
     if bundle is None and rpc is None:
         raise InputError("--rpc", None, "a node URL is needed (or --offline BUNDLE)")
     try:
-        snap = Snapshot.parse(snapshot, prefix="0x" if chain is ChainName.ETHEREUM else "")
+        snap = Snapshot.parse(snapshot, prefix="0x" if family == "ethereum" else "")
     except SnapshotError as e:
         raise InputError("--snapshot", None, str(e)) from None
-    addrs = read_address_file(addresses, chain.value)
+    addrs = read_address_file(addresses, family)
     recorder = None if bundle is not None else Recorder()
     deadline = request_deadline(rpc_timeout, contacts_node=bundle is None)
     endpoints = Endpoints(rpc, cross_check, recorder, bundle, timeout=deadline)
-    if chain is ChainName.ETHEREUM:
+    if family == "ethereum":
         result = read_ethereum(
             endpoints,
             snap,
@@ -141,7 +168,7 @@ def balances(
             batch_size=batch_size,
         )
     evidence = _evidence(recorder, bundle, outputs, offline, evidence_out, proofs, cross_check)
-    _report(chain.value, snap, result, evidence, as_json)
+    _report(chain, snap, result, evidence, as_json)
 
 
 def _evidence(

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from chains.evidence import Recorder
-from verifier.audit.balances import Sources
+from chains.names import ChainNameError, parse_chain
+from verifier.audit.balances import Sources, check_endpoints
 from verifier.audit.run import verify_attestation
 from verifier.cli.common import (
     EvidenceOutOption,
@@ -40,7 +41,20 @@ def command(
     esplora: Annotated[
         str | None, typer.Option(help="Esplora REST URL (trusted for history).")
     ] = None,
-    eth_rpc: Annotated[str | None, typer.Option(help="Ethereum JSON-RPC URL.")] = None,
+    eth_rpc: Annotated[
+        str | None,
+        typer.Option(
+            help="Ethereum JSON-RPC URL, for every chain written ethereum:<chain id> (and "
+            "evm:ethereum) that has no --rpc of its own."
+        ),
+    ] = None,
+    rpc: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="CHAIN=URL: the JSON-RPC node of one EVM chain of the attestation, CHAIN "
+            "as evm:NAME or ethereum:CHAIN_ID (either spelling); once per chain."
+        ),
+    ] = None,
     offline: OfflineOption = None,
     evidence_out: EvidenceOutOption = None,
     policy: PolicyOption = None,
@@ -53,7 +67,12 @@ def command(
         int | None, typer.Option(min=1, help="Blocks on top of the Bitcoin snapshot (default 6).")
     ] = None,
     eth_confirmations: Annotated[
-        int | None, typer.Option(min=1, help="Blocks on top of the Ethereum snapshot (default 64).")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Blocks on top of each EVM chain's snapshot (default: the chain's in the "
+            "registry, 64 for a chain it does not list).",
+        ),
     ] = None,
     rpc_timeout: RpcTimeoutOption = None,
 ) -> None:
@@ -66,7 +85,8 @@ def command(
     )
     att = load_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
-    if offline is not None and (btc_rpc or esplora or eth_rpc):
+    evm_rpc = _evm_endpoints(rpc or [])
+    if offline is not None and (btc_rpc or esplora or eth_rpc or evm_rpc):
         raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
     bundle = replayed_bundle(offline, evidence_out)
     auditor, prices_source = auditor_prices(prices, att)
@@ -76,14 +96,17 @@ def command(
         btc_rpc=btc_rpc,
         esplora=esplora,
         eth_rpc=eth_rpc,
+        evm_rpc=evm_rpc,
         bundle=bundle,
         recorder=recorder,
         btc_confirmations=btc_confirmations,
         eth_confirmations=eth_confirmations,
         rpc_timeout=request_deadline(
-            rpc_timeout, contacts_node=offline is None and bool(btc_rpc or esplora or eth_rpc)
+            rpc_timeout,
+            contacts_node=offline is None and bool(btc_rpc or esplora or eth_rpc or evm_rpc),
         ),
     )
+    check_endpoints(att, sources)
     report = verify_attestation(
         att, sources, applied, prices=auditor, prices_source=prices_source, other_entities=others
     )
@@ -93,3 +116,23 @@ def command(
         outputs.stage(evidence_out, recorded.to_bytes())
         notes.append(f"evidence bundle {evidence_out} (sha256 {recorded.digest()})")
     deliver(report, outputs, json_out, html_out, notes)
+
+
+def _evm_endpoints(given: list[str]) -> dict[str, str]:
+    """Each --rpc CHAIN=URL as chain -> URL, one per chain however it is spelled."""
+    out: dict[str, str] = {}
+    for item in given:
+        chain, equals, url = item.partition("=")
+        if not equals or not url.strip():
+            raise InputError("--rpc", None, f"{item!r} is not CHAIN=URL")
+        try:
+            ref = parse_chain(chain)
+        except ChainNameError as e:
+            raise InputError("--rpc", None, str(e)) from None
+        if ref.family != "evm":
+            raise InputError("--rpc", None, f"{chain} is not an EVM chain (--btc-rpc, --esplora)")
+        twice = next((named for named in out if parse_chain(named) == ref), None)
+        if twice is not None:
+            raise InputError("--rpc", None, f"{chain} is named twice ({twice})")
+        out[chain] = url.strip()
+    return out

@@ -7,12 +7,20 @@ and rates are decimal strings; both are parsed exactly, never through a float.
 """
 
 from collections.abc import Iterator
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
-from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
-from chains.ethereum import NETWORKS as ETHEREUM_NETWORKS
+from chains.names import ChainNameError, ChainRef, native_assets, parse_chain
 from verifier.models.asset import AssetSpec
 from verifier.models.numbers import DecimalText, Hex32, HexBytes, PositiveDecimalText
 from verifier.models.ownership import OwnershipProof
@@ -23,8 +31,9 @@ FORMAT = "por-attestation-v1"
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-# "<bitcoin|ethereum>:<network or chain id>", as in the ownership message.
-Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum):[a-z0-9-]+$")]
+# "bitcoin:<network>", "ethereum:<chain id>" or "evm:<registered name>", as in the
+# ownership message (chains/names.py says which chain each spelling names).
+Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum|evm):[a-z0-9-]+$")]
 Symbol = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Peril = Literal["hack", "operational-failure", "insolvency", "fraud", "key-loss"]
 
@@ -99,8 +108,29 @@ class Token(BaseModel):
 
     chain: Chain
     contract: Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$")]
-    symbol: Symbol
+    symbol: Symbol  # the tree asset a unit of this token counts as
     decimals: Annotated[int, Field(ge=0, le=36)]
+    # A token that stands for a chain's native asset (WETH for ETH, bridged ETH on BSC,
+    # WBTC for BTC) counts as that asset only when the attestation says so here, and
+    # the report says it did; a native symbol without this field is refused.
+    counts_as_native: Literal["wrapped", "bridged"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _as_before_without_mapping(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A token without the mapping is written as it was before the field existed,
+        so that `por attest` gives older attestations byte for byte."""
+        data = handler(self)
+        if self.counts_as_native is None:
+            data.pop("counts_as_native", None)
+        return data
+
+
+class Counted(NamedTuple):
+    """What counts as one asset on one chain: the chain's native balance, a token, or
+    both (the native coin and a wrapped form of it)."""
+
+    native: bool
+    token: Token | None
 
 
 class Money(BaseModel):
@@ -191,6 +221,11 @@ class Attestation(BaseModel):
     def assets(self) -> list[AssetSpec]:
         return self.liabilities.tree.assets
 
+    def counted(self, chain: str, symbol: str) -> Counted:
+        """What counts as `symbol` on `chain` (a chain of the snapshot, as spelled there)."""
+        token = next((t for t in self.tokens if t.chain == chain and t.symbol == symbol), None)
+        return Counted(parse_chain(chain).native == symbol, token)
+
     def problems(self) -> Iterator[tuple[str, str]]:
         """Cross-field faults the field types cannot see: (field path, problem). Every
         reader of an attestation refuses it on the first."""
@@ -200,15 +235,22 @@ class Attestation(BaseModel):
             yield f"liabilities.tree.{field}", problem
         symbols = [a.symbol for a in tree.assets]
         chains = [p.chain for p in att.snapshot.chains]
+        refs: list[ChainRef | None] = []
         for i, chain in enumerate(chains):
-            if chain in chains[:i]:
+            named = _chain_ref(chain)
+            ref = None if isinstance(named, str) else named
+            if isinstance(named, str):
+                yield f"snapshot.chains[{i}].chain", named
+            elif chain in chains[:i]:
                 yield f"snapshot.chains[{i}].chain", f"{chain!r} is listed twice"
-            unknown = _unknown_network(chain)
-            if unknown:
-                yield f"snapshot.chains[{i}].chain", unknown
+            elif ref in refs:
+                other = chains[refs.index(ref)]
+                yield f"snapshot.chains[{i}].chain", f"{chain!r} is {other!r} again"
+            refs.append(ref)
         for i, w in enumerate(att.wallets):
-            if w.chain not in chains:
-                yield f"wallets[{i}].chain", f"no snapshot block for {w.chain!r}"
+            unpinned = _unpinned(w.chain, chains, refs)
+            if unpinned:
+                yield f"wallets[{i}].chain", unpinned
             for j, a in enumerate(w.assets):
                 if a not in symbols:
                     yield (
@@ -216,14 +258,25 @@ class Attestation(BaseModel):
                         f"{a!r} is not an asset of the liability tree",
                     )
         decimals = {a.symbol: a.decimals for a in tree.assets}
+        natives = native_assets()
         seen: set[tuple[str, str]] = set()
         for i, t in enumerate(att.tokens):
-            if t.chain not in chains:
-                yield f"tokens[{i}].chain", f"no snapshot block for {t.chain!r}"
+            unpinned = _unpinned(t.chain, chains, refs)
+            if unpinned:
+                yield f"tokens[{i}].chain", unpinned
             if t.symbol not in decimals:
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
             elif t.decimals != decimals[t.symbol]:
                 yield f"tokens[{i}].decimals", f"{t.decimals}, the tree says {decimals[t.symbol]}"
+            if t.counts_as_native is None and t.symbol in natives:
+                problem = (
+                    f"{t.symbol!r} is a native asset: a token counts as it only when "
+                    'counts_as_native says "wrapped" or "bridged"'
+                )
+                yield f"tokens[{i}].symbol", problem
+            elif t.counts_as_native is not None and t.symbol not in natives:
+                problem = f"{t.symbol!r} is no chain's native asset ({', '.join(sorted(natives))})"
+                yield f"tokens[{i}].counts_as_native", problem
             key = (t.chain, t.symbol)
             if key in seen:
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} has two contracts on {t.chain}"
@@ -234,12 +287,26 @@ class Attestation(BaseModel):
                 yield f"reserve_inputs.incident_losses[{i}].fiscal_year", f"{y} is listed twice"
 
 
-def _unknown_network(chain: str) -> str | None:
-    """Why a chain name names no network the adapters can read, or None."""
-    family, _, network = chain.partition(":")
-    if family == "bitcoin" and network not in BITCOIN_NETWORKS:
-        return f"{network!r} is not a Bitcoin network ({', '.join(BITCOIN_NETWORKS)})"
-    if family == "ethereum" and not network.isdigit() and network not in ETHEREUM_NETWORKS:
-        names = ", ".join(ETHEREUM_NETWORKS)
-        return f"{network!r} is neither a chain id nor an Ethereum network ({names})"
-    return None
+def _chain_ref(chain: str) -> ChainRef | str:
+    """The chain `chain` names, or why it names none the adapters can read."""
+    try:
+        return parse_chain(chain)
+    except ChainNameError as e:
+        return str(e)
+
+
+def _unpinned(chain: str, chains: list[str], refs: list[ChainRef | None]) -> str | None:
+    """Why `chain` (a wallet's or a token's) has no block in the snapshot, or None.
+
+    Each chain is spelled one way throughout an attestation, as its snapshot entry
+    spells it, so that every wallet, token, check and evidence record of one chain
+    carries one name; another spelling of a pinned chain is refused, naming it.
+    """
+    if chain in chains:
+        return None
+    ref = _chain_ref(chain)
+    if isinstance(ref, str):
+        return f"no snapshot block for {chain!r} ({ref})"
+    if ref in refs:
+        return f"{chain!r} is written {chains[refs.index(ref)]!r} in the snapshot: spell it one way"
+    return f"no snapshot block for {chain!r}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from chains.bitcoin import addresses as btc_address
+from chains.names import ChainNameError, parse_chain
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
@@ -118,7 +119,16 @@ def _check_message(
             "message is not the por-ownership:v1 ownership message "
             "(a fixed phrase can be replayed; it is accepted, with a warning, only where legacy messages are allowed)"
         )
-    if parsed.chain != proof.chain:
+    try:
+        # bitcoin:<network>, ethereum:<chain id> or evm:<registered name>
+        named = parse_chain(f"{parsed.chain}:{parsed.network}")
+    except ChainNameError as e:
+        if parsed.chain not in ("bitcoin", "ethereum", "evm"):
+            raise Rejected(
+                f"message is for chain {parsed.chain!r}, the row is {proof.chain}"
+            ) from None
+        raise Rejected(f"message's chain: {e}") from None
+    if named.family != ("bitcoin" if proof.chain == "bitcoin" else "evm"):
         raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
     if not _same_address(parsed.address, proof.address, proof.chain):
         raise Rejected(f"message names address {parsed.address}, the row is {proof.address}")
@@ -127,13 +137,11 @@ def _check_message(
             f"message says network {parsed.network!r}, the address is for "
             f"{' or '.join(sorted(btc_networks))}"
         )
-    if btc_networks is None and not (parsed.network.isascii() and parsed.network.isdigit()):
-        raise Rejected(f"message's chain id {parsed.network!r} is not a number")
     if binding.exchange is not None and parsed.exchange != binding.exchange:
         raise Rejected(f"message names exchange {parsed.exchange!r}, not {binding.exchange!r}")
     if binding.snapshot_id is not None and parsed.snapshot != binding.snapshot_id:
         raise Rejected(f"message names snapshot {parsed.snapshot!r}, not {binding.snapshot_id!r}")
-    return [], None if btc_networks is not None else int(parsed.network)
+    return [], None if btc_networks is not None else named.chain_id
 
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:

@@ -20,9 +20,9 @@ from verifier.reconcile.quantity import Quantity, product, total
 
 
 @dataclass(frozen=True)
-class Position:
-    asset: AssetSpec
-    liabilities: int
+class Held:
+    """Verified holdings of one asset, by ownership class and wallet role."""
+
     customer_cold: Quantity
     customer_hot: Quantity
     own_cold: Quantity
@@ -31,6 +31,23 @@ class Position:
     @property
     def customer(self) -> Quantity:
         return total([self.customer_cold, self.customer_hot])
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChainHeld(Held):
+    """One chain's part of a position: an asset held on several chains (USDC on
+    Ethereum and on Base) is one position, and this says what each chain adds."""
+
+    chain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Position(Held):
+    """One asset: what is owed, what is held in all, and each chain's part."""
+
+    asset: AssetSpec
+    liabilities: int
+    chains: tuple[ChainHeld, ...]
 
 
 def wallet_key(w: Wallet) -> WalletKey:
@@ -76,23 +93,30 @@ def positions(att: Attestation, obs: Observations) -> list[Position]:
     totals = att.liabilities.tree.totals()
     out = []
     for asset in att.assets:
-        parts: dict[tuple[str, str], list[Quantity]] = {}
-        for w in wallets:
-            if asset.symbol in w.assets:
-                parts.setdefault((w.ownership_class, w.role), []).append(
-                    contribution(w, asset.symbol, obs)
-                )
-        out.append(
-            Position(
-                asset=asset,
-                liabilities=totals[asset.symbol],
-                customer_cold=total(parts.get(("customer", "cold"), [])),
-                customer_hot=total(parts.get(("customer", "hot"), [])),
-                own_cold=total(parts.get(("own", "cold"), [])),
-                own_hot=total(parts.get(("own", "hot"), [])),
-            )
+        holders = [w for w in wallets if asset.symbol in w.assets]
+        on = [p.chain for p in att.snapshot.chains if any(w.chain == p.chain for w in holders)]
+        by_chain = tuple(
+            ChainHeld(*_held([w for w in holders if w.chain == c], asset.symbol, obs), chain=c)
+            for c in on
         )
+        held = _held(holders, asset.symbol, obs)
+        out.append(Position(*held, asset=asset, liabilities=totals[asset.symbol], chains=by_chain))
     return out
+
+
+def _held(
+    wallets: list[Wallet], symbol: str, obs: Observations
+) -> tuple[Quantity, Quantity, Quantity, Quantity]:
+    """Customer cold and hot, own cold and hot: the fields of `Held`, in order."""
+    parts: dict[tuple[str, str], list[Quantity]] = {}
+    for w in wallets:
+        parts.setdefault((w.ownership_class, w.role), []).append(contribution(w, symbol, obs))
+    return (
+        total(parts.get(("customer", "cold"), [])),
+        total(parts.get(("customer", "hot"), [])),
+        total(parts.get(("own", "cold"), [])),
+        total(parts.get(("own", "hot"), [])),
+    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ report needs."""
 from fractions import Fraction
 from importlib.metadata import version
 
-from verifier.models.attestation import Wallet
+from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, overall
 from verifier.models.numbers import format_decimal, format_truncated
 from verifier.reconcile.checks import Check, Composite
@@ -17,6 +17,7 @@ from verifier.reconcile.rules import ReserveCheck
 from verifier.reconcile.show import decimal
 from verifier.report.model import (
     AssetLine,
+    ChainLine,
     PolicyInfo,
     Report,
     ReportCheck,
@@ -67,6 +68,12 @@ def build_report(
         f"Prices in {att.reporting_currency}: {prices_source}.",
         f"Policy applied: {rec.policy.id} ({rec.policy.status}); the attestation claims "
         f"{att.policy}.",
+        *(
+            f"{t.contract} on {t.chain}, a {t.counts_as_native} token, counts as {t.symbol}: "
+            "the attestation maps it onto that native asset explicitly."
+            for t in att.tokens
+            if t.counts_as_native is not None
+        ),
         *(scope or []),
     ]
     notes = list(LIMITATIONS)
@@ -104,7 +111,7 @@ def build_report(
         ),
         verdict=overall(top),
         scope=stated,
-        assets=[_asset_line(p, rec.prices) for p in rec.positions],
+        assets=[_asset_line(att, p, rec.prices) for p in rec.positions],
         reserves=reserves,
         wallets=[_wallet_line(w, rec.observations) for w in distinct_wallets(att)],
         checks=entries,
@@ -178,7 +185,7 @@ def _ratio(part: Quantity, whole: Quantity) -> str | None:
     return format_truncated(Fraction(part) / whole, 6)
 
 
-def _asset_line(p: Position, prices: Prices) -> AssetLine:
+def _asset_line(att: Attestation, p: Position, prices: Prices) -> AssetLine:
     scale = Fraction(1, 10**p.asset.decimals)
 
     def whole(q: Quantity) -> str | None:
@@ -201,4 +208,38 @@ def _asset_line(p: Position, prices: Prices) -> AssetLine:
         surplus=whole(surplus),
         surplus_value=_text(prices.value(surplus, p.asset)),
         cold_share=_ratio(p.customer_cold, customer),
+        chains=[
+            ChainLine(
+                chain=c.chain,
+                customer_cold=whole(c.customer_cold),
+                customer_hot=whole(c.customer_hot),
+                customer_total=whole(c.customer),
+                own_cold=whole(c.own_cold),
+                own_hot=whole(c.own_hot),
+                held_as=_held_as(att, c.chain, p.asset.symbol),
+                mapped=_mapped(att, c.chain, p.asset.symbol),
+            )
+            for c in p.chains
+        ],
     )
+
+
+def _mapped(att: Attestation, chain: str, symbol: str) -> bool:
+    token = att.counted(chain, symbol).token
+    return token is not None and token.counts_as_native is not None
+
+
+def _held_as(att: Attestation, chain: str, symbol: str) -> list[str]:
+    """What counts as `symbol` on `chain`, in words, saying so when a wrapped or bridged
+    token counts as a native asset because the attestation maps it."""
+    counted = att.counted(chain, symbol)
+    out = [f"native {symbol}"] if counted.native else []
+    t = counted.token
+    if t is not None and t.counts_as_native is not None:
+        out.append(
+            f"{t.counts_as_native} token {t.contract}, counted as {symbol} because the "
+            "attestation maps it explicitly"
+        )
+    elif t is not None:
+        out.append(f"token {t.contract}")
+    return out or ["nothing listed"]

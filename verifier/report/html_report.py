@@ -7,7 +7,7 @@ import json
 from html import escape
 
 from verifier.models.check import Status
-from verifier.report.model import Report, ReportCheck
+from verifier.report.model import ChainLine, Report, ReportCheck
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;padding:0 1rem}
@@ -48,6 +48,17 @@ def _check_row(c: ReportCheck) -> str:
     )
 
 
+def _chain_row(c: ChainLine) -> str:
+    """One chain's part of an asset held on several chains (or through a mapped token)."""
+    return (
+        f"<tr class='part'><td>&nbsp;&nbsp;on {_e(c.chain)}</td><td></td><td></td>"
+        f"<td class='num'>{_e(c.customer_cold)}</td><td class='num'>{_e(c.customer_hot)}</td>"
+        f"<td class='num'>{_e(c.customer_total)}</td>"
+        f"<td colspan='4'>{_e('; '.join(c.held_as))}</td>"
+        f"<td class='num'>{_e(c.own_cold)}</td><td class='num'>{_e(c.own_hot)}</td></tr>"
+    )
+
+
 def render_html(report: Report) -> str:
     # Imported here: matplotlib takes about 0.9 s to import, and only this output
     # needs it, not every `por` command that imports the report package.
@@ -67,6 +78,7 @@ def render_html(report: Report) -> str:
         f"<td class='num'>{_e(a.coverage) or 'unknown'}</td><td class='num'>{_e(a.surplus)}</td>"
         f"<td class='num'>{_e(a.surplus_value)}</td><td class='num'>{_e(a.cold_share)}</td>"
         f"<td class='num'>{_e(a.own_cold)}</td><td class='num'>{_e(a.own_hot)}</td></tr>"
+        + "".join(_chain_row(c) for c in (a.chains if a.split else []))
         for a in report.assets
     )
     reserves = "".join(

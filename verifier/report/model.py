@@ -26,6 +26,23 @@ class ReportCheck(BaseModel):
     depth: int
 
 
+class ChainLine(BaseModel):
+    """One chain's part of an asset line, in whole units; None where unknown."""
+
+    model_config = _FROZEN
+
+    chain: str
+    customer_cold: str | None
+    customer_hot: str | None
+    customer_total: str | None
+    own_cold: str | None
+    own_hot: str | None
+    # What was read as the asset there: its native balance, a token, and for a wrapped
+    # or bridged token the attestation mapped onto a native asset, that it did.
+    held_as: list[str]
+    mapped: bool  # a wrapped or bridged token counts as the asset here, by that mapping
+
+
 class AssetLine(BaseModel):
     """One asset, in whole units of it; None where a figure could not be established."""
 
@@ -44,6 +61,13 @@ class AssetLine(BaseModel):
     surplus: str | None  # customer_total - liabilities; negative is a shortfall
     surplus_value: str | None  # the same in the reporting currency
     cold_share: DecimalString | None  # customer_cold / customer_total, cut to 6 decimals
+    chains: list[ChainLine]  # each chain's part, in the snapshot's order of chains
+
+    @property
+    def split(self) -> bool:
+        """Whether a renderer shows a row per chain: the asset is held on several
+        chains, or a token counts as it there by the attestation's mapping."""
+        return len(self.chains) > 1 or any(c.mapped for c in self.chains)
 
 
 class WalletLine(BaseModel):

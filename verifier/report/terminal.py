@@ -50,12 +50,21 @@ def render_terminal(report: Report) -> RenderableType:
             )
     cur = report.reporting_currency
     assets = Table(title=f"Per asset (whole units; values in {cur})")
-    for col in ("asset", "liabilities", "held (verified)", "coverage", "surplus", "value", "cold"):
-        assets.add_column(col, justify="right" if col != "asset" else "left")
+    # wide enough for "  on evm:ethereum", the row of one chain's part of an asset
+    assets.add_column("asset", overflow="fold", min_width=17)
+    for col in ("liabilities", "held (verified)", "coverage", "surplus", "value", "cold"):
+        assets.add_column(col, justify="right")
+    mapped: list[RenderableType] = []
     for a in report.assets:
         cells = [a.symbol, a.liabilities, a.customer_total or "unknown"]
         cells += [x or "-" for x in (a.coverage, a.surplus, a.surplus_value, a.cold_share)]
         assets.add_row(*(_text(x) for x in cells))
+        for on in a.chains if a.split else []:
+            # each chain's part of the holdings; what was read there, below the table
+            # when a token counts as the asset by the attestation's mapping
+            assets.add_row(_text(f"  on {on.chain}"), "", _text(on.customer_total or "unknown"))
+            if on.mapped:
+                mapped.append(_text(f"{a.symbol} on {on.chain}: {'; '.join(on.held_as)}"))
     parts: list[RenderableType] = [
         _text(
             f"{report.exchange.name} ({report.exchange.id}), snapshot {report.snapshot.id} at "
@@ -63,6 +72,7 @@ def render_terminal(report: Report) -> RenderableType:
             f"({report.policy.status})"
         ),
         assets,
+        *mapped,
         checks,
     ]
     if report.policy.assumptions:
