@@ -108,12 +108,15 @@ def parse_chain(text: str) -> ChainRef:
     raise ChainNameError(f"{family!r} is not a chain family (bitcoin, ethereum, evm)")
 
 
-def same_chain(a: str, b: str) -> bool:
-    """Whether two spellings name one chain (`evm:base`, `ethereum:8453`); a text that
-    names no chain is the same as nothing but itself."""
-    if a == b:
-        return True
+def identity(text: str) -> ChainRef | str:
+    """What to compare a chain by: the chain `text` names, or, when it names none, the
+    text itself (then it is the same as nothing but itself)."""
     try:
-        return parse_chain(a) == parse_chain(b)
+        return parse_chain(text)
     except ChainNameError:
-        return False
+        return text
+
+
+def same_chain(a: str, b: str) -> bool:
+    """Whether two spellings name one chain (`evm:base`, `ethereum:8453`)."""
+    return a == b or identity(a) == identity(b)

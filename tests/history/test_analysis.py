@@ -122,6 +122,20 @@ def test_overlaps_name_both_exchanges_reports(demo: Report) -> None:
     assert overlaps(entries[:2]) == []
 
 
+def test_one_chain_spelled_two_ways_is_one_chain(demo: Report) -> None:
+    """`evm:ethereum` is `ethereum:1`: a double count is not hidden by a spelling,
+    and another chain id is another chain."""
+    shared = next(w for w in demo.wallets if w.locator == COLD_ETH)
+    ours = with_wallets(demo, [shared.model_copy(update={"chain": "ethereum:1"})])
+    theirs = later(demo, 2, exchange="other-exchange")
+    for chain, overlapping in (("evm:ethereum", True), ("evm:base", False)):
+        other = with_wallets(theirs, [shared.model_copy(update={"chain": chain})])
+        found = overlaps([entry_of(ours, "a.json"), entry_of(other, "c.json")])
+        assert [(o.chain, o.address) for o in found] == (
+            [("ethereum:1", COLD_ETH)] if overlapping else []
+        )
+
+
 @given(st.integers(2, 5))
 def test_every_pair_of_exchanges_claiming_an_address_is_listed(demo: Report, n: int) -> None:
     entries = [entry_of(later(demo, i, exchange=f"ex{i}"), "r.json") for i in range(n)]

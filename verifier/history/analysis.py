@@ -19,6 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import combinations, pairwise
 
+from chains.names import ChainRef
 from verifier.history.model import AssetPoint, Entry, WalletPoint
 from verifier.models.numbers import format_decimal, format_truncated
 
@@ -140,22 +141,24 @@ class Overlap:
 def overlaps(entries: Sequence[Entry]) -> list[Overlap]:
     """Every address that reports of two different exchanges list, per pair of
     exchanges: the same coins counted by two entities."""
-    claims: dict[tuple[str, str], dict[str, list[Entry]]] = {}
-    first_seen: dict[tuple[str, str], str] = {}
+    claims: dict[tuple[ChainRef | str, str], dict[str, list[Entry]]] = {}
+    first_seen: dict[tuple[ChainRef | str, str], WalletPoint] = {}
     for e in entries:
         for w in e.wallets:
-            first_seen.setdefault(w.key, w.locator)
+            first_seen.setdefault(w.key, w)
             by_exchange = claims.setdefault(w.key, {})
             listed = by_exchange.setdefault(e.exchange_id, [])
             if not listed or listed[-1] is not e:  # a report listing an address twice
                 listed.append(e)
     found = []
-    for key, by_exchange in sorted(claims.items()):
+    for key, by_exchange in claims.items():
+        seen = first_seen[key]
         for x, y in combinations(sorted(by_exchange), 2):
             a, b = _nearest(by_exchange[x], by_exchange[y])
             found.append(
-                Overlap(key[0], first_seen[key], a, b, len(by_exchange[x]), len(by_exchange[y]))
+                Overlap(seen.chain, seen.locator, a, b, len(by_exchange[x]), len(by_exchange[y]))
             )
+    found.sort(key=lambda o: (o.chain, o.address, o.first.exchange_id, o.second.exchange_id))
     return found
 
 

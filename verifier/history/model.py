@@ -12,6 +12,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from chains.addresses import normalize
+from chains.names import ChainRef, identity
 from verifier.errors import InputError
 from verifier.report.json_report import render_json
 from verifier.report.model import AssetLine, Report
@@ -56,10 +57,11 @@ class WalletPoint:
     balances: dict[str, int | None]  # symbol -> base units; None when unread
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> tuple[ChainRef | str, str]:
         """The wallet as two reports (or two exchanges) would both name it: its chain
-        and its address, compared case-insensitively where the format is."""
-        return (self.chain, normalize(self.locator))
+        however spelled (`evm:base` is `ethereum:8453`) and its address, compared
+        case-insensitively where the format is."""
+        return (identity(self.chain), normalize(self.locator))
 
 
 @dataclass(frozen=True)
