@@ -24,7 +24,16 @@ from chains.bitcoin.networks import Network
 from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
 from chains.evidence import Recorder
 from chains.jsonrpc import JsonRpcClient, RpcErrorObject
-from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balances
+from chains.snapshot import (
+    Balances,
+    BalancesResult,
+    ChainError,
+    Failed,
+    Inconclusive,
+    Reason,
+    Snapshot,
+    balances,
+)
 
 ASSET = "BTC"
 _METHOD_NOT_FOUND = -32601
@@ -53,28 +62,58 @@ def read_balances(
     Addresses not of the network raise `AddressError` (bad input, not a chain fault);
     `recorder`, when given, receives a note of what the result rests on.
     """
+    result = read_balances_at(client, snapshot, [snapshot.height], addresses, options, recorder)
+    return result[0] if isinstance(result, tuple) else result
+
+
+def read_balances_at(
+    client: JsonRpcClient,
+    end: Snapshot,
+    heights: Sequence[int],
+    addresses: Sequence[str],
+    options: CoreOptions,
+    recorder: Recorder | None = None,
+) -> tuple[Balances, ...] | Inconclusive | Failed:
+    """Each address's satoshis after each block of `heights` (within from_height..end),
+    in the order of `heights`, from one pass over the blocks up to the pinned `end`:
+    a window's samples all come out of the same parse, never a rescan per sample.
+    `end` needs the confirmations; every height's hash is checked to chain up to it."""
     net = options.network
     scripts = script_pubkeys(addresses, net)
-    if not 0 <= options.from_height <= snapshot.height:
-        raise ValueError(f"from-height {options.from_height} is not within 0..{snapshot.height}")
+    if not 0 <= options.from_height <= end.height:
+        raise ValueError(f"from-height {options.from_height} is not within 0..{end.height}")
+    if any(not options.from_height <= h <= end.height for h in heights):
+        raise ValueError(f"the heights are not all within {options.from_height}..{end.height}")
     try:
-        judge(_view(client, snapshot), net, snapshot, options.min_confirmations)
+        judge(_view(client, end), net, end, options.min_confirmations)
         ledger = Ledger(scripts)
-        reader = _Reader(client, net, snapshot, options)
+        reader = _Reader(client, net, end, options)
         relevant = reader.relevant_blocks(scripts) if options.use_filters else None
         if recorder is not None:
-            recorder.note(_note(net, snapshot, options, filtered=relevant is not None))
-        blocks = reader.all_blocks() if relevant is None else reader.only(relevant)
-        for block in blocks:
+            recorder.note(_note(net, end, options, filtered=relevant is not None))
+        hashes = reader.hashes()
+        blocks = reader.all_blocks(hashes) if relevant is None else reader.only(hashes, relevant)
+        wanted = sorted(set(heights))
+        taken: dict[int, dict[bytes, int]] = {}
+        for height, block in blocks:
+            while wanted and wanted[0] < height:
+                taken[wanted.pop(0)] = ledger.balances()
             ledger.apply(block)
+        for h in wanted:
+            taken[h] = ledger.balances()
         # The pinned block may have been reorged away while the range was read.
-        if _hash_at(client, snapshot.height) != snapshot.block_hash:
+        if _hash_at(client, end.height) != end.block_hash:
             raise ChainError(
-                Reason.REORG, f"the block at height {snapshot.height} changed during the read"
+                Reason.REORG, f"the block at height {end.height} changed during the read"
             )
-        totals = ledger.balances()
-        pairs = [(a, totals[s]) for a, s in zip(addresses, scripts, strict=True)]
-        return balances(snapshot, ASSET, pairs)
+        return tuple(
+            balances(
+                Snapshot(h, hashes[h - options.from_height]),
+                ASSET,
+                [(a, taken[h][s]) for a, s in zip(addresses, scripts, strict=True)],
+            )
+            for h in heights
+        )
     except ChainError as e:
         return e.result()
 
@@ -123,7 +162,8 @@ class _Reader:
             calls, size=self._options.batch_size, block_hash=self._snapshot.block_hash
         )
 
-    def _hashes(self) -> list[str]:
+    def hashes(self) -> list[str]:
+        """The hashes of the range from_height..snapshot, in height order."""
         heights = range(self._options.from_height, self._snapshot.height + 1)
         hashes = self._pinned_batch("getblockhash", [[h] for h in heights])
         return [
@@ -160,16 +200,17 @@ class _Reader:
             )
         return {answers.hash_hex(h, "scanblocks") for h in answer["relevant_blocks"]}
 
-    def all_blocks(self) -> Iterator[CBlock]:
+    def all_blocks(self, hashes: Sequence[str]) -> Iterator[tuple[int, CBlock]]:
+        """Every block of the range (`hashes`), with its height, chained to the pin."""
         check = ChainCheck()
-        for block in self._fetch(self._hashes()):
+        for height, block in enumerate(self._fetch(hashes), self._options.from_height):
             check.add(block)
-            yield block
+            yield height, block
         check.finish(self._snapshot.block_hash)
 
-    def only(self, relevant: set[str]) -> Iterator[CBlock]:
-        """The relevant blocks, each placed in the range's checked header chain."""
-        hashes = self._hashes()
+    def only(self, hashes: Sequence[str], relevant: set[str]) -> Iterator[tuple[int, CBlock]]:
+        """The relevant blocks with their heights, each placed in the range's checked
+        header chain (`hashes`)."""
         check = ChainCheck()
         raw = self._pinned_batch("getblockheader", [[h, False] for h in hashes])
         for h, header in zip(hashes, raw, strict=True):
@@ -182,7 +223,9 @@ class _Reader:
                 f"scanblocks named {len(stray)} block(s) outside the pinned range, "
                 f"e.g. {min(stray)}",
             )
-        yield from self._fetch([h for h in hashes if h in relevant])
+        start = self._options.from_height
+        heights = [n for n, h in enumerate(hashes, start) if h in relevant]
+        yield from zip(heights, self._fetch([hashes[n - start] for n in heights]), strict=True)
 
     def _fetch(self, hashes: Sequence[str]) -> Iterator[CBlock]:
         """Blocks in the order given, fetched `workers` at a time ahead of the reader."""

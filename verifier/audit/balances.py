@@ -88,23 +88,29 @@ class Reads:
     methods: dict[str, str] = field(default_factory=dict)  # check id -> method
 
 
-def read_all(att: Attestation, sources: Sources) -> Reads:
+def read_all(att: Attestation, sources: Sources, at: ChainPoint | None = None) -> Reads:
+    """Every wallet at the snapshot; or, given `at`, the wallets of that one chain at
+    that block (a window's sample), read the same way."""
     reads = Reads()
     holders: dict[tuple[str, str], list[Wallet]] = defaultdict(list)
     for w in att.wallets:
+        if at is not None and w.chain != at.chain:
+            continue
         reads.balances.setdefault((w.chain, w.locator), {})
         for symbol in w.assets:
             holders[(w.chain, symbol)].append(w)
     for (chain, symbol), wallets in holders.items():
-        point = att.snapshot.point(chain)
+        point = att.snapshot.point(chain) if at is None else at
         for check_id, token in _what_counts(att, chain, symbol):
             if point is None:
                 result: Balances | CheckResult = _inconclusive(
                     check_id, f"the snapshot has no block for {chain}"
                 )
             else:
-                result = _read(point, symbol, token, _unique(wallets), sources, check_id, reads)
-            _record(reads, wallets, symbol, point, check_id, token, result)
+                result = _read(
+                    point, symbol, token, unique_wallets(wallets), sources, check_id, reads
+                )
+            record(reads, wallets, symbol, point, check_id, token, result)
     return reads
 
 
@@ -120,7 +126,7 @@ def _what_counts(att: Attestation, chain: str, symbol: str) -> list[tuple[str, T
     return out or [(check_id, None)]  # neither: _read says no contract is listed
 
 
-def _record(
+def record(
     reads: Reads,
     wallets: list[Wallet],
     symbol: str,
@@ -141,7 +147,7 @@ def _record(
     for w in wallets:
         held = reads.balances[(w.chain, w.locator)]
         before = held.get(symbol, 0)
-        amount = found[normalize(_address(w))]
+        amount = found[normalize(address_of(w))]
         held[symbol] = before if isinstance(before, Unknown) else before + amount
     reads.read_at[point.chain] = ReadAt(point.height, point.block_hash)
     reason = f"{len(found)} wallets read at {point.chain} #{point.height}"
@@ -173,7 +179,7 @@ def _read(
     family, _, network = point.chain.partition(":")
     addresses = AddressList(
         source="attestation",
-        addresses=[_address(w) for w in wallets],
+        addresses=[address_of(w) for w in wallets],
         lines=list(range(len(wallets))),
     )
     try:
@@ -248,15 +254,15 @@ def _read(
     return CheckResult(id=check_id, status=status, reason=f"{outcome.reason}: {outcome.message}")
 
 
-def _address(w: Wallet) -> str:
+def address_of(w: Wallet) -> str:
     return w.address if w.address is not None else f"raw({w.script})"
 
 
-def _unique(wallets: list[Wallet]) -> list[Wallet]:
+def unique_wallets(wallets: list[Wallet]) -> list[Wallet]:
     """A wallet listed twice is read once (the integrity checks fail the repeat)."""
     seen: dict[str, Wallet] = {}
     for w in wallets:
-        seen.setdefault(normalize(_address(w)), w)
+        seen.setdefault(normalize(address_of(w)), w)
     return list(seen.values())
 
 

@@ -10,6 +10,7 @@ from fractions import Fraction
 from verifier.audit import liabilities
 from verifier.audit.balances import Sources, read_all
 from verifier.audit.ownership import STATUS, verify_ownership
+from verifier.audit.window import WindowSpec, read_window
 from verifier.models.attestation import Attestation
 from verifier.reconcile.checks import Given
 from verifier.reconcile.observations import Observations, WalletObservation
@@ -33,7 +34,9 @@ def verify_attestation(
     prices: dict[str, Fraction] | None = None,
     prices_source: str = "the attestation",
     other_entities: set[str] | None = None,
+    window: WindowSpec | None = None,
 ) -> Report:
+    """`window`: also read every wallet across these blocks around the snapshot."""
     commitment = liabilities.commitment_check(att)
     reads = read_all(att, sources)
     ownership = verify_ownership(att, sources)
@@ -54,7 +57,13 @@ def verify_attestation(
         *(Given(c, reads.methods.get(c.id, "The chain read could not run.")) for c in reads.checks),
     ]
     rec = reconcile(
-        att, observations, policy, prices=prices, other_entities=other_entities, before=before
+        att,
+        observations,
+        policy,
+        prices=prices,
+        other_entities=other_entities,
+        before=before,
+        window=None if window is None else read_window(att, sources, window),
     )
     return build_report(
         rec,
@@ -66,6 +75,7 @@ def verify_attestation(
             "Liabilities: the published root commitment recomputed from its header.",
         ],
         limitations=LIMITATIONS + (sources.bundle.notes if sources.bundle else []),
+        window_spec="" if window is None else str(window),
     )
 
 

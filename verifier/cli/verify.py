@@ -10,6 +10,7 @@ from chains.evidence import Recorder
 from chains.names import ChainNameError, parse_chain
 from verifier.audit.balances import Sources, check_endpoints
 from verifier.audit.run import verify_attestation
+from verifier.audit.window import WindowSpec
 from verifier.cli.common import (
     EvidenceOutOption,
     HtmlOutOption,
@@ -75,14 +76,35 @@ def command(
         ),
     ] = None,
     rpc_timeout: RpcTimeoutOption = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            help="BEFORE:AFTER, blocks (144:144) or durations (24h:24h, by block times): "
+            "also read every wallet at sample blocks around the snapshot (checks "
+            "window.coverage and window.dressing)."
+        ),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(help="Sample blocks per chain in the --window (default 32)."),
+    ] = None,
+    seed: Annotated[
+        str | None,
+        typer.Option(
+            help="Hex seed of the --window's sample (default: the hash of each chain's "
+            "window's last block, which nobody could know at the snapshot)."
+        ),
+    ] = None,
 ) -> None:
     """Verify an attestation: liability commitment, ownership, balances at the snapshot,
-    coverage and the regulator's policy. Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
+    coverage and the regulator's policy; with --window, across the blocks around it too.
+    Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
     outputs = planned_outputs(
         [attestation, offline, prices, other_entities, policy],
         force,
         [(json_out, "--json"), (html_out, "--html"), (evidence_out, "--evidence-out")],
     )
+    spec = _window(window, samples, seed)
     att = load_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
     evm_rpc = _evm_endpoints(rpc or [])
@@ -108,7 +130,13 @@ def command(
     )
     check_endpoints(att, sources)
     report = verify_attestation(
-        att, sources, applied, prices=auditor, prices_source=prices_source, other_entities=others
+        att,
+        sources,
+        applied,
+        prices=auditor,
+        prices_source=prices_source,
+        other_entities=others,
+        window=spec,
     )
     notes: list[str] = []
     if recorder is not None and evidence_out is not None:
@@ -116,6 +144,21 @@ def command(
         outputs.stage(evidence_out, recorded.to_bytes())
         notes.append(f"evidence bundle {evidence_out} (sha256 {recorded.digest()})")
     deliver(report, outputs, json_out, html_out, notes)
+
+
+def _window(text: str | None, samples: int | None, seed: str | None) -> WindowSpec | None:
+    """The window asked for; --samples and --seed only with it (an option that cannot
+    apply is refused, never ignored)."""
+    if text is None:
+        for flag, given in (("--samples", samples), ("--seed", seed)):
+            if given is not None:
+                raise InputError(flag, None, "applies only with --window")
+        return None
+    try:
+        return WindowSpec.parse(text, 32 if samples is None else samples, seed)
+    except ValueError as e:
+        flag = "--samples" if "samples" in str(e) else "--seed" if "seed" in str(e) else "--window"
+        raise InputError(flag, None, str(e)) from None
 
 
 def _evm_endpoints(given: list[str]) -> dict[str, str]:

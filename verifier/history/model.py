@@ -15,7 +15,7 @@ from chains.addresses import normalize
 from chains.names import ChainRef, identity
 from verifier.errors import InputError
 from verifier.report.json_report import render_json
-from verifier.report.model import AssetLine, Report
+from verifier.report.model import AssetLine, Report, Window
 
 ABSENT = "-"  # how a listing shows a figure a report does not carry or could not establish
 
@@ -28,8 +28,8 @@ class AssetPoint:
     held: int | None  # verified customer holdings, base units; None when unknown
     coverage: str | None  # as the report states it (cut to 6 decimals)
     cold_share: str | None  # as the report states it (cut to 6 decimals)
-    # The lowest coverage over the blocks around the snapshot: no report carries it
-    # yet (the window check is not part of por-report-v1), so it is None for now.
+    # The lowest coverage over the blocks around the snapshot, as the report states it
+    # (cut to 6 decimals); None when the report read no window or could not establish it.
     window_min_coverage: str | None
 
     @property
@@ -104,7 +104,10 @@ def _base_units(whole: str, decimals: int, source: str, field: str) -> int:
     return value.numerator
 
 
-def _asset_point(a: AssetLine, source: str, field: str) -> AssetPoint:
+def _asset_point(a: AssetLine, window: Window | None, source: str, field: str) -> AssetPoint:
+    line = (
+        None if window is None else next((w for w in window.assets if w.symbol == a.symbol), None)
+    )
     return AssetPoint(
         symbol=a.symbol,
         decimals=a.decimals,
@@ -114,7 +117,7 @@ def _asset_point(a: AssetLine, source: str, field: str) -> AssetPoint:
         else _base_units(a.customer_total, a.decimals, source, f"{field}.customer_total"),
         coverage=a.coverage,
         cold_share=a.cold_share,
-        window_min_coverage=None,
+        window_min_coverage=None if line is None else line.min_coverage,
     )
 
 
@@ -131,7 +134,10 @@ def entry_of(report: Report, source: str) -> Entry:
         policy=report.policy.id,
         reporting_currency=report.reporting_currency,
         source=source,
-        assets=tuple(_asset_point(a, source, f"assets[{i}]") for i, a in enumerate(report.assets)),
+        assets=tuple(
+            _asset_point(a, report.window, source, f"assets[{i}]")
+            for i, a in enumerate(report.assets)
+        ),
         reserves=tuple(ReservePoint(r.check, r.required, r.available) for r in report.reserves),
         wallets=tuple(
             WalletPoint(

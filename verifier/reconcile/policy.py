@@ -5,6 +5,7 @@ figure is a decimal string, parsed exactly. A preset may `extends` another prese
 add rules (Japan's draft reserve regime is the law in force plus a reserve).
 """
 
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -145,6 +146,16 @@ class PolicyFile(BaseModel):
     extends: str | None = None
     assumptions: list[str] = []  # stated in every report that applies the policy
     rules: list[Rule] = []
+    # The window around the snapshot (`por verify --window`): the lowest holdings read
+    # must cover this share of the liabilities, and an inflow before the snapshot and
+    # an outflow after it may not both exceed this share of them. Unset: the preset it
+    # extends, else 1 and 0.02.
+    window_min_coverage: DecimalText | None = None
+    window_max_swing: Share | None = None
+
+
+WINDOW_MIN_COVERAGE = Fraction(1)
+WINDOW_MAX_SWING = Fraction(2, 100)
 
 
 class Policy(BaseModel):
@@ -159,6 +170,8 @@ class Policy(BaseModel):
     assumptions: list[str]
     rules: list[Rule]
     source: str  # "preset" or the file it was read from
+    window_min_coverage: Fraction = WINDOW_MIN_COVERAGE
+    window_max_swing: Fraction = WINDOW_MAX_SWING
 
 
 def presets() -> list[str]:
@@ -187,6 +200,9 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
     rules = list(f.rules)
     assumptions = list(f.assumptions)
     sources = list(f.sources)
+    min_coverage, max_swing = WINDOW_MIN_COVERAGE, WINDOW_MAX_SWING
+    if f.window_max_swing is not None and f.window_max_swing > 1:
+        raise InputError(source, "window_max_swing", "a share must be at most 1")
     if f.extends is not None:
         if f.extends not in presets():
             raise InputError(source, "extends", f"{f.extends!r} is not a preset")
@@ -196,6 +212,7 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
         rules = [*base.rules, *rules]
         assumptions = [*base.assumptions, *assumptions]
         sources = [*base.sources, *sources]
+        min_coverage, max_swing = base.window_min_coverage, base.window_max_swing
     if not rules:
         raise InputError(source, "rules", "a policy with no rules checks nothing")
     kinds = [r.kind for r in rules]
@@ -210,4 +227,8 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
         assumptions=assumptions,
         rules=rules,
         source=source,
+        window_min_coverage=min_coverage
+        if f.window_min_coverage is None
+        else f.window_min_coverage,
+        window_max_swing=max_swing if f.window_max_swing is None else f.window_max_swing,
     )

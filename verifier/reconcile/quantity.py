@@ -5,8 +5,9 @@ given) is an `Unknown` carrying why; any sum or product that touches it is unkno
 too, with every reason kept, so a check built on it is inconclusive and says why.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
+from statistics import median_low
 
 from verifier.reconcile.observations import Unknown
 
@@ -46,9 +47,25 @@ def product(*values: Quantity) -> Quantity:
 
 def largest(values: Iterable[Quantity]) -> Quantity:
     """The largest value; unknown if any is (the unknown one might be the largest)."""
+    return _pick(values, max)
+
+
+def smallest(values: Iterable[Quantity]) -> Quantity:
+    """The smallest value; unknown if any is (the unknown one might be the smallest)."""
+    return _pick(values, min)
+
+
+def middle(values: Iterable[Quantity]) -> Quantity:
+    """The median, the lower of the two middle values for an even count (a value that
+    was held, never an average of two); unknown if any is."""
+    return _pick(values, median_low)
+
+
+def _pick(
+    values: Iterable[Quantity], choose: Callable[[list[Fraction | int]], Quantity]
+) -> Quantity:
     vs = list(values)
     unknown = [v for v in vs if isinstance(v, Unknown)]
     if unknown:
         return merge(*unknown)
-    known = [v for v in vs if not isinstance(v, Unknown)]
-    return max(known)
+    return choose([v for v in vs if not isinstance(v, Unknown)])

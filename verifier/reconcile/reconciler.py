@@ -13,6 +13,7 @@ from verifier.reconcile.integrity import integrity_checks
 from verifier.reconcile.observations import Observations
 from verifier.reconcile.policy import Policy
 from verifier.reconcile.rules import Context, policy_checks
+from verifier.reconcile.window import ChainWindow, WindowAsset, window_assets, window_checks
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Reconciliation:
     observations: Observations  # what was read of each wallet, for the report's wallet lines
     checks: list[Check]
     other_entities: int | None  # how many other entities' addresses were compared, if any
+    window: list[WindowAsset] | None = None  # per asset, when a window was read
+    window_chains: tuple[ChainWindow, ...] = ()
 
 
 def reconcile(
@@ -34,11 +37,13 @@ def reconcile(
     prices: Mapping[str, Fraction] | None = None,
     other_entities: set[str] | None = None,
     before: Sequence[Check] = (),
+    window: Sequence[ChainWindow] | None = None,
 ) -> Reconciliation:
     """`prices`: the auditor's (defaults to the attestation's); `other_entities`: the
     normalized addresses of other entities, or None when none were given; `before`:
     checks decided elsewhere that belong in the same verdict (the liability tree's
-    commitment, for one), wrapped in `checks.Given` when they are plain results."""
+    commitment, for one), wrapped in `checks.Given` when they are plain results;
+    `window`: each chain's window as read around the snapshot, when one was asked for."""
     table = Prices(att.reporting_currency, att.prices if prices is None else prices)
     pos = positions(att, obs)
     ctx = Context(att, pos, table)
@@ -47,6 +52,9 @@ def reconcile(
         *integrity_checks(att, distinct_wallets(att), obs, other_entities),
         policy_checks(policy, ctx),
     ]
+    assets = None if window is None else window_assets(att, obs, pos, window)
+    if window is not None and assets is not None:
+        checks += window_checks(assets, window, policy)
     return Reconciliation(
         attestation=att,
         policy=policy,
@@ -55,4 +63,6 @@ def reconcile(
         observations=obs,
         checks=checks,
         other_entities=None if other_entities is None else len(other_entities),
+        window=assets,
+        window_chains=tuple(window or ()),
     )

@@ -24,12 +24,22 @@ from verifier.report.model import (
     ReserveLine,
     SnapshotInfo,
     WalletLine,
+    Window,
+    WindowChain,
+    WindowLine,
+    WindowPoint,
 )
 
+NO_WINDOW = (
+    "It says nothing of movements after the snapshot: coins may have left the wallets "
+    "after the snapshot blocks (por verify --window reads the blocks around it)."
+)
+WINDOW_LIMIT = (
+    "The window reads the wallets at the sampled blocks, its first and last block and the "
+    "snapshot only: coins that came and went between two blocks read are not seen."
+)
 LIMITATIONS = [
     "This is not an audit of financial statements and expresses no opinion on them.",
-    "It says nothing of movements after the snapshot: coins may have left the wallets "
-    "after the snapshot blocks.",
     "It cannot see encumbrance: coins pledged, lent or otherwise committed count as held.",
     "It cannot see off-chain liabilities (loans, fiat owed, obligations to other parties) "
     "beyond what the attestation states.",
@@ -47,8 +57,10 @@ def build_report(
     prices_source: str,
     scope: list[str] | None = None,
     limitations: list[str] | None = None,
+    window_spec: str = "",
 ) -> Report:
-    """`scope` and `limitations`: statements the caller adds (what it checked itself)."""
+    """`scope` and `limitations`: statements the caller adds (what it checked itself);
+    `window_spec`: the window as asked, when one was read."""
     att = rec.attestation
     entries: list[ReportCheck] = []
     top: list[CheckResult] = []
@@ -76,7 +88,7 @@ def build_report(
         ),
         *(scope or []),
     ]
-    notes = list(LIMITATIONS)
+    notes = [*LIMITATIONS[:1], NO_WINDOW if rec.window is None else WINDOW_LIMIT, *LIMITATIONS[1:]]
     if att.liabilities.offchain_fiat is not None:
         notes.append(
             f"The exchange states off-chain fiat liabilities of "
@@ -116,6 +128,59 @@ def build_report(
         wallets=[_wallet_line(w, rec.observations) for w in distinct_wallets(att)],
         checks=entries,
         limitations=notes,
+        window=None if rec.window is None else _window(rec, window_spec),
+    )
+
+
+def _window(rec: Reconciliation, spec: str) -> Window:
+    chains = {w.chain: w for w in rec.window_chains}
+    rule = next((w.rule for w in rec.window_chains), "")
+    lines = []
+    for a in rec.window or []:
+        p = a.position
+        scale = Fraction(1, 10**p.asset.decimals)
+
+        def whole(q: Quantity, scale: Fraction = scale) -> str | None:
+            return None if isinstance(q, Unknown) else decimal(q * scale)
+
+        lines.append(
+            WindowLine(
+                symbol=p.asset.symbol,
+                liabilities=decimal(p.liabilities * scale),
+                at_snapshot=whole(p.customer),
+                minimum=whole(a.minimum),
+                median=whole(a.median),
+                maximum=whole(a.maximum),
+                min_coverage=_ratio(a.minimum, p.liabilities),
+                inflow_before=whole(a.inflow),
+                outflow_after=whole(a.outflow),
+                chains=[
+                    WindowChain(
+                        chain=c.chain,
+                        snapshot_height=c.snapshot,
+                        at_snapshot=whole(c.at_snapshot),
+                        first=chains[c.chain].first,
+                        last=chains[c.chain].last,
+                        seed=chains[c.chain].seed,
+                        seed_source=None
+                        if chains[c.chain].seed is None
+                        else ("given" if chains[c.chain].seed_given else "last-block"),
+                        reason=c.reason,
+                        points=[
+                            WindowPoint(height=h, block_hash=b, customer_total=whole(q))
+                            for h, b, q in c.points
+                        ],
+                    )
+                    for c in a.chains
+                ],
+            )
+        )
+    return Window(
+        spec=spec,
+        rule=rule,
+        min_coverage=decimal(rec.policy.window_min_coverage),
+        max_swing=decimal(rec.policy.window_max_swing),
+        assets=lines,
     )
 
 

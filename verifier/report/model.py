@@ -123,6 +123,61 @@ class SnapshotInfo(BaseModel):
     account_count_declared: int
 
 
+class WindowPoint(BaseModel):
+    """Customer holdings of one asset on one chain after one block, whole units."""
+
+    model_config = _FROZEN
+
+    height: int = Field(ge=0)
+    block_hash: str
+    customer_total: str | None  # None: the block could not be read
+
+
+class WindowChain(BaseModel):
+    """One chain's part of an asset's window."""
+
+    model_config = _FROZEN
+
+    chain: str
+    snapshot_height: int = Field(ge=0)
+    at_snapshot: str | None
+    first: int | None  # the window's first and last block; None when it was not fixed
+    last: int | None
+    seed: str | None  # hex, the sample heights were drawn from
+    seed_source: str | None  # "last-block" (its hash) or "given" (--seed)
+    reason: str | None  # why the window could not be read on this chain
+    points: list[WindowPoint]  # the first block, the samples, the last block, ascending
+
+
+class WindowLine(BaseModel):
+    """One asset across the window, whole units; None where unknown. Over several chains
+    the minimum, median and maximum are sums of each chain's (its samples are at other
+    moments): the minimum is then a lower bound of the asset's lowest holdings."""
+
+    model_config = _FROZEN
+
+    symbol: str
+    liabilities: DecimalString
+    at_snapshot: DecimalString | None
+    minimum: DecimalString | None
+    median: DecimalString | None
+    maximum: DecimalString | None
+    min_coverage: DecimalString | None  # minimum / liabilities, cut to 6 decimals
+    inflow_before: DecimalString | None  # snapshot holdings less the lowest before it
+    outflow_after: DecimalString | None  # snapshot holdings less the lowest after it
+    chains: list[WindowChain]
+
+
+class Window(BaseModel):
+    model_config = _FROZEN
+
+    spec: str  # as asked: blocks or durations before and after, samples
+    rule: str  # how the sample heights were drawn from the seed
+    min_coverage: DecimalString  # the policy's window_min_coverage
+    max_swing: DecimalString  # the policy's window_max_swing
+    assets: list[WindowLine]
+
+
 class Report(BaseModel):
     model_config = _FROZEN
 
@@ -139,3 +194,4 @@ class Report(BaseModel):
     wallets: list[WalletLine]
     checks: list[ReportCheck]
     limitations: list[str]
+    window: Window | None = None  # the blocks around the snapshot, when --window was given
