@@ -23,10 +23,12 @@ from tests.support.attestations import attestation as template
 from tests.support.eth import Chain
 from tests.tree.helpers import run
 from verifier.audit.assemble import assemble
+from verifier.history.model import entry_of
 from verifier.io.assets import parse_asset_list
 from verifier.io.ledger import Ledger
 from verifier.io.outputs import Outputs
 from verifier.ownership.message import OwnershipMessage
+from verifier.report.model import Report
 from verifier.tree.build import TREE_FILES, build_tree
 
 ETH = 10**18
@@ -204,3 +206,14 @@ def test_a_pruned_node_that_cannot_serve_a_sample_is_inconclusive(tmp_path: Path
     assert (found["window.coverage"], found["window.dressing"]) == ("inconclusive",) * 2
     first = report["window"]["assets"][0]["chains"][0]["points"][0]
     assert first["customer_total"] is None
+
+
+def test_the_history_keeps_the_window_minimum_coverage(scenario: Scenario) -> None:
+    _, report, _ = scenario.verify("borrower", "--window", "10:10", "--samples", "2")
+    (point,) = entry_of(Report.model_validate(report), "borrower-report.json").assets
+    assert (point.coverage, point.window_min_coverage) == ("1.000000", "0.599999")
+    _, plain, _ = scenario.verify("borrower")
+    assert plain["window"] is None
+    assert (
+        entry_of(Report.model_validate(plain), "plain.json").assets[0].window_min_coverage is None
+    )
