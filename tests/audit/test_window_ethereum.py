@@ -217,3 +217,23 @@ def test_the_history_keeps_the_window_minimum_coverage(scenario: Scenario) -> No
     assert (
         entry_of(Report.model_validate(plain), "plain.json").assets[0].window_min_coverage is None
     )
+
+
+def test_the_html_report_charts_holdings_against_liabilities_across_the_window(
+    scenario: Scenario,
+) -> None:
+    page = scenario.folder / "borrower.html"
+    code, _, output = scenario.verify(
+        "borrower", "--window", "10:10", "--samples", "6", "--html", str(page)
+    )
+    assert code == 1, output
+    assert "Across the window" in output  # the terminal's table
+    html = page.read_text()
+    section = html[html.index("<h2>Across the window</h2>") : html.index("<h2>Checks</h2>")]
+    assert "<td class='num'>0.599999</td>" in section  # the minimum coverage
+    assert section.count("<svg") == 1  # one chart per asset
+    assert "<!-- ETH across the window (line: liabilities, 100%) -->" in section
+    assert "<script" not in html and "http" not in section
+    # the chart's points: 8 blocks read and the snapshot, as markers on one line
+    chart = section[section.index("<svg") :]
+    assert chart.count('id="line2d_') >= 3  # the holdings, the 100% line, the snapshot

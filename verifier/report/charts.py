@@ -14,7 +14,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from verifier.report.model import Report
+from verifier.report.model import Report, WindowLine
 
 BP = 10_000  # charts plot shares in basis points: integers, never floats of money
 
@@ -110,3 +110,39 @@ def reserves_svg(report: Report) -> str | None:
     ax.set_title("Reserves against requirement")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
     return inline_svg(fig, "reserves")
+
+
+def window_svg(line: WindowLine, index: int) -> str:
+    """One asset across the window: each chain's verified customer holdings at every
+    block read (the snapshot's among them) as a share of the asset's liabilities, with
+    the liabilities at 100% and the snapshot block marked. A block that could not be
+    read is marked on the axis, never drawn as a value."""
+    owed = Fraction(line.liabilities)
+    fig = Figure(figsize=(6, 2.8))
+    ax = fig.add_subplot()
+    for c in line.chains:
+        points = sorted(
+            [(p.height, p.customer_total) for p in c.points] + [(c.snapshot_height, c.at_snapshot)]
+        )
+        known = [(h, _share(v, owed)) for h, v in points if v is not None]
+        if known:
+            ax.plot([h for h, _ in known], [v for _, v in known], marker="o", label=c.chain)
+        for h, v in points:
+            if v is None:
+                ax.plot([h], [0], marker="x", color="#c62828")
+        ax.axvline(c.snapshot_height, color="#616161", linestyle=":", linewidth=1)
+        if c.reason is not None:
+            ax.text(c.snapshot_height, BP // 2, f" {c.chain}: not read", va="center")
+    ax.axhline(BP, color="black", linewidth=1)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(percent))
+    ax.set_xlabel("block height (dotted: the snapshot; x: not read)")
+    ax.set_ylabel("holdings / liabilities")
+    ax.set_title(f"{line.symbol} across the window (line: liabilities, 100%)")
+    if line.chains:
+        ax.legend(loc="lower left", frameon=False)
+    return inline_svg(fig, f"window{index}")
+
+
+def _share(whole: str, owed: Fraction) -> int:
+    return int(Fraction(whole) / owed * BP) if owed else 0

@@ -59,6 +59,50 @@ def _chain_row(c: ChainLine) -> str:
     )
 
 
+def _window_section(report: Report) -> str:
+    """The window table and one chart per asset: were the reserves there across the
+    blocks around the snapshot, not only at it?"""
+    from verifier.report import charts
+
+    w = report.window
+    if w is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_e(a.liabilities)}</td>"
+        f"<td class='num'>{_e(a.at_snapshot) or 'unknown'}</td>"
+        + "".join(
+            f"<td class='num'>{_e(x) or 'unknown'}</td>"
+            for x in (a.minimum, a.median, a.maximum, a.min_coverage)
+        )
+        + f"<td class='num'>{_e(a.inflow_before) or 'unknown'}</td>"
+        f"<td class='num'>{_e(a.outflow_after) or 'unknown'}</td></tr>"
+        + "".join(
+            f"<tr class='part'><td colspan='9'>&nbsp;&nbsp;on {_e(c.chain)}: "
+            + (
+                f"blocks {c.first}..{c.last}, {len(c.points)} read, seed <code>{_e(c.seed)}</code>"
+                f" ({'given' if c.seed_source == 'given' else 'hash of the last block'})"
+                if c.reason is None
+                else f"not read: {_e(c.reason)}"
+            )
+            + "</td></tr>"
+            for c in a.chains
+        )
+        for a in w.assets
+    )
+    figures = "".join(f"<figure>{charts.window_svg(a, i)}</figure>" for i, a in enumerate(w.assets))
+    return (
+        f"<h2>Across the window</h2><p>{_e(w.spec)}; sample heights drawn by "
+        f"<code>{_e(w.rule)}</code>. Verified customer holdings at every block read, in whole "
+        f"units: the lowest must cover {_e(w.min_coverage)} x the liabilities "
+        f"(window.coverage), and an inflow before the snapshot and an outflow after it "
+        f"may not both exceed {_e(w.max_swing)} x them (window.dressing). Over several "
+        "chains the figures are sums of each chain's.</p>"
+        "<table><tr><th>asset</th><th>liabilities</th><th>at snapshot</th><th>minimum</th>"
+        "<th>median</th><th>maximum</th><th>min coverage</th><th>in before</th>"
+        f"<th>out after</th></tr>{rows}</table><div class='charts'>{figures}</div>"
+    )
+
+
 def render_html(report: Report) -> str:
     # Imported here: matplotlib takes about 0.9 s to import, and only this output
     # needs it, not every `por` command that imports the report package.
@@ -99,6 +143,7 @@ def render_html(report: Report) -> str:
     if reserve_chart is not None:
         svgs.append(reserve_chart)
     figures = "".join(f"<figure>{s}</figure>" for s in svgs)
+    window = _window_section(report)
     pol = report.policy
     assumptions = (
         f"<h3>Assumptions of this policy (stated in every report)</h3>{_list(pol.assumptions)}"
@@ -138,6 +183,7 @@ customer holdings; ratios are cut (not rounded) to 6 decimals.</p>
 <th>surplus ({cur})</th><th>cold share</th><th>own cold</th><th>own hot</th></tr>{assets}</table>
 {reserve_section}
 <div class="charts">{figures}</div>
+{window}
 <h2>Checks</h2>
 <table class="checks"><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
 <th>method</th></tr>{checks}</table>

@@ -25,7 +25,7 @@ def _shown(c: ReportCheck, by_id: dict[str, ReportCheck]) -> bool:
     root = c
     while root.parent is not None:
         root = by_id[root.parent]
-    return root.id.startswith("policy.") and c.depth <= 2
+    return root.id.startswith(("policy.", "window.")) and c.depth <= 2
 
 
 def _text(value: object) -> Text:
@@ -65,6 +65,17 @@ def render_terminal(report: Report) -> RenderableType:
             assets.add_row(_text(f"  on {on.chain}"), "", _text(on.customer_total or "unknown"))
             if on.mapped:
                 mapped.append(_text(f"{a.symbol} on {on.chain}: {'; '.join(on.held_as)}"))
+    window: list[RenderableType] = []
+    if report.window is not None:
+        table = Table(title=f"Across the window ({report.window.spec}; whole units)")
+        table.add_column("asset", overflow="fold")
+        for col in ("at snapshot", "minimum", "median", "maximum", "min cover", "in", "out"):
+            table.add_column(col, justify="right")
+        for w in report.window.assets:
+            figures = (w.at_snapshot, w.minimum, w.median, w.maximum, w.min_coverage)
+            flows = (w.inflow_before, w.outflow_after)
+            table.add_row(*(_text(x or "unknown") for x in (w.symbol, *figures, *flows)))
+        window.append(table)
     parts: list[RenderableType] = [
         _text(
             f"{report.exchange.name} ({report.exchange.id}), snapshot {report.snapshot.id} at "
@@ -73,6 +84,7 @@ def render_terminal(report: Report) -> RenderableType:
         ),
         assets,
         *mapped,
+        *window,
         checks,
     ]
     if report.policy.assumptions:
