@@ -16,6 +16,9 @@ RUNS = [
     ("ownership.py", ["--count", "400"], "ratio to raw recovery"),
     ("formats.py", ["--leaves", "64"], "the bare hashing limit"),
     ("page.py", ["--height", "8", "--proofs", "5"], "page (Chromium)"),
+    # exits 1 when its targets are missed, as they are on 4 samples (first and last
+    # block are read beside them)
+    ("window.py", ["--addresses", "60", "--blocks", "40", "--samples", "4"], "blocks parsed"),
 ]
 
 
@@ -29,6 +32,7 @@ def test_benchmark_runs(script: str, args: list[str], expect: str) -> None:
         timeout=300,
         check=False,
     )
-    assert p.returncode in ((0, 1) if script == "chains.py" else (0,)), p.stderr[-2000:]
+    may_miss = script in ("chains.py", "window.py")
+    assert p.returncode in ((0, 1) if may_miss else (0,)), p.stderr[-2000:]
     assert "Traceback" not in p.stderr
     assert expect in p.stdout, p.stdout[-2000:]

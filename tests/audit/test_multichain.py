@@ -320,3 +320,11 @@ def test_a_wrapped_token_counts_as_the_native_asset_only_when_mapped(exchange: E
         f"por: error: {unmapped}: tokens[2].symbol: 'ETH' is a native asset: a token counts "
         'as it only when counts_as_native says "wrapped" or "bridged"'
     )
+
+
+def test_a_registry_name_alone_names_its_chain(exchange: Exchange) -> None:
+    """--rpc ethereum=URL is evm:ethereum, as an auditor would write it."""
+    named = [f"--rpc={c.removeprefix('evm:')}={n.url}" for c, n in exchange.nodes.items()]
+    code, report, output = verify(exchange, *named)
+    assert code == 0, output
+    assert statuses(report)["balances.evm:bsc.BNB"] == "pass"

@@ -53,7 +53,7 @@ def command(
         list[str] | None,
         typer.Option(
             help="CHAIN=URL: the JSON-RPC node of one EVM chain of the attestation, CHAIN "
-            "as evm:NAME or ethereum:CHAIN_ID (either spelling); once per chain."
+            "as evm:NAME (or NAME alone) or ethereum:CHAIN_ID (either spelling); once per chain."
         ),
     ] = None,
     offline: OfflineOption = None,
@@ -168,6 +168,8 @@ def _evm_endpoints(given: list[str]) -> dict[str, str]:
         chain, equals, url = item.partition("=")
         if not equals or not url.strip():
             raise InputError("--rpc", None, f"{item!r} is not CHAIN=URL")
+        if ":" not in chain:
+            chain = f"evm:{chain}"  # a registry name alone: --rpc ethereum=URL
         try:
             ref = parse_chain(chain)
         except ChainNameError as e:
