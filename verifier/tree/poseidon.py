@@ -19,8 +19,8 @@ both in ecc/bn254/fr/poseidon/poseidon.go). The rule read there:
 circomlibjs's poseidon(inputs, initState, 2)[1] is the same function for one block
 (tests/formats/test_zk_poseidon.py compares every width, and the constants themselves).
 No maintained Python package computes it: light-poseidon-python has neither an initial
-state nor lane 1, poseidon-hash (ingonyama) prints while it works and derives other round
-numbers, poseidon-py is Starknet's. So it is written here, with the constants copied
+state nor lane 1, poseidon-hash (ingonyama) prints to stdout while it works and pins
+pytest 7.1 at run time, poseidon-py is Starknet's. So it is written here, with the constants copied
 from the vendors' fork (poseidon_bn254.json; scripts/poseidon_constants.py says how).
 """
 
