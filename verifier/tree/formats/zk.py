@@ -15,7 +15,8 @@ merkle_groth16/src/verifier/main.go and merkle_groth16/src/utils/account_tree.go
   length; Binance does not, we do); bit i of the account index says the side at level
   i + 1: 0 hashes Poseidon(node, sibling), 1 Poseidon(sibling, node);
 - the node reached must be the file's root (32 bytes of hex); exit 0 needs it to be the
-  published one too (--commitment).
+  published one too (--commitment). The file holds no node between the leaf and the
+  root, so the root is the one step that can fail: a wrong value anywhere shows there.
 
 Stricter than the vendors' tools: numbers are JSON integers (Go would also take "1e3" for
 a big.Int), every one in its Go type's range; the account index is below 2^28 (Gate and
