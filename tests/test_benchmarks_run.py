@@ -16,6 +16,7 @@ RUNS = [
     ("ownership.py", ["--count", "400"], "ratio to raw recovery"),
     ("formats.py", ["--leaves", "64"], "the bare hashing limit"),
     ("page.py", ["--height", "8", "--proofs", "5"], "page (Chromium)"),
+    ("zk.py", ["--proofs", "2"], "ms per proof"),
     # exits 1 when its targets are missed, as they are on 4 samples (first and last
     # block are read beside them)
     ("window.py", ["--addresses", "60", "--blocks", "40", "--samples", "4"], "blocks parsed"),

@@ -53,23 +53,37 @@ def test_inconclusive_exits_2(tmp_path: Path) -> None:
 
 def test_policy_option_and_auditor_prices(tmp_path: Path) -> None:
     prices = tmp_path / "prices.json"
-    # BTC at 1,000x: 4 hot BTC alone are then far more than 20% of the value
+    # BTC at 1,000x: the auditor's snapshot prices, read beside the attestation's
     prices.write_text(
         json.dumps({"format": "por-prices-v1", "currency": "JPY", "prices": {"BTC": "10000000000"}})
     )
     args = [*_files(tmp_path, attestation()), "--policy", "kr"]
     assert run(*args).exit_code == 0
     r = run(*args, "--prices", str(prices))
-    assert r.exit_code == 0  # 96% of BTC is cold, so the value share stays 96%
+    assert r.exit_code == 0
     prices.write_text(prices.read_text().replace('"BTC"', '"USDC"'))
     r = run(*args, "--prices", str(prices), "--json", str(tmp_path / "r.json"))
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["policy"]["id"] == "kr" and report["policy"]["claimed"] == "jp-fsa-2026-draft"
     assert "prices.json" in " ".join(report["scope"])
-    # 40,000 hot USDC at 10bn JPY each: 5% of that is far beyond the 2.9bn of reserves
-    assert r.exit_code == 1
+    # Korea values at the attestation's one-year averages, which --prices does not
+    # replace: USDC at 10bn JPY moves none of its value checks
+    assert r.exit_code == 0
     (hot,) = [c for c in report["checks"] if c["id"] == "hot-reserve"]
-    assert hot["status"] == "fail"
+    assert hot["status"] == "pass"
+    # the claimed policy values at the snapshot: 1% of 960,000 cold USDC at 10bn JPY
+    # each is far beyond the 2.9bn of reserves
+    r = run(
+        *_files(tmp_path, attestation()),
+        "--prices",
+        str(prices),
+        "--json",
+        str(tmp_path / "d.json"),
+    )
+    assert r.exit_code == 1
+    report = json.loads((tmp_path / "d.json").read_text())
+    (reserve,) = [c for c in report["checks"] if c["id"] == "liability-reserve"]
+    assert reserve["status"] == "fail"
 
 
 def test_other_entities(tmp_path: Path) -> None:

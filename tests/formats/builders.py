@@ -5,6 +5,7 @@ Each builder takes the customers' balances and returns the files a vendor would
 publish: the proof of one customer, and the whole tree where the format has one.
 """
 
+import base64
 import hmac
 import json
 import struct
@@ -13,6 +14,8 @@ from decimal import ROUND_DOWN, Decimal
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
+
+from verifier.tree.poseidon import hash_elements
 
 Node = tuple[str, list[Decimal]]  # (hash, sums in asset order)
 
@@ -509,3 +512,115 @@ def coinex(balances: list[dict[str, str]], index: int, *, odd: str = "twice") ->
         "self": {"balances": dict(balances[index]), "nonce": f"{index:064x}"},
         "path": path,
     }
+
+
+# The zk proof-of-solvency family (Binance, Gate, HTX): the leaf, asset commitment and
+# path written from the vendors' definitions (issue 14); Poseidon itself is
+# verifier/tree/poseidon.py, checked against circomlibjs in test_zk_poseidon.py.
+
+
+def zk_pack(values: list[int]) -> list[int]:
+    """Three 64-bit values per field element, a || b || c, zeros after the last value."""
+    out = []
+    for i in range(0, len(values), 3):
+        a, b, c = [*values[i : i + 3], 0, 0][:3]
+        out.append(a * 2**128 + b * 2**64 + c)
+    return out
+
+
+def zk_binance_slots(assets: list[tuple[int, list[int]]]) -> list[list[int]]:
+    """Binance's padded slots [Index, Equity, Debt, Loan, Margin, PortfolioMargin]: the
+    tier is 50 or 500; empty slots take the smallest indexes missing below the last
+    asset's, as many as the tier leaves room for, and then the indexes after it."""
+    tier = 50 if len(assets) <= 50 else 500
+    have = {i for i, _ in assets}
+    last = max(have, default=-1)
+    gaps = [j for j in range(last) if j not in have][: tier - len(assets)]
+    rows = sorted([[j, 0, 0, 0, 0, 0] for j in gaps] + [[i, *v] for i, v in assets])
+    following = last + 1
+    while len(rows) < tier:
+        rows.append([following, 0, 0, 0, 0, 0])
+        following += 1
+    return rows
+
+
+def zk_root(leaf: int, index: int, siblings: list[int]) -> int:
+    node = leaf
+    for level, sibling in enumerate(siblings):
+        right = (index >> level) % 2 == 1
+        node = hash_elements([sibling, node] if right else [node, sibling])
+    return node
+
+
+def zk_file(
+    names: dict[str, str], top: dict[str, Any], leaf: list[int], siblings: list[int]
+) -> dict[str, Any]:
+    """The customer file: `top` (already under the vendor's names) with the root and the
+    28 siblings as the vendor writes them (hex, base64)."""
+    index = top[names["index"]]
+    root = zk_root(hash_elements(leaf), index, siblings)
+    proof = [base64.b64encode(s.to_bytes(32, "big")).decode() for s in siblings]
+    return top | {names["root"]: f"{root:064x}", names["proof"]: proof}
+
+
+BINANCE_ZK = {"index": "AccountIndex", "root": "Root", "proof": "Proof"}
+GATE_ZK = {"index": "Arrangement", "root": "TreeRootHash", "proof": "MerkleProofEncode"}
+
+
+def zk_binance(
+    account: int,
+    index: int,
+    totals: list[int],
+    assets: list[tuple[int, list[int]]],
+    siblings: list[int],
+) -> dict[str, Any]:
+    flat = [v for row in zk_binance_slots(assets) for v in row]
+    commitment = hash_elements(zk_pack(flat))
+    keys = ("Equity", "Debt", "Loan", "Margin", "PortfolioMargin")
+    top = {
+        "AccountIndex": index,
+        "AccountIdHash": f"{account:064x}",
+        "TotalEquity": totals[0],
+        "TotalDebt": totals[1],
+        "TotalCollateral": totals[2],
+        "Assets": [{"Index": i, **dict(zip(keys, v, strict=True))} for i, v in assets],
+    }
+    return zk_file(BINANCE_ZK, top, [account, *map(abs, totals), commitment], siblings)
+
+
+def zk_gate(
+    account: int,
+    index: int,
+    totals: list[int],
+    assets: list[tuple[int, int, int]],
+    siblings: list[int],
+) -> dict[str, Any]:
+    slots = [[0, 0] for _ in range(800)]
+    for i, equity, debt in assets:
+        slots[i] = [equity, debt]
+    commitment = hash_elements(zk_pack([v for s in slots for v in s]))
+    top = {
+        "Arrangement": index,
+        "UniqueIdentification": f"{account:064x}",
+        "TotalAssetEquity": totals[0],
+        "TotalAssetDebt": totals[1],
+        "AssetDetails": [{"Index": i, "Equity": e, "Debt": d} for i, e, d in assets],
+    }
+    return zk_file(GATE_ZK, top, [account, *map(abs, totals), commitment], siblings)
+
+
+def zk_htx(
+    account: int, index: int, totals: list[int], assets: list[tuple[int, int]], siblings: list[int]
+) -> dict[str, Any]:
+    """HTX: 174 slots of one signed balance, each hashed by its magnitude."""
+    slots = [0] * 174
+    for i, balance in assets:
+        slots[i] = abs(balance)
+    top = {
+        "AccountIndex": index,
+        "AccountIdHash": f"{account:064x}",
+        "TotalEquity": totals[0],
+        "TotalDebt": totals[1],
+        "Assets": [{"Index": i, "Balance": b} for i, b in assets],
+    }
+    return zk_file(BINANCE_ZK, top, [account, *map(abs, totals), hash_elements(slots)], siblings)

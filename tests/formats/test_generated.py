@@ -190,7 +190,7 @@ def test_negative_in_mexc_and_bybit_exit_1(tmp_path: Path) -> None:
         (
             '{"self": {"balances": {"BTC": "1"}}, "path": []}',
             "not a file of any known format (por-mst-v1, okx-v1, okx-full-tree, bybit, mexc, "
-            "bitget, bitunix, coinex, binance-2022, bitmex): nearest is okx-v1, "
+            "bitget, bitunix, coinex, binance-2022, bitmex, binance-zk, gate-zk, htx-zk): nearest is okx-v1, "
             "but the file lacks self.hash, self.type, self.height",
         ),
         (

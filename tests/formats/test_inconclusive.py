@@ -16,6 +16,7 @@ from tests.formats import (
     test_coinex,
     test_generated,
     test_trees,
+    test_zk,
 )
 from tests.formats.conftest import run
 from verifier.tree.verify import NOT_COMPARED
@@ -103,6 +104,14 @@ def bitmex_user(tmp_path: Path, shared: Path) -> Case:
     return [str(user), "--tree", str(tree)], tree.read_text().splitlines()[1].split(",")[0]
 
 
+def zk(fmt: str) -> Callable[[Path, Path], Case]:
+    def build(tmp_path: Path, shared: Path) -> Case:
+        doc = test_zk.GENERATED[fmt]()
+        return [str(_json(tmp_path, doc))], test_zk.root_of(doc)
+
+    return build
+
+
 CASES: dict[str, tuple[str, Callable[[Path, Path], Case]]] = {
     "por-mst-v1": ("por-mst-v1", por_mst_v1),
     "okx-v1": ("okx-v1", okx_v1),
@@ -117,6 +126,7 @@ CASES: dict[str, tuple[str, Callable[[Path, Path], Case]]] = {
     "binance-2022 (user file)": ("binance-2022", binance_2022_user),
     "bitmex (whole tree)": ("bitmex", bitmex),
     "bitmex (user file)": ("bitmex", bitmex_user),
+    **{fmt: (fmt, zk(fmt)) for fmt in test_zk.GENERATED},
 }
 
 

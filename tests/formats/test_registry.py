@@ -29,6 +29,9 @@ def test_every_format_is_registered_once() -> None:
         "coinex",
         "binance-2022",
         "bitmex",
+        "binance-zk",
+        "gate-zk",
+        "htx-zk",
     ]
     assert len(FORMATS) == len(BY_NAME)
 
@@ -138,6 +141,6 @@ def test_a_file_with_no_key_of_any_format_says_so(tmp_path: Path) -> None:
     p.write_text('{"hello": 1}')
     r = run(str(p))
     assert r.exit_code == 2
-    assert r.stderr.rstrip().endswith("bitmex): it has none of the keys that a format requires"), (
+    assert r.stderr.rstrip().endswith("htx-zk): it has none of the keys that a format requires"), (
         r.stderr
     )

@@ -133,6 +133,10 @@ def test_each_field_of_the_wrong_type(tmp_path: Path, field: Path_) -> None:
         (("liability_reserve", "insurance", 0, "perils", 0), "war", "hack"),
         (("reserve_inputs", "service_class"), 4, "1, 2 or 3"),
         (("tokens", 0, "contract"), "0x12", "pattern"),
+        (("average_prices", "period_end"), "2026-31-03", "date"),
+        (("average_prices", "prices", "BTC"), "0", "is not greater than 0"),
+        (("liability_reserve", "cash", 0, "held_at"), "vault", "'escrow' or 'pooled'"),
+        (("liability_reserve", "cash", 0, "term_months"), 0, "greater than or equal to 1"),
     ],
 )
 def test_wrong_values(tmp_path: Path, field: Path_, value: Any, problem: str) -> None:
@@ -141,6 +145,15 @@ def test_wrong_values(tmp_path: Path, field: Path_, value: Any, problem: str) ->
     e = _error(tmp_path / "att.json", data)
     assert e.field == _field(field)
     assert problem in e.problem
+
+
+def test_an_average_period_ending_before_it_starts(tmp_path: Path) -> None:
+    data = attestation()
+    data["average_prices"]["period_end"] = "2025-03-31"
+    e = _error(tmp_path / "att.json", data)
+    assert e.field == "average_prices"
+    assert "period_end is before period_start" in e.problem
+    assert "\n" not in str(e)
 
 
 def test_a_float_amount_is_refused(tmp_path: Path) -> None:
@@ -285,6 +298,21 @@ def test_a_token_mapped_onto_a_native_asset_loads_and_keeps_its_mapping(tmp_path
     # written back with its mapping; a token without one is written as it always was
     written = json.loads(att.model_dump_json())["tokens"]
     assert written[1]["counts_as_native"] == "bridged" and "counts_as_native" not in written[0]
+
+
+def test_an_attestation_from_before_averages_and_terms_loads_and_is_written_as_it_was(
+    tmp_path: Path,
+) -> None:
+    data = attestation()
+    del data["average_prices"]
+    att = load_attestation(write(tmp_path / "a.json", data))
+    assert att.average_prices is None and att.liability_reserve.cash[0].term_months is None
+    written = json.loads(att.model_dump_json())
+    assert "average_prices" not in written
+    assert "term_months" not in written["liability_reserve"]["cash"][0]
+    data["liability_reserve"]["cash"][0]["term_months"] = 6
+    again = load_attestation(write(tmp_path / "b.json", data))
+    assert json.loads(again.model_dump_json())["liability_reserve"]["cash"][0]["term_months"] == 6
 
 
 def test_not_json_and_duplicate_keys(tmp_path: Path) -> None:

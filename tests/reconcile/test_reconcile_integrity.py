@@ -141,7 +141,7 @@ def test_a_wallet_missing_from_the_balances_is_inconclusive(tmp_path: Path) -> N
 
 def test_a_missing_price_makes_value_checks_inconclusive(tmp_path: Path) -> None:
     att = attestation("kr")
-    del att["prices"]["USDC"]
+    del att["average_prices"]["prices"]["USDC"]  # Korea values at the one-year averages
     report = reconciled(tmp_path, att)
     assert status(report, "cold-share") == "inconclusive"
     assert status(report, "hot-reserve") == "inconclusive"

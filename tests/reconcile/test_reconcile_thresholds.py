@@ -46,21 +46,40 @@ def test_coverage_at_liabilities(tmp_path: Path, delta: int, expect: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "policy, hot_share_percent",
-    [("jp-psa", 5), ("hk-sfc", 2), ("sg-mas", 10), ("kr", 20)],
+    "policy, hot_share_percent, btc_average",
+    [
+        ("jp-psa", 5, None),
+        ("hk-sfc", 2, None),
+        ("sg-mas", 10, None),
+        ("kr", 20, None),
+        ("th-sec", 10, None),
+        # Korea values at the one-year average: BTC averaging 5m JPY against 10m at the
+        # snapshot moves the line (at the snapshot's prices these holdings are 25.7% hot)
+        ("kr", 20, 5_000_000),
+    ],
 )
 @pytest.mark.parametrize("delta", [-1, 0, 1])
 def test_cold_share_by_value(
-    tmp_path: Path, policy: str, hot_share_percent: int, delta: int
+    tmp_path: Path, policy: str, hot_share_percent: int, btc_average: int | None, delta: int
 ) -> None:
     att = attestation(policy)
+    btc_jpy = 10_000_000
+    if btc_average is not None:
+        _kr_btc_average(att, btc_average)
+        btc_jpy = btc_average
     bal = balances(att)
-    hot_jpy = TOTAL_JPY * hot_share_percent // 100
-    hot_sats = (hot_jpy - OTHER_HOT_JPY) * 10  # 1 sat = 0.1 JPY
+    hot_jpy = (TOTAL_JPY - 100 * (10_000_000 - btc_jpy)) * hot_share_percent // 100
+    hot_sats, rest = divmod((hot_jpy - OTHER_HOT_JPY) * BTC, btc_jpy)
+    assert rest == 0  # the line falls on a whole satoshi
     _hot_btc(bal, hot_sats + delta)
     report = reconciled(tmp_path, att, bal)
     # one satoshi more hot crosses the line; at it or below passes
     assert status(report, "cold-share") == ("fail" if delta > 0 else "pass")
+
+
+def _kr_btc_average(att: dict[str, Any], jpy: int) -> None:
+    """Korea values at the one-year average: make BTC's differ from its snapshot price."""
+    att["average_prices"]["prices"]["BTC"] = str(jpy)
 
 
 @pytest.mark.parametrize("delta", [-1, 0, 1])
@@ -93,13 +112,22 @@ def _reserve(report: Any) -> Any:
     return line
 
 
+def _cash_at_threshold(
+    tmp_path: Path, att: dict[str, Any], check: str, required: int, delta: int
+) -> None:
+    """Cash of `required` + `delta` in trust: the requirement is `required`, and one
+    unit short of it fails."""
+    _only_cash(att, required + delta)
+    report = reconciled(tmp_path, att)
+    assert _reserve(report).required == str(required)
+    assert status(report, check) == ("fail" if delta < 0 else "pass")
+
+
 @pytest.mark.parametrize("delta", [-1, 0, 1])
 def test_jp_draft_reserve_floor(tmp_path: Path, delta: int) -> None:
-    att = attestation("jp-fsa-2026-draft")
-    _only_cash(att, 2_000_000_000 + delta)
-    report = reconciled(tmp_path, att)
-    assert _reserve(report).required == "2000000000"
-    assert status(report, "liability-reserve") == ("fail" if delta < 0 else "pass")
+    _cash_at_threshold(
+        tmp_path, attestation("jp-fsa-2026-draft"), "liability-reserve", 2_000_000_000, delta
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,13 +181,30 @@ def test_jp_draft_insurance_cap(tmp_path: Path, delta: int) -> None:
     assert status(report, "liability-reserve") == ("fail" if delta < 0 else "pass")
 
 
+@pytest.mark.parametrize("policy", ["eu-mica", "uk-fca"])
 @pytest.mark.parametrize("delta", [-1, 0, 1])
-def test_mica_own_funds_overheads(tmp_path: Path, delta: int) -> None:
-    att = attestation("eu-mica")
-    _only_cash(att, 200_000_000 + delta)  # 0.25 x 800m fixed overheads
+def test_own_funds_overheads(tmp_path: Path, policy: str, delta: int) -> None:
+    """A quarter of last year's fixed overheads: MiCA's law, the FCA's proposed FOR."""
+    # 0.25 x 800m fixed overheads
+    _cash_at_threshold(tmp_path, attestation(policy), "own-funds", 200_000_000, delta)
+
+
+@pytest.mark.parametrize("service_class", [None, 1, 3])
+@pytest.mark.parametrize("delta", [-1, 0, 1])
+def test_uk_fca_permanent_minimum(tmp_path: Path, service_class: int | None, delta: int) -> None:
+    """GBP 150,000 (at 190 JPY) for every firm: the UK has no MiCA-style class to read."""
+    att = attestation("uk-fca")
+    att["reserve_inputs"]["fixed_overheads"] = "0"
+    att["reserve_inputs"]["service_class"] = service_class
+    _cash_at_threshold(tmp_path, att, "own-funds", 28_500_000, delta)
+
+
+def test_uk_fca_insurance_is_not_own_funds(tmp_path: Path) -> None:
+    att = attestation("uk-fca")
+    _insurance_only(att)
     report = reconciled(tmp_path, att)
-    assert _reserve(report).required == "200000000"
-    assert status(report, "own-funds") == ("fail" if delta < 0 else "pass")
+    assert _reserve(report).insurance == "0"
+    assert status(report, "own-funds") == "fail"
 
 
 @pytest.mark.parametrize("service_class, eur", [(1, 50_000), (2, 125_000), (3, 150_000)])
@@ -203,12 +248,8 @@ def test_mica_insurance_terms(tmp_path: Path, changes: dict[str, Any], counts: b
 
 @pytest.mark.parametrize("delta", [-1, 0, 1])
 def test_hk_compensation(tmp_path: Path, delta: int) -> None:
-    att = attestation("hk-sfc")
     # 0.5 x cold (1,488m) + 1 x hot (62m) = 806m
-    _only_cash(att, 806_000_000 + delta)
-    report = reconciled(tmp_path, att)
-    assert _reserve(report).required == "806000000"
-    assert status(report, "compensation") == ("fail" if delta < 0 else "pass")
+    _cash_at_threshold(tmp_path, attestation("hk-sfc"), "compensation", 806_000_000, delta)
 
 
 def test_hk_compensation_does_not_count_a_plain_bank_deposit(tmp_path: Path) -> None:
@@ -217,12 +258,78 @@ def test_hk_compensation_does_not_count_a_plain_bank_deposit(tmp_path: Path) -> 
     assert status(reconciled(tmp_path, att), "compensation") == "fail"
 
 
+@pytest.mark.parametrize(
+    "btc_average, required",
+    [(None, 3_100_000), (5_000_000, 2_100_000)],  # 5% of 62m hot; of 4 BTC x 5m + 22m
+)
 @pytest.mark.parametrize("delta", [-1, 0, 1])
-def test_kr_hot_reserve(tmp_path: Path, delta: int) -> None:
+def test_kr_hot_reserve(tmp_path: Path, btc_average: int | None, required: int, delta: int) -> None:
     att = attestation("kr")
-    _only_cash(att, 3_100_000 + delta)  # 5% of 62m hot
+    if btc_average is not None:
+        _kr_btc_average(att, btc_average)
+    _only_cash(att, required + delta)
     report = reconciled(tmp_path, att)
     assert status(report, "hot-reserve") == ("fail" if delta < 0 else "pass")
+
+
+def test_kr_without_averages_is_inconclusive_never_valued_at_the_snapshot(
+    tmp_path: Path,
+) -> None:
+    """An attestation from before the field: it stays valid, and Korea's value checks
+    cannot run on it."""
+    att = attestation("kr")
+    del att["average_prices"]
+    report = reconciled(tmp_path, att)
+    for check in ("cold-share", "hot-reserve"):
+        assert status(report, check) == "inconclusive"
+        (c,) = [x for x in report.checks if x.id == check]
+        assert "no average_prices" in c.reason
+    assert status(report, "coverage.BTC") == "pass"
+    assert report.verdict.value == "inconclusive"
+    # the same attestation under a snapshot-priced regime passes
+    assert reconciled(tmp_path, att, policy="sg-mas").verdict.value == "pass"
+
+
+@pytest.mark.parametrize(
+    "start, end, expect",
+    [
+        ("2025-04-01", "2026-03-31", "pass"),  # one year, ending on the snapshot day
+        ("2025-04-02", "2026-03-31", "inconclusive"),  # a day short of a year
+        ("2025-03-31", "2026-03-31", "inconclusive"),  # a day more than a year
+        ("2025-03-02", "2026-03-01", "pass"),  # ends 30 days before the snapshot
+        ("2025-03-01", "2026-02-28", "pass"),  # 31 days: the latest monthly figure
+        ("2025-02-28", "2026-02-27", "inconclusive"),  # 32 days: a month is missed
+        ("2025-04-02", "2026-04-01", "inconclusive"),  # ends after the snapshot
+    ],
+)
+def test_kr_average_period(tmp_path: Path, start: str, end: str, expect: str) -> None:
+    att = attestation("kr")
+    att["average_prices"]["period_start"] = start
+    att["average_prices"]["period_end"] = end
+    report = reconciled(tmp_path, att)
+    assert status(report, "cold-share") == expect
+    assert status(report, "hot-reserve") == expect
+
+
+@pytest.mark.parametrize("held_at", ["trust", "escrow", "pooled"])
+@pytest.mark.parametrize("term, counts", [(None, True), (5, True), (6, True), (7, False)])
+def test_hk_compensation_escrow_pooled_and_deposit_term(
+    tmp_path: Path, held_at: str, term: int | None, counts: bool
+) -> None:
+    att = attestation("hk-sfc")
+    _only_cash(att, 806_000_000, held_at=held_at)
+    if term is not None:
+        att["liability_reserve"]["cash"][0]["term_months"] = term
+    report = reconciled(tmp_path, att)
+    assert _reserve(report).cash == ("806000000" if counts else "0")
+    assert status(report, "compensation") == ("pass" if counts else "fail")
+
+
+def test_a_deposit_term_limits_only_the_policy_that_sets_one(tmp_path: Path) -> None:
+    att = attestation("kr")
+    _only_cash(att, 3_100_000)
+    att["liability_reserve"]["cash"][0]["term_months"] = 24
+    assert status(reconciled(tmp_path, att), "hot-reserve") == "pass"
 
 
 def test_insurance_without_the_named_peril_does_not_count(tmp_path: Path) -> None:
@@ -233,10 +340,12 @@ def test_insurance_without_the_named_peril_does_not_count(tmp_path: Path) -> Non
     assert status(report, "hot-reserve") == "fail"
 
 
+@pytest.mark.parametrize("policy", ["ae-vara", "br-bcb"])
 @pytest.mark.parametrize("delta", [-1, 0, 1])
-def test_ae_vara_same_asset(tmp_path: Path, delta: int) -> None:
-    """A surplus of ETH does not make up for a BTC shortfall."""
-    att = attestation("ae-vara")
+def test_same_asset_coverage(tmp_path: Path, policy: str, delta: int) -> None:
+    """A surplus of ETH does not make up for a BTC shortfall (VARA's same-asset rule;
+    Brazil's segregation and proof of reserves)."""
+    att = attestation(policy)
     bal = balances(att)
     set_balance(bal, COLD_BTC, "BTC", 96 * BTC + delta)
     set_balance(bal, "0x" + "a1" * 20, "ETH", 10**24)

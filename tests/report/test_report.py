@@ -55,7 +55,10 @@ def test_every_check_has_id_status_expected_actual_evidence_method(short: Report
 
 def test_html_is_self_contained(short: Report) -> None:
     html = render_html(short)
-    assert not re.search(r"https?:", html, re.IGNORECASE)
+    # An address may be cited as text (a policy's sources), never inside a tag
+    assert not re.search(r"<[^>]*https?:", html, re.IGNORECASE)
+    style = "".join(re.findall(r"<style>(.*?)</style>", html, re.DOTALL))
+    assert not re.search(r"https?:", style, re.IGNORECASE)
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", html, re.IGNORECASE)
     # only fragment references within the page (the SVGs' <use xlink:href="#glyph">)
     refs = re.findall(r"\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]*)", html, re.IGNORECASE)
@@ -84,6 +87,10 @@ def test_html_states_what_an_auditors_report_needs(short: Report) -> None:
         "50000000 JPY",  # the stated off-chain fiat liability
         "no reserve formula",  # the draft policy's assumptions
         "Verified customer holdings of BTC",  # a check's method
+        "2025-12-10",  # the Working Group report the draft cites
+        "<code>liability-reserve.counts.insurance.cap_share</code></td><td>0.5</td>"
+        '<td class="assumption">assumption</td>',  # each figure, its value and status
+        '<code>cold-share.max_hot</code></td><td>0.05</td><td class="law">law</td>',
     ]:
         assert needed in html, needed
 
@@ -105,6 +112,26 @@ def test_terminal_table_and_one_verdict_line(short: Report) -> None:
     assert "coverage.BTC" in text
     assert "balance[bcrt1qcold0].BTC" not in text  # routine passes are folded
     assert "no reserve formula" in text  # the assumptions, in every report
+    assert "liability-reserve.counts.insurance.cap_share = 0.5: ASSUMPTION" in text
+    assert "cold-share.max_hot = 0.05: LAW" in text
+
+
+def test_a_report_says_what_the_regime_asks_that_a_snapshot_cannot_see(tmp_path: Path) -> None:
+    report = reconciled(tmp_path, attestation("hk-sfc"))
+    assert any("daily" in x for x in report.policy.not_checked)
+    console = Console(width=200, record=True)
+    console.print(render_terminal(report))
+    assert "not checked at a snapshot" in console.export_text()
+    assert "not checked at a snapshot" in render_html(report)
+    (fig,) = [f for f in report.policy.figures if f.field == "counts.max_term_months"]
+    assert (fig.value, fig.status) == ("6", "assumption")
+
+
+def test_a_report_from_before_figures_reads_as_having_none(short: Report) -> None:
+    data = short.model_dump(mode="json")
+    del data["policy"]["figures"], data["policy"]["not_checked"]
+    old = Report.model_validate(data)
+    assert old.policy.figures == [] and old.policy.not_checked == []
 
 
 def _terminal_lines(report: Report) -> list[str]:

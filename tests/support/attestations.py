@@ -1,7 +1,8 @@
 """A small, valid attestation and the balances that make it pass jp-fsa-2026-draft,
 as plain JSON data that a test can tamper with one field at a time.
 
-Figures (JPY): BTC 10,000,000; ETH 400,000; USDC 150 (per whole unit).
+Figures (JPY): BTC 10,000,000; ETH 400,000; USDC 150 (per whole unit), at the snapshot
+and as the one-year averages (FY to 2026-03-31) that Korea's rules value at.
 Liabilities: 100 BTC, 1,000 ETH, 1,000,000 USDC -> customer crypto 1.55bn JPY.
 Held for customers: BTC 96 cold + 4 hot, ETH 960 + 40, USDC 960,000 + 40,000,
 exactly 4% hot by value; own cold crypto matches the hot holdings one for one.
@@ -153,7 +154,14 @@ def attestation(policy: str = "jp-fsa-2026-draft") -> dict[str, Any]:
             "fixed_overheads": "800000000",
             "service_class": 2,
         },
-        "prices": {"BTC": "10000000", "ETH": "400000", "USDC": "150", "EUR": "160"},
+        "prices": {"BTC": "10000000", "ETH": "400000", "USDC": "150", "EUR": "160", "GBP": "190"},
+        # Korea's valuation: the one-year average up to the snapshot day, here equal to the
+        # snapshot's prices so that every preset sees the same values.
+        "average_prices": {
+            "period_start": "2025-04-01",
+            "period_end": "2026-03-31",
+            "prices": {"BTC": "10000000", "ETH": "400000", "USDC": "150"},
+        },
         "policy": policy,
     }
 

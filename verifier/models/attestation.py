@@ -7,7 +7,8 @@ and rates are decimal strings; both are parsed exactly, never through a float.
 """
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, NamedTuple, Self
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self
 
 from pydantic import (
     AwareDatetime,
@@ -36,6 +37,25 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Chain = Annotated[str, StringConstraints(pattern=r"^(bitcoin|ethereum|evm):[a-z0-9-]+$")]
 Symbol = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Peril = Literal["hack", "operational-failure", "insolvency", "fraud", "key-loss"]
+# Where money set aside for customers is held: in trust, at a bank, as a bank's
+# guarantee, in an escrow account, or in a pooled arrangement shared by several firms.
+HeldAt = Literal["trust", "bank", "bank-guarantee", "escrow", "pooled"]
+
+
+class WrittenAsBefore(BaseModel):
+    """A model that gained optional fields after files of its format were published:
+    each field in `added` is written only when it is set, so that `por attest` gives an
+    older attestation byte for byte."""
+
+    added: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _as_before(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in self.added:
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        return data
 
 
 class Exchange(BaseModel):
@@ -103,8 +123,9 @@ class Wallet(BaseModel):
         return self.address if self.address is not None else f"script:{self.script}"
 
 
-class Token(BaseModel):
+class Token(WrittenAsBefore):
     model_config = _STRICT
+    added = ("counts_as_native",)
 
     chain: Chain
     contract: Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$")]
@@ -114,15 +135,6 @@ class Token(BaseModel):
     # WBTC for BTC) counts as that asset only when the attestation says so here, and
     # the report says it did; a native symbol without this field is refused.
     counts_as_native: Literal["wrapped", "bridged"] | None = None
-
-    @model_serializer(mode="wrap")
-    def _as_before_without_mapping(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """A token without the mapping is written as it was before the field existed,
-        so that `por attest` gives older attestations byte for byte."""
-        data = handler(self)
-        if self.counts_as_native is None:
-            data.pop("counts_as_native", None)
-        return data
 
 
 class Counted(NamedTuple):
@@ -140,13 +152,17 @@ class Money(BaseModel):
     currency: Currency
 
 
-class CashReserve(BaseModel):
+class CashReserve(WrittenAsBefore):
     model_config = _STRICT
+    added = ("term_months",)
 
     amount: DecimalText
     currency: Currency
-    held_at: Literal["trust", "bank", "bank-guarantee"]
+    held_at: HeldAt
     holder: Annotated[str, StringConstraints(min_length=1)]
+    # The term of a fixed deposit, in months; absent for money available on demand.
+    # A policy may count only deposits of a limited term (Hong Kong: six months).
+    term_months: Annotated[int, Field(ge=1, le=1200)] | None = None
 
 
 class InsurancePolicy(BaseModel):
@@ -198,8 +214,30 @@ class ReserveInputs(BaseModel):
         return next((x for x in self.incident_losses if x.fiscal_year == fiscal_year), None)
 
 
-class Attestation(BaseModel):
+class AveragePrices(BaseModel):
+    """Average prices of one whole unit of each asset in the reporting currency over a
+    period (both days included), for a policy that values holdings that way: Korea's
+    Act takes the one-year average, recomputed monthly."""
+
     model_config = _STRICT
+
+    period_start: date
+    period_end: date  # the last day of the period
+    prices: Annotated[
+        dict[Annotated[str, StringConstraints(min_length=1, max_length=32)], PositiveDecimalText],
+        Field(min_length=1),
+    ]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        return self
+
+
+class Attestation(WrittenAsBefore):
+    model_config = _STRICT
+    added = ("average_prices",)
 
     format: Literal["por-attestation-v1"]
     exchange: Exchange
@@ -215,6 +253,9 @@ class Attestation(BaseModel):
     prices: dict[
         Annotated[str, StringConstraints(min_length=1, max_length=32)], PositiveDecimalText
     ]
+    # Averages over a period, beside the snapshot prices; only a policy that values at
+    # averages reads them (a prices section of its own, so `prices` keeps its shape).
+    average_prices: AveragePrices | None = None
     policy: Annotated[str, StringConstraints(min_length=1)]  # the policy it claims to meet
 
     @property

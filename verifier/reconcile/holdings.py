@@ -4,11 +4,13 @@ currency at the attestation's (or the auditor's) prices."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from fractions import Fraction
 
 from chains.addresses import normalize
 from verifier.models.asset import AssetSpec
-from verifier.models.attestation import Attestation, Wallet
+from verifier.models.attestation import Attestation, AveragePrices, Wallet
+from verifier.reconcile.calendar import add_years
 from verifier.reconcile.observations import (
     Balance,
     Observations,
@@ -16,6 +18,7 @@ from verifier.reconcile.observations import (
     Unknown,
     WalletKey,
 )
+from verifier.reconcile.policy import Averaging
 from verifier.reconcile.quantity import Quantity, product, total
 
 
@@ -125,12 +128,17 @@ class Prices:
 
     currency: str
     table: Mapping[str, Fraction]
+    kind: str = "price"  # what the table holds, as a missing price's reason names it
+    # Why the whole table is unusable (averages for the wrong period), when it is.
+    unusable: str | None = None
 
     def price(self, symbol: str) -> Quantity:
         if symbol == self.currency:
             return Fraction(1)
+        if self.unusable is not None:
+            return Unknown(self.unusable)
         p = self.table.get(symbol)
-        return Unknown(f"no price for {symbol} in {self.currency}") if p is None else p
+        return Unknown(f"no {self.kind} for {symbol} in {self.currency}") if p is None else p
 
     def value(self, units: Quantity, asset: AssetSpec) -> Quantity:
         """Base units of `asset` in the reporting currency."""
@@ -138,3 +146,29 @@ class Prices:
 
     def convert(self, amount: Quantity, currency: str) -> Quantity:
         return product(amount, self.price(currency))
+
+
+def valuation(att: Attestation, snapshot: Prices, average: Averaging | None) -> Prices:
+    """The prices a rule values holdings at: the snapshot's, or the attestation's
+    averages when the rule asks for them. Averages over another period than the rule's,
+    or none at all, price nothing: the checks that need them are inconclusive."""
+    if average is None:
+        return snapshot
+    kind = f"{average.years}-year average price"
+    given = att.average_prices
+    if given is None:
+        return Prices(snapshot.currency, {}, kind, "the attestation gives no average_prices")
+    problem = _period_problem(given, average, att.snapshot.time.date())
+    return Prices(snapshot.currency, given.prices, kind, problem)
+
+
+def _period_problem(given: AveragePrices, average: Averaging, snapshot_day: date) -> str | None:
+    start, end = given.period_start, given.period_end
+    period = f"average_prices period {start.isoformat()} to {end.isoformat()}"
+    if add_years(start, average.years) - timedelta(days=1) != end:
+        return f"{period} is not {average.years} year(s) long"
+    if end > snapshot_day:
+        return f"{period} ends after the snapshot ({snapshot_day.isoformat()})"
+    if (snapshot_day - end).days > average.max_age_days:
+        return f"{period} ends more than {average.max_age_days} days before the snapshot"
+    return None

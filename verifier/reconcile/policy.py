@@ -3,18 +3,21 @@
 One preset per regime ships in `policies/`; an auditor may pass their own file. Every
 figure is a decimal string, parsed exactly. A preset may `extends` another preset and
 add rules (Japan's draft reserve regime is the law in force plus a reserve).
+
+Each figure a file sets can be marked (`[[figures]]`): law, guidance, proposal or
+assumption, with its source, so that a report says how firm every number it applied is.
 """
 
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from verifier.errors import InputError, OptionError
 from verifier.io.documents import read_toml_model
-from verifier.models.attestation import Currency, Peril
+from verifier.models.attestation import Currency, HeldAt, Peril
 from verifier.models.numbers import DecimalText
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -37,8 +40,21 @@ class Counting(BaseModel):
 
     model_config = _STRICT
 
-    cash_held_at: list[Literal["trust", "bank", "bank-guarantee"]] = ["trust", "bank"]
+    cash_held_at: list[HeldAt] = ["trust", "bank"]
+    # A fixed deposit with a longer term does not count (money on demand always does).
+    max_term_months: Annotated[int, Field(ge=0)] | None = None
     insurance: InsuranceTerms | None = None  # None: insurance does not count
+
+
+class Averaging(BaseModel):
+    """Holdings valued at average prices over a period instead of the snapshot's prices
+    (Korea: the one-year average, recomputed monthly). The attestation carries the
+    averages; without them, or for another period, the check is inconclusive."""
+
+    model_config = _STRICT
+
+    years: Annotated[int, Field(ge=1, le=10)]  # the length of the averaging period
+    max_age_days: Annotated[int, Field(ge=0)]  # how long before the snapshot it may end
 
 
 class Coverage(BaseModel):
@@ -55,11 +71,14 @@ class ColdShare(BaseModel):
     basis: Literal["value", "per-asset"]
     min_cold: Share | None = None
     max_hot: Share | None = None
+    average: Averaging | None = None  # by value at average prices (basis "value" only)
 
     @model_validator(mode="after")
     def _one(self) -> Self:
         if (self.min_cold is None) == (self.max_hot is None):
             raise ValueError("give exactly one of min_cold and max_hot")
+        if self.average is not None and self.basis != "value":
+            raise ValueError('average prices value holdings: they need basis "value"')
         share = self.min_cold if self.min_cold is not None else self.max_hot
         if share is not None and share > 1:
             raise ValueError("a share must be at most 1")
@@ -90,7 +109,10 @@ class LiabilityReserve(BaseModel):
 
 
 class OwnFunds(BaseModel):
-    """required = max(class minimum, overhead_share x last year's fixed overheads)."""
+    """required = max(class minimum, overhead_share x last year's fixed overheads).
+
+    With one minimum only, it applies to every firm and the attestation's service class
+    is not read (the UK's proposal sets one permanent minimum per activity)."""
 
     model_config = _STRICT
 
@@ -120,6 +142,7 @@ class HotReserve(BaseModel):
     kind: Literal["hot-reserve"]
     rate: Share
     counts: Counting
+    average: Averaging | None = None  # hot value at average prices, as for the cold share
 
 
 Rule = Annotated[
@@ -133,6 +156,22 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 ReserveRule = LiabilityReserve | OwnFunds | Compensation | HotReserve
+Firmness = Literal["law", "guidance", "proposal", "assumption"]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Figure(BaseModel):
+    """How firm one figure of a rule is, and where it comes from. `field` is the figure's
+    path in its rule ("min_cold", "counts.insurance.cap_share")."""
+
+    model_config = _STRICT
+
+    rule: Text  # the rule's kind
+    field: Text
+    status: Firmness
+    # A citation (title, issuer, date, section, address) or, for an assumption, why
+    # this value was chosen and that no source gives it.
+    source: Text
 
 
 class PolicyFile(BaseModel):
@@ -140,12 +179,16 @@ class PolicyFile(BaseModel):
 
     format: Literal["por-policy-v1"]
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,63}$")]
-    title: Annotated[str, StringConstraints(min_length=1)]
-    status: Annotated[str, StringConstraints(min_length=1)]  # "law in force", "draft"...
+    title: Text
+    status: Text  # "law in force", "draft"...
     sources: list[str] = []  # the legal texts the figures come from
     extends: str | None = None
     assumptions: list[str] = []  # stated in every report that applies the policy
+    # What the regime requires that a check at one snapshot cannot see (daily
+    # monitoring, for one); stated in every report that applies the policy.
+    not_checked: list[str] = []
     rules: list[Rule] = []
+    figures: list[Figure] = []
     # The window around the snapshot (`por verify --window`): the lowest holdings read
     # must cover this share of the liabilities, and an inflow before the snapshot and
     # an outflow after it may not both exceed this share of them. Unset: the preset it
@@ -168,10 +211,39 @@ class Policy(BaseModel):
     status: str
     sources: list[str]
     assumptions: list[str]
+    not_checked: list[str]
     rules: list[Rule]
+    figures: list[Figure]
     source: str  # "preset" or the file it was read from
     window_min_coverage: Fraction = WINDOW_MIN_COVERAGE
     window_max_swing: Fraction = WINDOW_MAX_SWING
+
+
+def figure_value(rule: Rule, field: str) -> Any:
+    """The value at `field` (a dotted path) of `rule`, or KeyError if the rule has none."""
+    node: Any = rule
+    for part in field.split("."):
+        if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+            raise KeyError(field)
+        node = getattr(node, part)
+    return node
+
+
+def set_figures(rule: Rule) -> list[str]:
+    """The dotted paths of every figure the file set in `rule` (its kind aside): each of
+    them is what a preset must mark."""
+
+    def walk(node: BaseModel, prefix: str) -> list[str]:
+        out = []
+        for name in sorted(node.model_fields_set):
+            value = getattr(node, name)
+            if isinstance(value, BaseModel):
+                out += walk(value, f"{prefix}{name}.")
+            elif name != "kind":
+                out.append(f"{prefix}{name}")
+        return out
+
+    return walk(rule, "")
 
 
 def presets() -> list[str]:
@@ -200,6 +272,8 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
     rules = list(f.rules)
     assumptions = list(f.assumptions)
     sources = list(f.sources)
+    not_checked = list(f.not_checked)
+    figures = list(f.figures)
     min_coverage, max_swing = WINDOW_MIN_COVERAGE, WINDOW_MAX_SWING
     if f.window_max_swing is not None and f.window_max_swing > 1:
         raise InputError(source, "window_max_swing", "a share must be at most 1")
@@ -212,6 +286,8 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
         rules = [*base.rules, *rules]
         assumptions = [*base.assumptions, *assumptions]
         sources = [*base.sources, *sources]
+        not_checked = [*base.not_checked, *not_checked]
+        figures = [*base.figures, *figures]
         min_coverage, max_swing = base.window_min_coverage, base.window_max_swing
     if not rules:
         raise InputError(source, "rules", "a policy with no rules checks nothing")
@@ -219,13 +295,30 @@ def _resolve(f: PolicyFile, source: str, seen: set[str]) -> Policy:
     for i, k in enumerate(kinds):
         if k in kinds[:i]:
             raise InputError(source, "rules", f"two rules of kind {k!r}")
+    by_kind: dict[str, Rule] = {r.kind: r for r in rules}
+    # The base's figures were checked when it was read; the file's own are checked here.
+    marked = {(x.rule, x.field) for x in figures[: len(figures) - len(f.figures)]}
+    for i, fig in enumerate(f.figures):
+        where = f"figures[{i}]"
+        rule = by_kind.get(fig.rule)
+        if rule is None:
+            raise InputError(source, f"{where}.rule", f"no rule of kind {fig.rule!r}")
+        try:
+            figure_value(rule, fig.field)
+        except KeyError:
+            raise InputError(source, f"{where}.field", f"{fig.rule} has no {fig.field!r}") from None
+        if (fig.rule, fig.field) in marked:
+            raise InputError(source, where, f"{fig.rule}.{fig.field} is marked twice")
+        marked.add((fig.rule, fig.field))
     return Policy(
         id=f.id,
         title=f.title,
         status=f.status,
         sources=sources,
         assumptions=assumptions,
+        not_checked=not_checked,
         rules=rules,
+        figures=figures,
         source=source,
         window_min_coverage=min_coverage
         if f.window_min_coverage is None

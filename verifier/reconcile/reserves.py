@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from verifier.models.attestation import Attestation, InsurancePolicy
 from verifier.models.numbers import format_decimal
+from verifier.reconcile.calendar import add_years
 from verifier.reconcile.holdings import Position, Prices
 from verifier.reconcile.observations import Unknown
 from verifier.reconcile.policy import (
@@ -99,6 +100,8 @@ def _largest_loss(att: Attestation, rule: LiabilityReserve) -> Quantity:
 
 
 def _class_minimum(att: Attestation, rule: OwnFunds, prices: Prices) -> Quantity:
+    if len(rule.class_minimums) == 1:  # one minimum for every firm: no class to look up
+        return prices.convert(rule.class_minimums[0], rule.currency)
     c = att.reserve_inputs.service_class
     if c is None:
         return Unknown("the attestation gives no reserve_inputs.service_class")
@@ -133,6 +136,9 @@ def counted(counting: Counting, att: Attestation, required: Quantity, prices: Pr
     for c in att.liability_reserve.cash:
         ok = c.held_at in counting.cash_held_at
         why = f"held at {c.held_at}" + ("" if ok else ", which this policy does not count")
+        limit = counting.max_term_months
+        if ok and limit is not None and c.term_months is not None and c.term_months > limit:
+            ok, why = False, f"a deposit for {c.term_months} months; at most {limit} count"
         what = f"cash {format_decimal(c.amount)} {c.currency} at {c.holder}"
         items.append(Item(what, prices.convert(c.amount, c.currency), ok, why))
     cash = total(i.value for i in items if i.counts)
@@ -173,16 +179,8 @@ def _insurance_fault(p: InsurancePolicy, counting: Counting, at: datetime) -> st
     missing = [x for x in terms.perils if x not in p.perils]
     if missing:
         return f"does not cover {', '.join(missing)}"
-    if _add_years(p.period_start, terms.min_term_years) > p.period_end:
+    if add_years(p.period_start, terms.min_term_years) > p.period_end:
         return f"its term is shorter than {terms.min_term_years} year(s)"
     if p.cancellation_notice_days < terms.min_notice_days:
         return f"cancellation notice {p.cancellation_notice_days} days < {terms.min_notice_days}"
     return None
-
-
-def _add_years(t: datetime, years: int) -> datetime:
-    """The same day `years` later; 29 February becomes 1 March in a common year."""
-    try:
-        return t.replace(year=t.year + years)
-    except ValueError:
-        return t.replace(year=t.year + years, month=3, day=1)

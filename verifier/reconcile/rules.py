@@ -6,9 +6,10 @@ from fractions import Fraction
 from verifier.models.attestation import Attestation
 from verifier.reconcile import show
 from verifier.reconcile.checks import AllOf, AtLeast, AtMost, Check, Show
-from verifier.reconcile.holdings import Position, Prices
+from verifier.reconcile.holdings import Position, Prices, valuation
 from verifier.reconcile.observations import Unknown
 from verifier.reconcile.policy import (
+    Averaging,
     ColdShare,
     Compensation,
     Coverage,
@@ -125,10 +126,10 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
         return cls(id, method, share, limit, show.share, evidence=evidence)
 
     if rule.basis == "value":
-        v = Valued.of(ctx.positions, ctx.prices)
+        v = Valued.of(ctx.positions, valuation(ctx.att, ctx.prices, rule.average))
         method = (
             f"{word} of verified customer crypto, by value in {ctx.currency} across all assets "
-            "at the snapshot prices; hot means any customer wallet not marked cold."
+            f"{_valued_at(rule.average)}; hot means any customer wallet not marked cold."
         )
         money = show.money(ctx.currency)
         return one("cold-share", v.cold, v.hot, money, "crypto", method)
@@ -173,12 +174,25 @@ _RESERVE_METHOD = {
 }
 
 
+def _valued_at(average: Averaging | None) -> str:
+    if average is None:
+        return "at the snapshot prices"
+    return (
+        f"at the attestation's average prices over {average.years} year(s), a period ending "
+        f"at most {average.max_age_days} days before the snapshot (inconclusive without them)"
+    )
+
+
 def _reserve(rule: LiabilityReserve | OwnFunds | Compensation | HotReserve, ctx: Context) -> Check:
-    valued = Valued.of(ctx.positions, ctx.prices)
+    average = rule.average if isinstance(rule, HotReserve) else None
+    valued = Valued.of(ctx.positions, valuation(ctx.att, ctx.prices, average))
     req = requirement(rule, ctx.att, valued, ctx.prices)
     got = counted(rule.counts, ctx.att, req.amount, ctx.prices)
     params = ", ".join(
-        f"{k}={v}" for k, v in rule.model_dump(mode="json", exclude={"kind", "counts"}).items()
+        f"{k}={v}"
+        for k, v in rule.model_dump(mode="json", exclude={"kind", "counts", "average"}).items()
     )
     method = f"{_RESERVE_METHOD[rule.kind]} Parameters: {params}."
+    if average is not None:
+        method += f" Customer values {_valued_at(average)}."
     return ReserveCheck(rule.kind, method, req, got, ctx)

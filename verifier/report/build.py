@@ -11,6 +11,7 @@ from verifier.models.numbers import format_decimal, format_truncated
 from verifier.reconcile.checks import Check, Composite
 from verifier.reconcile.holdings import Position, Prices, distinct_wallets, wallet_key
 from verifier.reconcile.observations import Observations, Unknown
+from verifier.reconcile.policy import Policy, Rule, figure_value
 from verifier.reconcile.quantity import Quantity, total
 from verifier.reconcile.reconciler import Reconciliation
 from verifier.reconcile.rules import ReserveCheck
@@ -18,6 +19,7 @@ from verifier.reconcile.show import decimal
 from verifier.report.model import (
     AssetLine,
     ChainLine,
+    FigureLine,
     PolicyInfo,
     Report,
     ReportCheck,
@@ -120,6 +122,8 @@ def build_report(
             claimed=att.policy,
             sources=rec.policy.sources,
             assumptions=rec.policy.assumptions,
+            not_checked=rec.policy.not_checked,
+            figures=_figures(rec.policy),
         ),
         verdict=overall(top),
         scope=stated,
@@ -308,3 +312,26 @@ def _held_as(att: Attestation, chain: str, symbol: str) -> list[str]:
     elif t is not None:
         out.append(f"token {t.contract}")
     return out or ["nothing listed"]
+
+
+def _figures(policy: Policy) -> list[FigureLine]:
+    rules: dict[str, Rule] = {r.kind: r for r in policy.rules}
+    return [
+        FigureLine(
+            rule=f.rule,
+            field=f.field,
+            value=_figure_text(figure_value(rules[f.rule], f.field)),
+            status=f.status,
+            source=f.source,
+        )
+        for f in policy.figures
+    ]
+
+
+def _figure_text(value: object) -> str:
+    """A figure as the policy file writes it: decimals exactly, lists joined."""
+    if isinstance(value, list):
+        return ", ".join(_figure_text(v) for v in value)
+    if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
+        return decimal(value)
+    return str(value)

@@ -150,6 +150,22 @@ def render_html(report: Report) -> str:
         if pol.assumptions
         else ""
     )
+    not_checked = (
+        f"<h3>Required by the regime, not checked at a snapshot</h3>{_list(pol.not_checked)}"
+        if pol.not_checked
+        else ""
+    )
+    marked = "".join(
+        f"<tr><td><code>{_e(f.rule)}.{_e(f.field)}</code></td><td>{_e(f.value)}</td>"
+        f'<td class="{f.status}">{f.status}</td><td>{_e(f.source)}</td></tr>'
+        for f in pol.figures
+    )
+    marked = (
+        "<h3>Figures: law, guidance, proposal or assumption</h3><table><tr><th>figure</th>"
+        f"<th>value</th><th>status</th><th>source</th></tr>{marked}</table>"
+        if marked
+        else ""
+    )
     claimed = (
         ""
         if pol.claimed == pol.id
@@ -173,7 +189,7 @@ def render_html(report: Report) -> str:
 <h2>Scope</h2>{_list(report.scope)}
 <h2>Policy: {_e(pol.title)}</h2>
 <p><code>{_e(pol.id)}</code>, {_e(pol.status)}; read from {_e(pol.source)}.</p>{claimed}
-<h3>Sources</h3>{_list(pol.sources)}{assumptions}
+<h3>Sources</h3>{_list(pol.sources)}{marked}{assumptions}{not_checked}
 <h2>Per asset</h2>
 <p>Whole units of each asset; prices and values in {cur}. Coverage = verified customer
 holdings / customer liabilities; cold share = customer holdings in cold wallets / all

@@ -100,6 +100,18 @@ class ReserveLine(BaseModel):
     available: Amount | None
 
 
+class FigureLine(BaseModel):
+    """One figure the policy applied, how firm it is and where it comes from."""
+
+    model_config = _FROZEN
+
+    rule: str
+    field: str
+    value: str
+    status: Literal["law", "guidance", "proposal", "assumption"]
+    source: str
+
+
 class PolicyInfo(BaseModel):
     model_config = _FROZEN
 
@@ -110,6 +122,9 @@ class PolicyInfo(BaseModel):
     claimed: str  # the policy the attestation says it meets
     sources: list[str]
     assumptions: list[str]
+    # Reports from before these fields existed have neither: they read as empty.
+    not_checked: list[str] = []
+    figures: list[FigureLine] = []
 
 
 class SnapshotInfo(BaseModel):

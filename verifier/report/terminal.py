@@ -87,9 +87,18 @@ def render_terminal(report: Report) -> RenderableType:
         *window,
         checks,
     ]
+    if report.policy.figures:
+        parts.append(Text("Figures of the policy (law, guidance, proposal or assumption):"))
+        parts += [
+            _text(f"  - {f.rule}.{f.field} = {f.value}: {f.status.upper()}")
+            for f in report.policy.figures
+        ]
     if report.policy.assumptions:
         parts.append(Text("Assumptions of the policy:", style="bold"))
         parts += [_text(f"  - {a}") for a in report.policy.assumptions]
+    if report.policy.not_checked:
+        parts.append(Text("Required by the regime, not checked at a snapshot:", style="bold"))
+        parts += [_text(f"  - {a}") for a in report.policy.not_checked]
     parts.append(verdict_line(report))
     return Group(*parts)
 

@@ -17,11 +17,14 @@ from typing import Protocol
 from verifier.errors import InputError, OptionError
 from verifier.tree.formats import (
     binance_2022,
+    binance_zk,
     bitget,
     bitmex,
     bitunix,
     bybit,
     coinex,
+    gate_zk,
+    htx_zk,
     mexc,
     okx_full_tree,
     okx_v1,
@@ -55,6 +58,9 @@ FORMATS: list[Format] = [
     coinex,
     binance_2022,
     bitmex,
+    binance_zk,
+    gate_zk,
+    htx_zk,
 ]
 BY_NAME: dict[str, Format] = {f.NAME: f for f in FORMATS}
 
