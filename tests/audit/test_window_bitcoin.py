@@ -8,6 +8,7 @@ DEMO KEYS ONLY (tests/support/btc_wallet.py): never fund their addresses."""
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from tests.support.attestations import attestation as template
 from tests.support.bcoin import Bcoin
 from tests.support.btc_wallet import FEE, DemoKey, Faucet, Kind, send
 from tests.support.btcsign import encode, sign_p2wpkh
-from tests.tree.helpers import run
+from tests.support.verify_run import passes_and_replays, statuses, verify_json
 from verifier.audit.assemble import assemble
 from verifier.io.assets import parse_asset_list
 from verifier.io.ledger import Ledger
@@ -43,17 +44,8 @@ class Scenario:
     first_use: int
 
     def verify(self, who: str, *extra: str, rpc: bool = True) -> tuple[int, dict[str, Any], str]:
-        report = self.folder / f"{who}-report.json"
         node = ["--btc-rpc", self.node.url] if rpc else []
-        att = str(self.folder / f"{who}.json")
-        r = run("verify", att, *node, "--json", str(report), "--force", *extra)
-        data = json.loads(report.read_text()) if report.exists() else {}
-        report.unlink(missing_ok=True)
-        return r.exit_code, data, r.stdout + r.stderr
-
-
-def statuses(report: dict[str, Any]) -> dict[str, str]:
-    return {c["id"]: c["status"] for c in report["checks"]}
+        return verify_json(self.folder / f"{who}.json", *node, *extra)
 
 
 def _attestations(folder: Path, snap: Snapshot, first_use: int) -> None:
@@ -110,12 +102,8 @@ def scenario(bcoin: Bcoin, faucet: Faucet, tmp_path_factory: pytest.TempPathFact
 
 def test_a_steady_wallet_passes_from_one_pass_that_replays_offline(scenario: Scenario) -> None:
     evidence = scenario.folder / "evidence.json"
-    code, report, output = scenario.verify(
-        "steady", "--window", "10:10", "--samples", "6", "--evidence-out", str(evidence)
-    )
-    assert code == 0, output
-    found = statuses(report)
-    assert (found["window.coverage"], found["window.dressing"]) == ("pass", "pass")
+    window = ("--window", "10:10", "--samples", "6")
+    report = passes_and_replays(partial(scenario.verify, "steady"), evidence, *window)
     (line,) = report["window"]["assets"]
     assert (line["minimum"], line["median"], line["maximum"]) == ("1", "1", "1")
     (chain,) = line["chains"]
@@ -126,11 +114,6 @@ def test_a_steady_wallet_passes_from_one_pass_that_replays_offline(scenario: Sce
     # pass (first use .. the window's last block), none again per sample.
     fetched = [r for r in json.loads(evidence.read_text())["records"] if r["method"] == "getblock"]
     assert len(fetched) == (s - scenario.first_use + 1) + (s + 10 - scenario.first_use + 1)
-    code, replayed, output = scenario.verify("steady", "--window", "10:10", "--samples", "6",
-                                             "--offline", str(evidence), rpc=False)  # fmt: skip
-    assert code == 0, output
-    assert replayed["window"] == report["window"]
-    assert statuses(replayed) == found
 
 
 def test_a_borrowed_deposit_fails_the_window_though_the_snapshot_passes(

@@ -6,9 +6,9 @@ the evidence replays offline to the same window.
 
 EVERY KEY HERE IS A DEMO KEY derived from public text: never fund its addresses."""
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from chains.snapshot import Snapshot
 from tests.support.anvil import Anvil, run_anvil
 from tests.support.attestations import attestation as template
 from tests.support.eth import Chain
-from tests.tree.helpers import run
+from tests.support.verify_run import passes_and_replays, statuses, verify_json
 from verifier.audit.assemble import assemble
 from verifier.history.model import entry_of
 from verifier.io.assets import parse_asset_list
@@ -50,17 +50,8 @@ class Scenario:
     snap: Snapshot
 
     def verify(self, who: str, *extra: str, rpc: bool = True) -> tuple[int, dict[str, Any], str]:
-        report = self.folder / f"{who}-report.json"
         node = ["--eth-rpc", self.node.url] if rpc else []
-        att = str(self.folder / f"{who}.json")
-        r = run("verify", att, *node, DEPTH, "--json", str(report), "--force", *extra)
-        data = json.loads(report.read_text()) if report.exists() else {}
-        report.unlink(missing_ok=True)
-        return r.exit_code, data, r.stdout + r.stderr
-
-
-def statuses(report: dict[str, Any]) -> dict[str, str]:
-    return {c["id"]: c["status"] for c in report["checks"]}
+        return verify_json(self.folder / f"{who}.json", *node, DEPTH, *extra)
 
 
 def _attestation(folder: Path, who: str, snap: Snapshot, root: Any) -> None:
@@ -121,12 +112,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
 
 def test_a_steady_exchange_passes_the_window_and_replays_offline(scenario: Scenario) -> None:
     evidence = scenario.folder / "steady-evidence.json"
-    code, report, output = scenario.verify(
-        "steady", "--window", "10:10", "--samples", "6", "--evidence-out", str(evidence)
-    )
-    assert code == 0, output
+    window = ("--window", "10:10", "--samples", "6")
+    report = passes_and_replays(partial(scenario.verify, "steady"), evidence, *window)
     found = statuses(report)
-    assert (found["window.coverage"], found["window.dressing"]) == ("pass", "pass")
     assert found[f"window.blocks.{CHAIN}"] == "pass"
     (line,) = report["window"]["assets"]
     assert (line["minimum"], line["maximum"], line["min_coverage"]) == ("100", "100", "1.000000")
@@ -137,11 +125,6 @@ def test_a_steady_exchange_passes_the_window_and_replays_offline(scenario: Scena
     assert len(heights) == 8 and heights == sorted(set(heights))  # first, 6 samples, last
     last_hash = scenario.node.rpc("eth_getBlockByNumber", hex(s + 10), False)["hash"]  # type: ignore[index]
     assert chain["seed"] == last_hash[2:]  # nobody could know it at the snapshot
-    code, replayed, output = scenario.verify("steady", "--window", "10:10", "--samples", "6",
-                                             "--offline", str(evidence), rpc=False)  # fmt: skip
-    assert code == 0, output
-    assert replayed["window"] == report["window"]
-    assert statuses(replayed) == found
 
 
 def test_borrowed_funds_fail_the_window_though_the_snapshot_passes(scenario: Scenario) -> None:
