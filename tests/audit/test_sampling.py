@@ -47,15 +47,16 @@ def test_every_height_is_drawn_about_as_often() -> None:
 @pytest.mark.parametrize(
     ("text", "before", "after"),
     [
-        ("144:6", Reach(144, False), Reach(6, False)),
-        ("24h:24h", Reach(86400, True), Reach(86400, True)),
-        ("90m:2d", Reach(5400, True), Reach(172800, True)),
-        ("0:3600s", Reach(0, False), Reach(3600, True)),
+        ("144:6", Reach(144, False, "144"), Reach(6, False, "6")),
+        ("24h:24h", Reach(86400, True, "24h"), Reach(86400, True, "24h")),
+        ("90m:2d", Reach(5400, True, "90m"), Reach(172800, True, "2d")),
+        ("0:3600s", Reach(0, False, "0"), Reach(3600, True, "3600s")),
     ],
 )
 def test_a_window_is_blocks_or_durations(text: str, before: Reach, after: Reach) -> None:
     spec = WindowSpec.parse(text)
     assert (spec.before, spec.after, spec.samples, spec.seed) == (before, after, 32, None)
+    assert str(spec).startswith(f"{before} before, {after} after")
 
 
 @pytest.mark.parametrize(

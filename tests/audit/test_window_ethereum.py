@@ -157,6 +157,7 @@ def test_a_duration_is_located_by_block_times(scenario: Scenario) -> None:
     chain = report["window"]["assets"][0]["chains"][0]
     s = scenario.snap.height
     assert (chain["first"], chain["last"]) == (s - 120 // BLOCK_TIME, s + 60 // BLOCK_TIME)
+    assert report["window"]["spec"] == "2m before, 1m after, 3 samples"
 
 
 def test_a_window_not_yet_buried_is_inconclusive(scenario: Scenario) -> None:

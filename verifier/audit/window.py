@@ -49,31 +49,36 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _REACH = re.compile(r"([0-9]{1,9})([smhd]?)")
 
 
+SAMPLES = 32  # sample heights per chain unless --samples says otherwise
+
+
 @dataclass(frozen=True)
 class Reach:
     """How far one side of the window reaches: blocks, or seconds of block time."""
 
     amount: int
     seconds: bool  # False: `amount` is a number of blocks
+    text: str = ""  # as written (24h), for the report
 
     def __str__(self) -> str:
-        return f"{self.amount} s" if self.seconds else f"{self.amount} blocks"
+        return self.text if self.seconds else f"{self.amount} blocks"
 
 
 @dataclass(frozen=True)
 class WindowSpec:
     before: Reach
     after: Reach
-    samples: int = 32
+    samples: int = SAMPLES
     seed: bytes | None = None  # None: each chain's window's last block hash
 
     @classmethod
-    def parse(cls, text: str, samples: int = 32, seed: str | None = None) -> "WindowSpec":
+    def parse(cls, text: str, samples: int | None = None, seed: str | None = None) -> "WindowSpec":
         """BEFORE:AFTER, each blocks (`144`) or a duration (`24h`, `90m`, `3600s`, `2d`);
         a ValueError says what is wrong."""
         before, colon, after = text.partition(":")
         if not colon:
             raise ValueError(f"{text!r} is not BEFORE:AFTER")
+        samples = SAMPLES if samples is None else samples
         if samples < 1:
             raise ValueError("samples must be at least 1")
         given = None
@@ -93,7 +98,7 @@ def _reach(text: str) -> Reach:
     if m is None:
         raise ValueError(f"{text!r} is neither blocks (144) nor a duration (24h, 90m, 3600s, 2d)")
     amount, unit = int(m[1]), m[2]
-    return Reach(amount * _UNITS[unit], True) if unit else Reach(amount, False)
+    return Reach(amount * _UNITS[unit], True, m[0]) if unit else Reach(amount, False, m[0])
 
 
 def read_window(att: Attestation, sources: Sources, spec: WindowSpec) -> list[ChainWindow]:

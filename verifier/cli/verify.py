@@ -10,7 +10,7 @@ from chains.evidence import Recorder
 from chains.names import ChainNameError, parse_chain
 from verifier.audit.balances import Sources, check_endpoints
 from verifier.audit.run import verify_attestation
-from verifier.audit.window import WindowSpec
+from verifier.audit.window import SAMPLES, WindowSpec
 from verifier.cli.common import (
     EvidenceOutOption,
     HtmlOutOption,
@@ -86,7 +86,7 @@ def command(
     ] = None,
     samples: Annotated[
         int | None,
-        typer.Option(help="Sample blocks per chain in the --window (default 32)."),
+        typer.Option(help=f"Sample blocks per chain in the --window (default {SAMPLES})."),
     ] = None,
     seed: Annotated[
         str | None,
@@ -155,7 +155,7 @@ def _window(text: str | None, samples: int | None, seed: str | None) -> WindowSp
                 raise InputError(flag, None, "applies only with --window")
         return None
     try:
-        return WindowSpec.parse(text, 32 if samples is None else samples, seed)
+        return WindowSpec.parse(text, samples, seed)
     except ValueError as e:
         flag = "--samples" if "samples" in str(e) else "--seed" if "seed" in str(e) else "--window"
         raise InputError(flag, None, str(e)) from None
