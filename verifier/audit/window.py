@@ -138,20 +138,12 @@ def _chain(att: Attestation, sources: Sources, spec: WindowSpec, point: ChainPoi
                 depth = sources.eth_confirmations or parse_chain(point.chain).confirmations
                 headers = EthereumHeaders(client)
                 fixed = _fix(headers, point, "0x" + point.block_hash, spec, depth)
-                found = {}
         except ChainError as e:
             return ChainWindow(
                 point.chain, point.height, sampling.RULE, reason=f"{e.reason}: {e.message}"
             )
     if not bitcoin:
-        found = {
-            b.height: read_all(
-                att,
-                sources,
-                ChainPoint(chain=point.chain, height=b.height, block_hash=b.block_hash[2:]),
-            ).balances
-            for b in fixed.points
-        }
+        found = _ethereum(att, sources, point, fixed)
     return ChainWindow(
         point.chain,
         point.height,
@@ -212,6 +204,21 @@ def _fix(headers: Headers, point: ChainPoint, pinned: str, spec: WindowSpec, dep
     if blocks[-1].block_hash != closing.block_hash:
         raise ChainError(Reason.REORG, f"block #{last} changed while the window was fixed")
     return _Fixed(seed, blocks)
+
+
+def _ethereum(
+    att: Attestation, sources: Sources, point: ChainPoint, fixed: _Fixed
+) -> dict[int, Mapping[WalletKey, Mapping[str, Balance]]]:
+    """One batched read per block of the window, by the snapshot's own reader pinned to
+    that block's hash (each opens its client, as the snapshot's read does)."""
+    return {
+        b.height: read_all(
+            att,
+            sources,
+            ChainPoint(chain=point.chain, height=b.height, block_hash=b.block_hash[2:]),
+        ).balances
+        for b in fixed.points
+    }
 
 
 def _bitcoin(
