@@ -23,6 +23,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from array import array
 from collections import deque
 from collections.abc import Iterator
@@ -240,7 +241,8 @@ def _in_pool(
     with _workers(n) as pool:
         pending: deque[Future[ChunkResult]] = deque()
         for first, lines in chunks:
-            pending.append(pool.submit(verify_chunk, first, lines, want, compared))
+            with _interrupt_held():  # a submit may start a worker
+                pending.append(pool.submit(verify_chunk, first, lines, want, compared))
             if len(pending) >= 2 * n:
                 yield pending.popleft().result()
         while pending:
@@ -269,6 +271,26 @@ def _workers(n: int) -> Iterator[ProcessPoolExecutor]:
             ) from None
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl-C held back while the pool may be starting a worker, then raised: an
+    interrupt between the fork and the pool's record of the new process would leave a
+    worker that nothing kills, in a process that lives on (a test runner, a notebook;
+    a `por` process that exits takes its workers with it). Only the main thread may
+    set a handler; elsewhere no Ctrl-C arrives as KeyboardInterrupt anyway."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _worker_setup(parent: int) -> None:
