@@ -18,6 +18,7 @@ from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.errors import InputError, OptionError
+from verifier.i18n import N_
 from verifier.io.addresses import AddressList
 from verifier.models.attestation import Attestation, ChainPoint, Token, Wallet
 from verifier.models.check import CheckResult, Status
@@ -144,12 +145,15 @@ def _record(
         amount = found[normalize(_address(w))]
         held[symbol] = before if isinstance(before, Unknown) else before + amount
     reads.read_at[point.chain] = ReadAt(point.height, point.block_hash)
-    reason = f"{len(found)} wallets read at {point.chain} #{point.height}"
+    reason = N_("{count} wallets read at {chain} #{height}").format(
+        count=len(found), chain=point.chain, height=point.height
+    )
     if token is not None and token.counts_as_native is not None:
-        reason += (
-            f"; {token.contract} is a {token.counts_as_native} token, counted as {symbol} "
-            "because the attestation maps it explicitly"
-        )
+        mapped = N_(
+            "{contract} is a {kind} token, counted as {symbol} because the attestation maps "
+            "it explicitly"
+        ).format(contract=token.contract, kind=token.counts_as_native, symbol=symbol)
+        reason += f"; {mapped}"
     reads.checks.append(
         CheckResult(
             id=check_id,

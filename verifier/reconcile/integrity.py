@@ -4,6 +4,7 @@ counted once and for one purpose, ownership proven, balances read."""
 from collections import Counter
 
 from chains.addresses import normalize
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, Status
 from verifier.reconcile.checks import AllOf, Check
@@ -27,7 +28,9 @@ class LiabilitiesSnapshot(Check):
 
     def verify(self) -> CheckResult:
         want, got = self.att.snapshot.id, self.att.liabilities.tree.snapshot_id
-        reason = f"the tree is for snapshot {got!r}, the reserves for {want!r}"
+        reason = N_("the tree is for snapshot {tree}, the reserves for {reserves}").format(
+            tree=repr(got), reserves=repr(want)
+        )
         return _result(self.id, want == got, reason, expected=want, actual=got)
 
 
@@ -44,7 +47,7 @@ class WalletSnapshot(Check):
     def verify(self) -> CheckResult:
         point = self.att.snapshot.point(self.w.chain)
         if point is None:  # load_attestation refuses this; a model built in code may not
-            reason = f"the snapshot pins no block on {self.w.chain}"
+            reason = N_("the snapshot pins no block on {chain}").format(chain=self.w.chain)
             return CheckResult(id=self.id, status=Status.FAIL, reason=reason)
         expected = f"{self.w.chain} #{point.height} {point.block_hash}"
         o = self.obs.get(wallet_key(self.w))
@@ -52,12 +55,12 @@ class WalletSnapshot(Check):
             return CheckResult(
                 id=self.id,
                 status=Status.INCONCLUSIVE,
-                reason="no block recorded for this wallet's balances",
+                reason=N_("no block recorded for this wallet's balances"),
                 expected=expected,
             )
         actual = f"{self.w.chain} #{o.read_at.height} {o.read_at.block_hash}"
         same = (o.read_at.height, o.read_at.block_hash) == (point.height, point.block_hash)
-        reason = "balances read at another block than the snapshot's"
+        reason = N_("balances read at another block than the snapshot's")
         return _result(self.id, same, reason, expected=expected, actual=actual)
 
 
@@ -139,7 +142,7 @@ class Ownership(Check):
         o = self.obs.get(wallet_key(self.w))
         if o is None:
             return CheckResult(
-                id=self.id, status=Status.INCONCLUSIVE, reason="no ownership result given"
+                id=self.id, status=Status.INCONCLUSIVE, reason=N_("no ownership result given")
             )
         status = {
             OwnershipStatus.VERIFIED: Status.PASS,
@@ -167,7 +170,7 @@ class BalanceRead(Check):
         o = self.obs.get(wallet_key(self.w))
         b = None if o is None else o.balances.get(self.symbol)
         if b is None or isinstance(b, Unknown):
-            reason = b.reason if isinstance(b, Unknown) else "no balance given"
+            reason = b.reason if isinstance(b, Unknown) else N_("no balance given")
             return CheckResult(id=self.id, status=Status.INCONCLUSIVE, reason=reason)
         asset = next(a for a in self.att.assets if a.symbol == self.symbol)
         return CheckResult(

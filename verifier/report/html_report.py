@@ -1,25 +1,36 @@
 """The report as one self-contained HTML file: inline CSS, charts as inline SVG, no
 script and nothing fetched, so it opens the same offline and can be archived as is.
 It carries the statements an auditor's report needs: snapshot, scope, policy and its
-assumptions, per-asset ratios, every check with its method, and the limitations."""
+assumptions, per-asset ratios, every check with its method, and the limitations, in
+English or Japanese.
+
+Figures keep every digit, grouped by thousands; a line may break after a separator
+(and, in a column narrower than one group, anywhere), so no table is wider than the
+page: tests/report/ measure that in Chromium."""
 
 import json
 from html import escape
 
+from verifier.i18n import Lang, Translator, translator
 from verifier.models.check import Status
+from verifier.report.figures import grouped
 from verifier.report.model import ChainLine, Report, ReportCheck
+from verifier.report.terminal import status_word
 
 CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;padding:0 1rem}
+body{font-family:system-ui,"IPAexGothic",sans-serif;margin:2rem auto;max-width:72rem;color:#222;
+padding:0 1rem}
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:.6rem 0 1.2rem;width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top;
-font-size:.9rem}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+font-size:.9rem;overflow-wrap:anywhere}th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 .pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}.inconclusive{color:#e65100}
 .verdict{font-size:1.4rem;padding:.5rem .8rem;border:2px solid currentColor;display:inline-block}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts svg{max-width:100%;height:auto}
-details pre{white-space:pre-wrap;font-size:.8rem}
-table.checks td{word-break:break-word}table.checks td:first-child{min-width:16rem}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;max-width:100%}
+.charts svg{max-width:100%;height:auto}
+details pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem}
+table.checks td:first-child{min-width:10rem}
 """
 
 
@@ -27,121 +38,212 @@ def _e(value: object) -> str:
     return "" if value is None else escape(str(value))
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+def _n(value: str | None) -> str:
+    """A figure (or a text with figures) grouped by thousands, free to break after a
+    separator."""
+    return _e(grouped(value)).replace(",", ",<wbr>")
 
 
-def _status(s: Status) -> str:
-    return f'<span class="{s.value}">{s.value}</span>'
+def _list(items: list[str], _: Translator) -> str:
+    return "<ul>" + "".join(f"<li>{_e(_.text(i))}</li>" for i in items) + "</ul>"
 
 
-def _check_row(c: ReportCheck) -> str:
+def _status(s: Status, _: Translator) -> str:
+    return f'<span class="{s.value}">{_e(status_word(s, _))}</span>'
+
+
+def _check_row(c: ReportCheck, _: Translator) -> str:
     evidence = ""
     if c.evidence is not None:
         text = json.dumps(c.evidence, indent=1, default=str)
-        evidence = f"<details><summary>evidence</summary><pre>{_e(text)}</pre></details>"
+        summary = _e(_("evidence"))
+        evidence = f"<details><summary>{summary}</summary><pre>{_e(text)}</pre></details>"
     pad = c.depth * 1.2
+    expected = None if c.expected is None else str(c.expected)
+    actual = None if c.actual is None else str(c.actual)
     return (
         f'<tr><td class="mono" style="padding-left:{pad + 0.45:.2f}rem">{_e(c.id)}</td>'
-        f"<td>{_status(c.status)}</td><td>{_e(c.expected)}</td><td>{_e(c.actual)}</td>"
-        f"<td>{_e(c.reason)}{evidence}</td><td>{_e(c.method)}</td></tr>"
+        f"<td>{_status(c.status, _)}</td><td>{_n(expected)}</td><td>{_n(actual)}</td>"
+        f"<td>{_e(_.text(c.reason))}{evidence}</td><td>{_e(_.text(c.method))}</td></tr>"
     )
 
 
-def _chain_row(c: ChainLine) -> str:
+def _chain_row(c: ChainLine, _: Translator) -> str:
     """One chain's part of an asset held on several chains (or through a mapped token)."""
+    held = "; ".join(_.text(h) for h in c.held_as)
+    on = _e(_("on {chain}").format(chain=c.chain))
     return (
-        f"<tr class='part'><td>&nbsp;&nbsp;on {_e(c.chain)}</td><td></td><td></td>"
-        f"<td class='num'>{_e(c.customer_cold)}</td><td class='num'>{_e(c.customer_hot)}</td>"
-        f"<td class='num'>{_e(c.customer_total)}</td>"
-        f"<td colspan='4'>{_e('; '.join(c.held_as))}</td>"
-        f"<td class='num'>{_e(c.own_cold)}</td><td class='num'>{_e(c.own_hot)}</td></tr>"
+        f"<tr class='part'><td>&nbsp;&nbsp;{on}</td>"
+        f"<td></td><td></td>"
+        f"<td class='num'>{_n(c.customer_cold)}</td><td class='num'>{_n(c.customer_hot)}</td>"
+        f"<td class='num'>{_n(c.customer_total)}</td>"
+        f"<td colspan='4'>{_e(held)}</td>"
+        f"<td class='num'>{_n(c.own_cold)}</td><td class='num'>{_n(c.own_hot)}</td></tr>"
     )
 
 
-def render_html(report: Report) -> str:
+def _row(cells: list[str], head: bool = False) -> str:
+    tag = "th" if head else "td"
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def render_html(report: Report, lang: Lang = "en") -> str:
     # Imported here: matplotlib takes about 0.9 s to import, and only this output
     # needs it, not every `por` command that imports the report package.
     from verifier.report import charts
 
-    cur = _e(report.reporting_currency)
+    _ = translator(lang)
+    unknown = _e(_("unknown"))
     snap = report.snapshot
     chains = "".join(
-        f"<tr><td>{_e(p.chain)}</td><td class='num'>{p.height}</td>"
+        f"<tr><td>{_e(p.chain)}</td><td class='num'>{_n(str(p.height))}</td>"
         f"<td class='mono'>{_e(p.block_hash)}</td></tr>"
         for p in snap.chains
     )
     assets = "".join(
-        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_e(a.price)}</td>"
-        f"<td class='num'>{_e(a.liabilities)}</td><td class='num'>{_e(a.customer_cold)}</td>"
-        f"<td class='num'>{_e(a.customer_hot)}</td><td class='num'>{_e(a.customer_total)}</td>"
-        f"<td class='num'>{_e(a.coverage) or 'unknown'}</td><td class='num'>{_e(a.surplus)}</td>"
-        f"<td class='num'>{_e(a.surplus_value)}</td><td class='num'>{_e(a.cold_share)}</td>"
-        f"<td class='num'>{_e(a.own_cold)}</td><td class='num'>{_e(a.own_hot)}</td></tr>"
-        + "".join(_chain_row(c) for c in (a.chains if a.split else []))
+        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_n(a.price)}</td>"
+        f"<td class='num'>{_n(a.liabilities)}</td><td class='num'>{_n(a.customer_cold)}</td>"
+        f"<td class='num'>{_n(a.customer_hot)}</td><td class='num'>{_n(a.customer_total)}</td>"
+        f"<td class='num'>{_n(a.coverage) or unknown}</td><td class='num'>{_n(a.surplus)}</td>"
+        f"<td class='num'>{_n(a.surplus_value)}</td><td class='num'>{_n(a.cold_share)}</td>"
+        f"<td class='num'>{_n(a.own_cold)}</td><td class='num'>{_n(a.own_hot)}</td></tr>"
+        + "".join(_chain_row(c, _) for c in (a.chains if a.split else []))
         for a in report.assets
     )
     reserves = "".join(
-        f"<tr><td class='mono'>{_e(r.check)}</td><td>{_status(r.status)}</td>"
-        f"<td class='num'>{_e(r.required) or 'unknown'}</td><td class='num'>{_e(r.cash)}</td>"
-        f"<td class='num'>{_e(r.insurance)}</td><td class='num'>{_e(r.available)}</td></tr>"
+        f"<tr><td class='mono'>{_e(r.check)}</td><td>{_status(r.status, _)}</td>"
+        f"<td class='num'>{_n(r.required) or unknown}</td><td class='num'>{_n(r.cash)}</td>"
+        f"<td class='num'>{_n(r.insurance)}</td><td class='num'>{_n(r.available)}</td></tr>"
         for r in report.reserves
     )
+    reserve_head = _row(
+        [
+            _e(_("check")),
+            _e(_("status")),
+            _e(_("required ({currency})").format(currency=report.reporting_currency)),
+            _e(_("cash counted")),
+            _e(_("insurance counted")),
+            _e(_("available")),
+        ],
+        head=True,
+    )
+    reserve_title = _e(_("Reserves against requirement"))
     reserve_section = (
-        f"<h2>Reserves against requirement</h2><table><tr><th>check</th><th>status</th>"
-        f"<th>required ({cur})</th><th>cash counted</th><th>insurance counted</th>"
-        f"<th>available</th></tr>{reserves}</table>"
+        f"<h2>{reserve_title}</h2><table>{reserve_head}{reserves}</table>"
         if report.reserves
         else ""
     )
-    svgs = [charts.coverage_svg(report), charts.cold_hot_svg(report)]
-    reserve_chart = charts.reserves_svg(report)
+    svgs = [charts.coverage_svg(report, lang), charts.cold_hot_svg(report, lang)]
+    reserve_chart = charts.reserves_svg(report, lang)
     if reserve_chart is not None:
         svgs.append(reserve_chart)
     figures = "".join(f"<figure>{s}</figure>" for s in svgs)
     pol = report.policy
+    assumptions_title = _e(_("Assumptions of this policy (stated in every report)"))
     assumptions = (
-        f"<h3>Assumptions of this policy (stated in every report)</h3>{_list(pol.assumptions)}"
-        if pol.assumptions
-        else ""
+        f"<h3>{assumptions_title}</h3>{_list(pol.assumptions, _)}" if pol.assumptions else ""
     )
     claimed = (
         ""
         if pol.claimed == pol.id
-        else f"<p>The attestation claims <b>{_e(pol.claimed)}</b>; this report applies "
-        f"<b>{_e(pol.id)}</b>.</p>"
+        else "<p>"
+        + _("The attestation claims {claimed}; this report applies {applied}.").format(
+            claimed=f"<b>{_e(pol.claimed)}</b>", applied=f"<b>{_e(pol.id)}</b>"
+        )
+        + "</p>"
     )
-    checks = "".join(_check_row(c) for c in report.checks)
+    asset_head = _row(
+        [
+            _e(h)
+            for h in (
+                _("asset"),
+                _("price"),
+                _("liabilities"),
+                _("customer cold"),
+                _("customer hot"),
+                _("customer total"),
+                _("coverage"),
+                _("surplus"),
+                _("surplus ({currency})").format(currency=report.reporting_currency),
+                _("cold share"),
+                _("own cold"),
+                _("own hot"),
+            )
+        ],
+        head=True,
+    )
+    check_head = _row(
+        [
+            _e(h)
+            for h in (_("check"), _("status"), _("expected"), _("actual"), _("reason"), _("method"))
+        ],
+        head=True,
+    )
+    checks = "".join(_check_row(c, _) for c in report.checks)
+    heading = _e(_("Proof-of-reserves verification report"))
+    verdict = _("Verdict: {verdict}").format(verdict=status_word(report.verdict, _).upper())
+    # Messages are looked up here, outside the page's f-string: on Python 3.11 the
+    # extractor cannot see a _() call inside an f-string.
+    title = _("{name} ({id}), snapshot {snapshot} at {time}").format(
+        name=_e(report.exchange.name),
+        id=f"<code>{_e(report.exchange.id)}</code>",
+        snapshot=f"<code>{_e(snap.id)}</code>",
+        time=_e(snap.time.isoformat()),
+    )
+    snapshot_head = _row([_e(_("chain")), _e(_("height")), _e(_("block hash"))], head=True)
+    commitment = _(
+        "Liability tree root commitment {commitment}, {count} accounts as declared (the "
+        "commitment does not bind the count; {command} confirms it from the ledger)."
+    ).format(
+        commitment=f"<code>{_e(snap.liability_root_commitment)}</code>",
+        count=_n(str(snap.account_count_declared)),
+        command="<code>por tree audit</code>",
+    )
+    policy_title = _e(_("Policy: {title}").format(title=_.text(pol.title)))
+    policy_line = _("{policy}, {status}; read from {source}.").format(
+        policy=f"<code>{_e(pol.id)}</code>", status=_e(_.text(pol.status)), source=_e(pol.source)
+    )
+    per_asset = _e(
+        _(
+            "Whole units of each asset; prices and values in {currency}. Coverage = verified "
+            "customer holdings / customer liabilities; cold share = customer holdings in cold "
+            "wallets / all customer holdings; ratios are cut (not rounded) to 6 decimals."
+        ).format(currency=report.reporting_currency)
+    )
+    h = {
+        key: _e(text)
+        for key, text in {
+            "snapshot": _("Snapshot"),
+            "scope": _("Scope"),
+            "sources": _("Sources"),
+            "assets": _("Per asset"),
+            "checks": _("Checks"),
+            "limitations": _("Limitations"),
+        }.items()
+    }
+    written = _e(_("Written by {tool}.").format(tool=report.tool))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Proof-of-reserves report: {_e(report.exchange.name)} {_e(snap.id)}</title>
+<html lang="{lang}"><head><meta charset="utf-8">
+<title>{heading}: {_e(report.exchange.name)} {_e(snap.id)}</title>
 <style>{CSS}</style></head><body>
-<h1>Proof-of-reserves verification report</h1>
-<p>{_e(report.exchange.name)} (<code>{_e(report.exchange.id)}</code>), snapshot
-<code>{_e(snap.id)}</code> at {_e(snap.time.isoformat())}</p>
-<p class="verdict {report.verdict.value}">Verdict: {report.verdict.value.upper()}</p>
-<h2>Snapshot</h2>
-<table><tr><th>chain</th><th>height</th><th>block hash</th></tr>{chains}</table>
-<p>Liability tree root commitment <code>{_e(snap.liability_root_commitment)}</code>,
-{snap.account_count_declared} accounts as declared (the commitment does not bind the count;
-<code>por tree audit</code> confirms it from the ledger).</p>
-<h2>Scope</h2>{_list(report.scope)}
-<h2>Policy: {_e(pol.title)}</h2>
-<p><code>{_e(pol.id)}</code>, {_e(pol.status)}; read from {_e(pol.source)}.</p>{claimed}
-<h3>Sources</h3>{_list(pol.sources)}{assumptions}
-<h2>Per asset</h2>
-<p>Whole units of each asset; prices and values in {cur}. Coverage = verified customer
-holdings / customer liabilities; cold share = customer holdings in cold wallets / all
-customer holdings; ratios are cut (not rounded) to 6 decimals.</p>
-<table><tr><th>asset</th><th>price</th><th>liabilities</th><th>customer cold</th>
-<th>customer hot</th><th>customer total</th><th>coverage</th><th>surplus</th>
-<th>surplus ({cur})</th><th>cold share</th><th>own cold</th><th>own hot</th></tr>{assets}</table>
+<h1>{heading}</h1>
+<p>{title}</p>
+<p class="verdict {report.verdict.value}">{_e(verdict)}</p>
+<h2>{h["snapshot"]}</h2>
+<table>{snapshot_head}{chains}</table>
+<p>{commitment}</p>
+<h2>{h["scope"]}</h2>{_list(report.scope, _)}
+<h2>{policy_title}</h2>
+<p>{policy_line}</p>{claimed}
+<h3>{h["sources"]}</h3>{_list(pol.sources, _)}{assumptions}
+<h2>{h["assets"]}</h2>
+<p>{per_asset}</p>
+<table>{asset_head}{assets}</table>
 {reserve_section}
 <div class="charts">{figures}</div>
-<h2>Checks</h2>
-<table class="checks"><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
-<th>method</th></tr>{checks}</table>
-<h2>Limitations</h2>{_list(report.limitations)}
-<p>Written by {_e(report.tool)}.</p>
+<h2>{h["checks"]}</h2>
+<table class="checks">{check_head}{checks}</table>
+<h2>{h["limitations"]}</h2>{_list(report.limitations, _)}
+<p>{written}</p>
 </body></html>
 """

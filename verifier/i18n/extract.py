@@ -1,0 +1,27 @@
+"""A Babel extraction method for policy presets (TOML): their title, status and
+assumptions are what a report quotes, so they are messages like any other
+(babel.cfg names this method for the presets the Japanese catalogue covers)."""
+
+import tomllib
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+# Babel's extraction tuple: line number, keyword ("" here), message, translator comments
+Extracted = tuple[int, str, str, list[str]]
+
+
+def policy_texts(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """The texts of one policy preset that a report shows, each with its line."""
+    raw = fileobj.read().decode()
+    policy = tomllib.loads(raw)
+    texts = [policy.get("title"), policy.get("status"), *policy.get("assumptions", [])]
+    lines = raw.splitlines()
+    for text in texts:
+        if isinstance(text, str) and text:
+            line = next((n for n, ln in enumerate(lines, 1) if text in ln), 0)
+            yield line, "", text, [f"policy {policy.get('id')}"]
