@@ -20,7 +20,8 @@ from verifier.cli.common import (
     auditor_prices,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import ForceOption, deliver, planned_outputs
+from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
+from verifier.i18n import Lang
 from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
@@ -50,6 +51,7 @@ def command(
     json_out: JsonOutOption = None,
     html_out: HtmlOutOption = None,
     force: ForceOption = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Reconcile an attestation against given balances under a regulator's policy.
     Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
@@ -74,4 +76,4 @@ def command(
         prices_source=prices_source,
         limitations=[NOT_CHECKED],
     )
-    deliver(report, outputs, json_out, html_out)
+    deliver(report, outputs, json_out, html_out, lang=lang)

@@ -16,15 +16,21 @@ import gettext
 import io
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Literal, get_args
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-Lang = Literal["en", "ja"]
-LANGS: tuple[Lang, ...] = get_args(Lang)
+
+class Lang(StrEnum):
+    """A language the reports speak (`--lang`); English is the source text."""
+
+    EN = "en"
+    JA = "ja"
+
+
 DOMAIN = "por"
 _FIELD = re.compile(r"\{(\w+)\}")
 # Fields that hold a count or a block height match digits only, so that "{count} fail"
@@ -39,7 +45,7 @@ def N_(message: str) -> str:
 
 
 def catalogue_path(lang: Lang) -> resources.abc.Traversable:
-    return resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return resources.files(__package__) / "locale" / lang.value / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @dataclass(frozen=True)
@@ -56,14 +62,14 @@ class Translator:
     def __call__(self, message: str) -> str:
         """`message` (a literal of the renderers, extracted as `_()`) in this language."""
         translated = self._t.gettext(message)
-        if translated == message and self.lang != "en":
+        if translated == message and self.lang is not Lang.EN:
             self.missing.add(message)
         return translated
 
     def text(self, english: str) -> str:
         """A text the domain wrote: its translation by message id, or by the message
         with fields it was made from; English as is when the catalogue has neither."""
-        if self.lang == "en" or not english:
+        if self.lang is Lang.EN or not english:
             return english
         exact = self._t.gettext(english)
         if exact != english:
@@ -76,7 +82,8 @@ class Translator:
         # a list the domain joined: each item on its own
         for separator in ("; ", ", "):
             if separator in english:
-                return separator.join(self.text(part) for part in english.split(separator))
+                parts = (self.text(part) for part in english.split(separator))
+                return self._t.gettext(separator).join(parts)
         return english
 
 
@@ -95,10 +102,10 @@ def _template_pattern(template: str) -> re.Pattern[str]:
 @cache
 def translator(lang: Lang) -> Translator:
     """The translator of `lang`; English is the source text itself."""
-    if lang == "en":
-        return Translator("en", gettext.NullTranslations())
+    if lang is Lang.EN:
+        return Translator(Lang.EN, gettext.NullTranslations())
     with catalogue_path(lang).open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
+        catalog = read_po(f, locale=lang.value, domain=DOMAIN)
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)

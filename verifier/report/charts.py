@@ -34,7 +34,7 @@ JAPANESE_FONT = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
 @cache
 def _fonts(lang: Lang) -> list[str]:
     """The font families to draw `lang` with, first choice first."""
-    if lang == "ja" and JAPANESE_FONT.is_file():
+    if lang is Lang.JA and JAPANESE_FONT.is_file():
         font_manager.fontManager.addfont(str(JAPANESE_FONT))
         return [font_manager.FontProperties(fname=str(JAPANESE_FONT)).get_name(), "DejaVu Sans"]
     return ["DejaVu Sans"]
@@ -60,7 +60,7 @@ def percent(value: float, _pos: object) -> str:
     return f"{value / 100:g}%"
 
 
-def coverage_svg(report: Report, lang: Lang = "en") -> str:
+def coverage_svg(report: Report, lang: Lang = Lang.EN) -> str:
     _ = translator(lang)
     symbols = [a.symbol for a in report.assets]
     values = [_bp(a.coverage) if a.coverage is not None else 0 for a in report.assets]
@@ -80,7 +80,7 @@ def coverage_svg(report: Report, lang: Lang = "en") -> str:
         return inline_svg(fig, "coverage")
 
 
-def cold_hot_svg(report: Report, lang: Lang = "en") -> str:
+def cold_hot_svg(report: Report, lang: Lang = Lang.EN) -> str:
     _ = translator(lang)
     symbols = [a.symbol for a in report.assets]
     cold = [_bp(a.cold_share) if a.cold_share is not None else 0 for a in report.assets]
@@ -103,7 +103,7 @@ def cold_hot_svg(report: Report, lang: Lang = "en") -> str:
         return inline_svg(fig, "coldhot")
 
 
-def reserves_svg(report: Report, lang: Lang = "en") -> str | None:
+def reserves_svg(report: Report, lang: Lang = Lang.EN) -> str | None:
     """Reserves beside their requirement, the money axis in readable units ("JPY 2.0bn",
     "20億円"), never matplotlib's "1e9" offset."""
     _ = translator(lang)

@@ -45,7 +45,7 @@ def axis_amount(value: float | int, currency: str, lang: Lang) -> str:
     x = Fraction(round(value))
     sign = "-" if x < 0 else ""
     x = abs(x)
-    if lang == "ja":
+    if lang is Lang.JA:
         unit = next(((s, w) for s, w in _JA_STEPS if x >= s), (1, ""))
         amount = f"{sign}{_short(x / unit[0])}{unit[1]}"
         return f"{amount}円" if currency == "JPY" else f"{amount} {currency}"

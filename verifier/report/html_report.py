@@ -5,8 +5,8 @@ assumptions, per-asset ratios, every check with its method, and the limitations,
 English or Japanese.
 
 Figures keep every digit, grouped by thousands; a line may break after a separator
-(and, in a column narrower than one group, anywhere), so no table is wider than the
-page: tests/report/ measure that in Chromium."""
+(and, where even one group or a hash is wider than the room, anywhere), so neither a
+table nor a list is wider than the page: tests/report/ measure that in Chromium."""
 
 import json
 from html import escape
@@ -19,17 +19,17 @@ from verifier.report.terminal import status_word
 
 CSS = """
 body{font-family:system-ui,"IPAexGothic",sans-serif;margin:2rem auto;max-width:72rem;color:#222;
-padding:0 1rem}
+padding:0 1rem;overflow-wrap:anywhere}
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:.6rem 0 1.2rem;width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top;
-font-size:.9rem;overflow-wrap:anywhere}th{background:#f3f3f3}
+font-size:.9rem}th{background:#f3f3f3}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 .pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}.inconclusive{color:#e65100}
 .verdict{font-size:1.4rem;padding:.5rem .8rem;border:2px solid currentColor;display:inline-block}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;max-width:100%}
 .charts svg{max-width:100%;height:auto}
-details pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem}
+details pre{white-space:pre-wrap;font-size:.8rem}
 table.checks td:first-child{min-width:10rem}
 """
 
@@ -64,7 +64,7 @@ def _check_row(c: ReportCheck, _: Translator) -> str:
     return (
         f'<tr><td class="mono" style="padding-left:{pad + 0.45:.2f}rem">{_e(c.id)}</td>'
         f"<td>{_status(c.status, _)}</td><td>{_n(expected)}</td><td>{_n(actual)}</td>"
-        f"<td>{_e(_.text(c.reason))}{evidence}</td><td>{_e(_.text(c.method))}</td></tr>"
+        f"<td>{_n(_.text(c.reason))}{evidence}</td><td>{_e(_.text(c.method))}</td></tr>"
     )
 
 
@@ -87,7 +87,7 @@ def _row(cells: list[str], head: bool = False) -> str:
     return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
 
 
-def render_html(report: Report, lang: Lang = "en") -> str:
+def render_html(report: Report, lang: Lang = Lang.EN) -> str:
     # Imported here: matplotlib takes about 0.9 s to import, and only this output
     # needs it, not every `por` command that imports the report package.
     from verifier.report import charts
@@ -223,7 +223,7 @@ def render_html(report: Report, lang: Lang = "en") -> str:
     }
     written = _e(_("Written by {tool}.").format(tool=report.tool))
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
+<html lang="{lang.value}"><head><meta charset="utf-8">
 <title>{heading}: {_e(report.exchange.name)} {_e(snap.id)}</title>
 <style>{CSS}</style></head><body>
 <h1>{heading}</h1>

@@ -119,7 +119,7 @@ def tally_words(_: Translator) -> dict[Status, str]:
     }
 
 
-def render_terminal(report: Report, lang: Lang = "en") -> RenderableType:
+def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     _ = translator(lang)
     by_id = {c.id: c for c in report.checks}
     checks = FittedTable(
@@ -139,7 +139,7 @@ def render_terminal(report: Report, lang: Lang = "en") -> RenderableType:
                 Text(status_word(c.status, _), style=STYLE[c.status]),
                 _text(grouped(c.expected if c.expected is None else str(c.expected))),
                 _text(grouped(c.actual if c.actual is None else str(c.actual))),
-                _text(_.text(c.reason)),
+                _text(grouped(_.text(c.reason))),
             )
     cur = report.reporting_currency
     assets = FittedTable(
@@ -199,7 +199,7 @@ def render_terminal(report: Report, lang: Lang = "en") -> RenderableType:
     return Group(*parts)
 
 
-def verdict_line(report: Report, lang: Lang = "en") -> Text:
+def verdict_line(report: Report, lang: Lang = Lang.EN) -> Text:
     _ = translator(lang)
     counts = {s: sum(c.status is s for c in report.checks) for s in Status}
     tally = _(", ").join(tally_words(_)[s].format(count=n) for s, n in counts.items())
