@@ -36,8 +36,8 @@ LangOption = Annotated[
     Lang,
     typer.Option(
         "--lang",
-        help="Language of the terminal summary and the HTML report (the JSON report is "
-        "the same in every language).",
+        help="Language of what a person reads: the terminal summary, the HTML report, the "
+        "customer page (a JSON report is the same in every language).",
     ),
 ]
 

@@ -1,7 +1,8 @@
-"""A Babel extraction method for policy presets (TOML): their title, status and
-assumptions are what a report quotes, so they are messages like any other
-(babel.cfg names this method for the presets the Japanese catalogue covers)."""
+"""Babel extraction methods for what is not Python: policy presets (TOML), whose
+title, status and assumptions a report quotes, and the customer page's HTML, whose
+texts are marked {{_:...}} (babel.cfg names both)."""
 
+import re
 import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
@@ -25,3 +26,15 @@ def policy_texts(
         if isinstance(text, str) and text:
             line = next((n for n, ln in enumerate(lines, 1) if text in ln), 0)
             yield line, "", text, [f"policy {policy.get('id')}"]
+
+
+def page_texts(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """The texts of an HTML template marked {{_:...}}, each with its line."""
+    raw = fileobj.read().decode()
+    for m in re.finditer(r"\{\{_:(.*?)\}\}", raw, re.S):
+        yield raw.count("\n", 0, m.start()) + 1, "", m.group(1), []
