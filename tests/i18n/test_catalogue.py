@@ -22,33 +22,40 @@ ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r"\{(\w*)\}")
 
 
-def extracted() -> set[str]:
+# a message by its id and its context (None for most)
+Key = tuple[str, str | None]
+
+
+def extracted() -> set[Key]:
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = extract_from_dir(str(ROOT), method_map, options_map)
-    return {message for _file, _line, message, _comments, _context in found}
+    return {(str(message), context) for _file, _line, message, _comments, context in found}
 
 
 def test_the_extraction_finds_the_code_and_the_presets() -> None:
     messages = extracted()
-    assert "VERDICT: {verdict} under {policy} ({tally})" in messages  # a renderer's _()
-    assert "{actual} is not {relation} {required}" in messages  # the domain's N_()
-    assert "Cash counts when held in trust or at a bank." in messages  # jp-fsa-2026-draft.toml
+    assert ("VERDICT: {verdict} under {policy} ({tally})", None) in messages  # a renderer's _()
+    assert ("{actual} is not {relation} {required}", None) in messages  # the domain's N_()
+    assert ("Cash counts when held in trust or at a bank.", None) in messages  # a preset
+    assert ("matching-own-crypto", "check") in messages  # a check's name
+    assert ("Your balances", None) in messages  # the customer page's script
+    assert ("What this page checks", None) in messages  # the customer page's HTML
 
 
 def test_every_message_has_a_japanese_translation() -> None:
     with catalogue_path(Lang.JA).open("rb") as f:
         catalogue = read_po(f)
-    entries = {m.id: m for m in catalogue if m.id}
+    entries = {(str(m.id), m.context): m for m in catalogue if m.id}
     messages = extracted()
     assert sorted(messages - entries.keys()) == [], "not in the ja catalogue: run pybabel update"
     assert sorted(entries.keys() - messages) == [], "stale in the ja catalogue"
     untranslated = [i for i, m in entries.items() if not m.string]
     fuzzy = [i for i, m in entries.items() if m.fuzzy]
     assert (untranslated, fuzzy) == ([], [])
-    for msgid, m in entries.items():
+    for (msgid, _context), m in entries.items():
         assert isinstance(m.string, str)
-        assert sorted(FIELD.findall(m.string)) == sorted(FIELD.findall(msgid)), msgid
+        assert set(FIELD.findall(m.string)) == set(FIELD.findall(msgid)), msgid
 
 
 @pytest.fixture
@@ -63,9 +70,15 @@ def test_rendering_in_japanese_misses_no_message(short: Report) -> None:
     """A _() that the extractor cannot see (inside an f-string, say) is caught here."""
     ja = translator(Lang.JA)
     ja.missing.clear()
-    render_html(short, Lang.JA)
+    html = render_html(short, Lang.JA)
     Console(width=80, record=True).print(render_terminal(short, Lang.JA))
     assert ja.missing == set()
+    # the domain's texts too: every method and reason of the report reads in Japanese
+    for c in short.checks:
+        for english in (c.method, c.reason):
+            if english and re.search(r"[a-z]{4,} [a-z]{4,}", english):
+                assert ja.text(english) != english, english
+    assert "履行保証暗号資産" in html and "分別管理" in html
 
 
 def test_domain_texts_are_translated_by_their_message_with_fields() -> None:

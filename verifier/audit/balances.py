@@ -25,14 +25,20 @@ from verifier.models.check import CheckResult, Status
 from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
 
 METHOD = {
-    "core": "Raw blocks from the first-use height to the snapshot block, fetched from a "
-    "Bitcoin Core-style node, checked to chain by prev-hash up to the pinned hash, and "
-    "parsed locally; the balance is the sum of unspent outputs paying each script.",
-    "esplora": "Address history from an Esplora server up to the snapshot block; the "
-    "server is trusted for the completeness of the history.",
-    "ethereum": "eth_getBalance / ERC-20 balanceOf pinned to the snapshot block by hash "
-    "(EIP-1898), batched through Multicall3 where it has code, else JSON-RPC batches; "
-    "the block hash, height, chain id and confirmations are checked before and after.",
+    "core": N_(
+        "Raw blocks from the first-use height to the snapshot block, fetched from a "
+        "Bitcoin Core-style node, checked to chain by prev-hash up to the pinned hash, and "
+        "parsed locally; the balance is the sum of unspent outputs paying each script."
+    ),
+    "esplora": N_(
+        "Address history from an Esplora server up to the snapshot block; the "
+        "server is trusted for the completeness of the history."
+    ),
+    "ethereum": N_(
+        "eth_getBalance / ERC-20 balanceOf pinned to the snapshot block by hash "
+        "(EIP-1898), batched through Multicall3 where it has code, else JSON-RPC batches; "
+        "the block hash, height, chain id and confirmations are checked before and after."
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from fractions import Fraction
 from verifier.audit import liabilities
 from verifier.audit.balances import Sources, read_all
 from verifier.audit.ownership import STATUS, verify_ownership
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation
 from verifier.reconcile.checks import Given
 from verifier.reconcile.observations import Observations, WalletObservation
@@ -51,7 +52,10 @@ def verify_attestation(
     )
     before = [
         Given(commitment, liabilities.METHOD),
-        *(Given(c, reads.methods.get(c.id, "The chain read could not run.")) for c in reads.checks),
+        *(
+            Given(c, reads.methods.get(c.id, N_("The chain read could not run.")))
+            for c in reads.checks
+        ),
     ]
     rec = reconcile(
         att, observations, policy, prices=prices, other_entities=other_entities, before=before

@@ -66,6 +66,13 @@ class Translator:
             self.missing.add(message)
         return translated
 
+    def pgettext(self, context: str, message: str) -> str:
+        """`message` in `context` (the same English word may name different things)."""
+        translated = self._t.pgettext(context, message)
+        if translated == message and self.lang is not Lang.EN:
+            self.missing.add(f"{context}|{message}")
+        return translated
+
     def text(self, english: str) -> str:
         """A text the domain wrote: its translation by message id, or by the message
         with fields it was made from; English as is when the catalogue has neither."""
@@ -89,11 +96,15 @@ class Translator:
 
 def _template_pattern(template: str) -> re.Pattern[str]:
     """A message with fields as a regex matching the text it formats to."""
-    out, at = [], 0
+    out, at, seen = [], 0, set()
     for m in _FIELD.finditer(template):
         out.append(re.escape(template[at : m.start()]))
         name = m.group(1)
-        out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+?'})")
+        if name in seen:  # a field used twice holds the same text both times
+            out.append(f"(?P={name})")
+        else:
+            out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+?'})")
+            seen.add(name)
         at = m.end()
     out.append(re.escape(template[at:]))
     return re.compile("".join(out), re.S)

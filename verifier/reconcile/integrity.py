@@ -20,7 +20,7 @@ def _result(id: str, ok: bool, reason: str, **kw: object) -> CheckResult:
 
 
 class LiabilitiesSnapshot(Check):
-    method = "The liability tree's snapshot_id must equal the attestation's snapshot id."
+    method = N_("The liability tree's snapshot_id must equal the attestation's snapshot id.")
 
     def __init__(self, att: Attestation) -> None:
         self.id = "snapshot.liabilities"
@@ -35,7 +35,7 @@ class LiabilitiesSnapshot(Check):
 
 
 class WalletSnapshot(Check):
-    method = (
+    method = N_(
         "The balances of the wallet must have been read at the snapshot's block of its "
         "chain: same height and same block hash."
     )
@@ -70,7 +70,7 @@ def _locators(wallets: list[Wallet]) -> list[tuple[str, str]]:
 
 class UniqueAddresses(Check):
     id = "addresses.unique"
-    method = "No address (compared case-insensitively where its format is) is listed twice."
+    method = N_("No address (compared case-insensitively where its format is) is listed twice.")
 
     def __init__(self, att: Attestation) -> None:
         self.att = att
@@ -89,7 +89,7 @@ class UniqueAddresses(Check):
 
 class Segregated(Check):
     id = "addresses.segregated"
-    method = "No address is both a customer wallet and an own wallet of the exchange."
+    method = N_("No address is both a customer wallet and an own wallet of the exchange.")
 
     def __init__(self, att: Attestation) -> None:
         self.att = att
@@ -109,7 +109,7 @@ class Segregated(Check):
 
 class NotOtherEntities(Check):
     id = "addresses.other-entities"
-    method = (
+    method = N_(
         "No address appears in the list of other entities' addresses the auditor supplied "
         "(the same coins counted by two entities)."
     )
@@ -129,7 +129,7 @@ class NotOtherEntities(Check):
 
 
 class Ownership(Check):
-    method = (
+    method = N_(
         "The exchange proved control of the address by a signature over the por-ownership:v1 "
         "message (exchange, snapshot, chain, address)."
     )
@@ -160,7 +160,7 @@ class Ownership(Check):
 
 
 class BalanceRead(Check):
-    method = "The wallet's balance of the asset was read at the snapshot block."
+    method = N_("The wallet's balance of the asset was read at the snapshot block.")
 
     def __init__(self, w: Wallet, symbol: str, att: Attestation, obs: Observations) -> None:
         self.id = f"balance[{w.locator}].{symbol}"
@@ -192,17 +192,17 @@ def integrity_checks(
         AllOf(
             "snapshot",
             [LiabilitiesSnapshot(att), *(WalletSnapshot(att, w, obs) for w in wallets)],
-            "Liabilities and reserves are taken at one snapshot.",
+            N_("Liabilities and reserves are taken at one snapshot."),
         ),
-        AllOf("addresses", address_checks, "Each address counts once, for one purpose."),
+        AllOf("addresses", address_checks, N_("Each address counts once, for one purpose.")),
         AllOf(
             "ownership",
             [Ownership(w, obs) for w in wallets],
-            "The exchange controls every wallet it counts.",
+            N_("The exchange controls every wallet it counts."),
         ),
         AllOf(
             "balances",
             [BalanceRead(w, a, att, obs) for w in wallets for a in w.assets],
-            "Every balance the attestation relies on was read.",
+            N_("Every balance the attestation relies on was read."),
         ),
     ]

@@ -15,6 +15,7 @@ from verifier.i18n import Lang, Translator, translator
 from verifier.models.check import Status
 from verifier.report.figures import grouped
 from verifier.report.model import ChainLine, Report, ReportCheck
+from verifier.report.names import check_name
 from verifier.report.terminal import status_word
 
 CSS = """
@@ -30,7 +31,7 @@ code,.mono{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;max-width:100%}
 .charts svg{max-width:100%;height:auto}
 details pre{white-space:pre-wrap;font-size:.8rem}
-table.checks td:first-child{min-width:10rem}
+table.checks td:first-child{min-width:10rem}.name{font-weight:600}
 """
 
 
@@ -59,10 +60,12 @@ def _check_row(c: ReportCheck, _: Translator) -> str:
         summary = _e(_("evidence"))
         evidence = f"<details><summary>{summary}</summary><pre>{_e(text)}</pre></details>"
     pad = c.depth * 1.2
+    name = check_name(c.id, _)
+    named = "" if name is None else f'<span class="name">{_e(name)}</span><br>'
     expected = None if c.expected is None else str(c.expected)
     actual = None if c.actual is None else str(c.actual)
     return (
-        f'<tr><td class="mono" style="padding-left:{pad + 0.45:.2f}rem">{_e(c.id)}</td>'
+        f'<tr><td style="padding-left:{pad + 0.45:.2f}rem">{named}<code>{_e(c.id)}</code></td>'
         f"<td>{_status(c.status, _)}</td><td>{_n(expected)}</td><td>{_n(actual)}</td>"
         f"<td>{_n(_.text(c.reason))}{evidence}</td><td>{_e(_.text(c.method))}</td></tr>"
     )

@@ -21,6 +21,7 @@ from verifier.models.check import Status
 from verifier.report.escape import printable
 from verifier.report.figures import grouped
 from verifier.report.model import Report, ReportCheck
+from verifier.report.names import check_name
 
 STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.INCONCLUSIVE: "yellow"}
 
@@ -104,6 +105,12 @@ class FittedTable:
         yield table
 
 
+def _named(check_id: str, _: Translator) -> str:
+    """The check's id, after its name when the reader's language has one."""
+    name = check_name(check_id, _)
+    return check_id if name is None else f"{name} {check_id}"
+
+
 def status_word(status: Status, _: Translator) -> str:
     """A status as the reader's language says it (the JSON keeps pass/fail/inconclusive)."""
     words = {Status.PASS: _("pass"), Status.FAIL: _("fail"), Status.INCONCLUSIVE: _("inconclusive")}
@@ -135,7 +142,7 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     for c in report.checks:
         if _shown(c, by_id):
             checks.add_row(
-                _text("  " * c.depth + c.id),
+                _text("  " * c.depth + _named(c.id, _)),
                 Text(status_word(c.status, _), style=STYLE[c.status]),
                 _text(grouped(c.expected if c.expected is None else str(c.expected))),
                 _text(grouped(c.actual if c.actual is None else str(c.actual))),
