@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from rich.console import Console
 
 from tests.support.attestations import COLD_BTC, attestation, balances, reconciled, set_balance
+from tests.tree.helpers import run
 from verifier.i18n import Lang, Translator, catalogue_path, translator
 from verifier.report.html_report import render_html
 from verifier.report.model import Report
@@ -93,8 +94,43 @@ def test_domain_texts_are_translated_by_their_message_with_fields() -> None:
     )
 
 
+def test_a_field_takes_a_text_with_brackets_of_its_own() -> None:
+    title = "Japan: FSA 2026 draft, custody rules plus a liability reserve (parametric)"
+    status = "draft: no formula published, figures are assumptions"
+    ja = translator(Lang.JA)
+    # the whole title and the whole status, each found in the catalogue
+    assert ja.text(title) != title and ja.text(status) != status
+    assert ja.text(f"Every rule of {title} ({status}).") == ja(
+        "Every rule of {title} ({status})."
+    ).format(title=ja.text(title), status=ja.text(status))
+
+
 def test_text_the_catalogue_does_not_know_stays_as_written() -> None:
     ja: Translator = translator(Lang.JA)
-    for english in ["BIP-322 simple: p2wpkh", "a reason nobody wrote down", "DMM Bitcoin 2024"]:
+    for english in [
+        "BIP-322 simple: p2wpkh",
+        "a reason nobody wrote down",
+        "DMM Bitcoin 2024",
+        "Payment Services Act, Art. 63-11; Cabinet Office Order, Art. 27",  # a list, untouched
+    ]:
         assert ja.text(english) == english
     assert translator(Lang.EN).text("99 BTC is not >= 100 BTC") == "99 BTC is not >= 100 BTC"
+
+
+def test_por_verify_in_japanese_keeps_the_json_as_it_is(tmp_path: Path) -> None:
+    """--lang changes what a person reads, never the machine format."""
+    demo = ROOT / "fixtures" / "demo"
+    outputs = {}
+    for lang in Lang:
+        out = tmp_path / f"report-{lang}.json"
+        r = run(
+            "verify", str(demo / "attestation.json"), "--offline", str(demo / "evidence.json"),
+            "--json", str(out), "--html", str(tmp_path / f"report-{lang}.html"), "--lang", lang,
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output
+        outputs[lang] = out.read_text()
+        last = r.stdout.rstrip("\n").splitlines()[-1]
+        assert last.startswith({Lang.EN: "VERDICT: PASS", Lang.JA: "判定: 合格"}[lang])
+    assert outputs[Lang.EN] == outputs[Lang.JA]
+    assert '<html lang="ja">' in (tmp_path / "report-ja.html").read_text()
+    assert run("verify", str(demo / "attestation.json"), "--lang", "fr").exit_code == 2

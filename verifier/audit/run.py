@@ -20,9 +20,11 @@ from verifier.report.build import build_report
 from verifier.report.model import Report
 
 LIMITATIONS = [
-    "Liabilities: the commitment was recomputed from the attestation's own header; the "
-    "accounts in the tree were not recomputed (that needs the ledger: `por tree audit`), "
-    "and each customer should verify their own inclusion proof.",
+    N_(
+        "Liabilities: the commitment was recomputed from the attestation's own header; the "
+        "accounts in the tree were not recomputed (that needs the ledger: `por tree audit`), "
+        "and each customer should verify their own inclusion proof."
+    ),
 ]
 
 
@@ -65,9 +67,11 @@ def verify_attestation(
         balances_source=_balances_source(sources),
         prices_source=prices_source,
         scope=[
-            "Ownership: every wallet's proof verified against the por-ownership:v1 message "
-            "for this exchange and snapshot.",
-            "Liabilities: the published root commitment recomputed from its header.",
+            N_(
+                "Ownership: every wallet's proof verified against the por-ownership:v1 message "
+                "for this exchange and snapshot."
+            ),
+            N_("Liabilities: the published root commitment recomputed from its header."),
         ],
         limitations=LIMITATIONS + (sources.bundle.notes if sources.bundle else []),
     )
@@ -75,7 +79,7 @@ def verify_attestation(
 
 def _balances_source(sources: Sources) -> str:
     if sources.bundle is not None:
-        return "an evidence bundle replayed offline (no network)"
+        return N_("an evidence bundle replayed offline (no network)")
     named = [
         f"{what} {url}"
         for what, url in (

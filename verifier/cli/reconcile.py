@@ -21,12 +21,12 @@ from verifier.cli.common import (
 )
 from verifier.cli.common import other_entities as other_entities_of
 from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
-from verifier.i18n import Lang
+from verifier.i18n import N_, Lang
 from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
 
-NOT_CHECKED = (
+NOT_CHECKED = N_(
     "`por reconcile` took balances, block heights and ownership results from the balances "
     "file as given: it did not read the chains, check the ownership signatures or recompute "
     "the liability root commitment (`por verify` does)."
@@ -72,7 +72,7 @@ def command(
     )
     report = build_report(
         rec,
-        balances_source=f"the balances file {balances}",
+        balances_source=N_("the balances file {file}").format(file=balances),
         prices_source=prices_source,
         limitations=[NOT_CHECKED],
     )

@@ -34,7 +34,8 @@ class Lang(StrEnum):
 DOMAIN = "por"
 _FIELD = re.compile(r"\{(\w+)\}")
 # Fields that hold a count or a block height match digits only, so that "{count} fail"
-# cannot swallow the "3 pass, 1" of "3 pass, 1 fail".
+# cannot swallow the "3 pass, 1" of "3 pass, 1 fail"; any other field takes as much
+# as it can (a policy title "... (parametric)" inside "{title} ({status})").
 _COUNTS = {"count", "height"}
 _DIGITS = r"[0-9]+"
 
@@ -86,11 +87,14 @@ class Translator:
             if m:
                 values = {k: self.text(v) for k, v in m.groupdict().items()}
                 return self._t.gettext(template).format(**values)
-        # a list the domain joined: each item on its own
+        # a list the domain joined: each item on its own (when the catalogue knows one)
         for separator in ("; ", ", "):
-            if separator in english:
-                parts = (self.text(part) for part in english.split(separator))
-                return self._t.gettext(separator).join(parts)
+            parts = english.split(separator)
+            if len(parts) == 1:
+                continue
+            translated = [self.text(part) for part in parts]
+            if translated != parts:
+                return self._t.gettext(separator).join(translated)
         return english
 
 
@@ -103,7 +107,7 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         if name in seen:  # a field used twice holds the same text both times
             out.append(f"(?P={name})")
         else:
-            out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+?'})")
+            out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+'})")
             seen.add(name)
         at = m.end()
     out.append(re.escape(template[at:]))
