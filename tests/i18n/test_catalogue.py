@@ -6,13 +6,11 @@ output in Japanese asks for no message the catalogue lacks."""
 import re
 from pathlib import Path
 
-import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from rich.console import Console
 
-from tests.support.attestations import COLD_BTC, attestation, balances, reconciled, set_balance
 from tests.tree.helpers import run
 from verifier.i18n import Lang, Translator, catalogue_path, translator
 from verifier.report.html_report import render_html
@@ -59,23 +57,15 @@ def test_every_message_has_a_japanese_translation() -> None:
         assert set(FIELD.findall(m.string)) == set(FIELD.findall(msgid)), msgid
 
 
-@pytest.fixture
-def short(tmp_path: Path) -> Report:
-    att = attestation()
-    bal = balances(att)
-    set_balance(bal, COLD_BTC, "BTC", 95 * 10**8)
-    return reconciled(tmp_path, att, bal)  # type: ignore[no-any-return]
-
-
-def test_rendering_in_japanese_misses_no_message(short: Report) -> None:
+def test_rendering_in_japanese_misses_no_message(short_demo_report: Report) -> None:
     """A _() that the extractor cannot see (inside an f-string, say) is caught here."""
     ja = translator(Lang.JA)
     ja.missing.clear()
-    html = render_html(short, Lang.JA)
-    Console(width=80, record=True).print(render_terminal(short, Lang.JA))
+    html = render_html(short_demo_report, Lang.JA)
+    Console(width=80, record=True).print(render_terminal(short_demo_report, Lang.JA))
     assert ja.missing == set()
     # the domain's texts too: every method and reason of the report reads in Japanese
-    for c in short.checks:
+    for c in short_demo_report.checks:
         for english in (c.method, c.reason):
             if english and re.search(r"[a-z]{4,} [a-z]{4,}", english):
                 assert ja.text(english) != english, english

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.page.cases import Source, dump
-from tests.support.page_browser import CHROMIUM, PageBrowser, page_browser, upload
+from tests.page.conftest import opened
+from tests.support.page_browser import PageBrowser, upload
 from tests.tree.helpers import run
 from verifier.tree.verify import NOT_COMPARED
 
@@ -30,10 +31,7 @@ def ja_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ja_browser(ja_page: Path) -> Iterator[PageBrowser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: ./tasks test installs Debian's chromium")
-    with page_browser() as b:
-        b.call("open", url=ja_page.as_uri())
+    with opened(ja_page) as b:
         yield b
         log: dict[str, Any] = b.call("log")
         # the script ran under the page's policy with its translations, and reached nothing

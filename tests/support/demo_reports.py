@@ -1,3 +1,6 @@
+"""The bundled demo exchange's reports, replayed offline once per session, for the renderers'
+tests in either language."""
+
 from pathlib import Path
 
 import pytest
