@@ -50,10 +50,12 @@ def test_money_axis_in_readable_units(value: int, en: str, ja: str) -> None:
     assert axis_amount(value, "USD", Lang.JA) == ja.replace("円", " USD")
 
 
-def test_fit_shares_the_room_and_keeps_fixed_columns() -> None:
-    assert fit([5, 6, 7], [False, False, False], 30) == [5, 6, 7]  # room enough: natural
-    assert fit([10, 30, 40], [False, True, False], 50) == [10, 30, 10]
-    assert sum(fit([17, 12, 12, 10, 12, 13, 10], [False] * 7, 59)) <= 59
+def test_fit_shares_the_room_above_each_columns_floor() -> None:
+    assert fit([5, 6, 7], [2, 2, 2], 30) == [5, 6, 7]  # room enough: natural
+    assert fit([10, 30, 40], [2, 30, 2], 50) == [10, 30, 10]  # a fixed column keeps 30
+    assert fit([17, 12, 12, 10, 12, 13, 10], [17, 2, 2, 2, 2, 2, 2], 59) == [
+        17, 7, 7, 7, 7, 7, 7,
+    ]  # fmt: skip
 
 
 def _table_columns(lines: list[str], first: int) -> list[str]:

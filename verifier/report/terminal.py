@@ -46,24 +46,29 @@ class Column:
     header: str
     justify: JustifyMethod = "left"
     no_wrap: bool = False
+    min_width: int = 2  # a Japanese character is 2 cells wide
+
+    def floor(self, natural: int) -> int:
+        """The width this column keeps however narrow the terminal."""
+        return natural if self.no_wrap else min(natural, self.min_width)
 
 
-def fit(natural: list[int], fixed: list[bool], room: int) -> list[int]:
-    """Column widths that add up to at most `room` when they can: a fixed column keeps
-    its natural width, the others share what is left, none narrower than 2 cells (a
-    Japanese character) and none wider than it needs."""
+def fit(natural: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths that add up to at most `room` when the floors allow it: each
+    column gets its floor, then the room left is shared so that no column is wider
+    than it needs and the narrow ones are served first."""
     if sum(natural) <= room:
         return natural
-    left = room - sum(n for n, f in zip(natural, fixed, strict=True) if f)
-    wanted = sorted(n for n, f in zip(natural, fixed, strict=True) if not f)
-    cap, count = None, len(wanted)
-    for n in wanted:
-        if n * count > left:
-            cap = max(2, left // count)
+    extra = [n - f for n, f in zip(natural, floors, strict=True)]
+    left = room - sum(floors)
+    cap, count = None, len(extra)
+    for e in sorted(extra):
+        if e * count > left:
+            cap = max(0, left // count)
             break
-        left -= n
+        left -= e
         count -= 1
-    return [n if f or cap is None else min(n, cap) for n, f in zip(natural, fixed, strict=True)]
+    return [f + (e if cap is None else min(e, cap)) for f, e in zip(floors, extra, strict=True)]
 
 
 @dataclass
@@ -94,7 +99,9 @@ class FittedTable:
         )
         # each column has a space either side and a border on its right, plus the left border
         room = options.max_width - 3 * len(self.columns) - 1
-        widths = fit(natural, [c.no_wrap for c in self.columns], room)
+        widths = fit(
+            natural, [c.floor(n) for c, n in zip(self.columns, natural, strict=True)], room
+        )
         table = Table(title=self.title)
         for c, width in zip(self.columns, widths, strict=True):
             table.add_column(
@@ -132,11 +139,11 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     checks = FittedTable(
         _("Checks ({count}; passing details folded)").format(count=len(report.checks)),
         [
-            Column(_("check")),
+            Column(_("check"), min_width=20),
             Column(_("status"), no_wrap=True),
-            Column(_("expected")),
-            Column(_("actual")),
-            Column(_("reason")),
+            Column(_("expected"), min_width=10),
+            Column(_("actual"), min_width=10),
+            Column(_("reason"), min_width=10),
         ],
     )
     for c in report.checks:
@@ -152,7 +159,8 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     assets = FittedTable(
         _("Per asset (whole units; values in {currency})").format(currency=cur),
         [
-            Column(_("asset")),
+            # wide enough for "  on evm:ethereum", the row of one chain's part of an asset
+            Column(_("asset"), min_width=17),
             *(
                 Column(h, justify="right")
                 for h in (
