@@ -12,6 +12,7 @@ pytest_plugins: list[str] = [
     "tests.support.bcoin",
     "tests.support.btc_wallet",
     "tests.support.cli",
+    "tests.support.demo_reports",
 ]
 
 

@@ -2,6 +2,7 @@ import json
 import random
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +95,19 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def browser(page_file: Path) -> Iterator[PageBrowser]:
+@contextmanager
+def opened(page: Path) -> Iterator[PageBrowser]:
+    """Chromium with `page` loaded and its script ready."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: ./tasks test installs Debian's chromium")
     with page_browser() as b:
-        b.call("open", url=page_file.as_uri())
+        b.call("open", url=page.as_uri())
+        yield b
+
+
+@pytest.fixture(scope="session")
+def browser(page_file: Path) -> Iterator[PageBrowser]:
+    with opened(page_file) as b:
         yield b
 
 

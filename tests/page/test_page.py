@@ -33,8 +33,8 @@ def test_spec_vector_is_included_with_its_balances_totals_and_path(
     shown = browser.check(upload("vector-1.json", dump(vector)), vector["root_commitment"])
     assert shown["verdict"] == "included" and shown["warnings"] == []
     assert shown["title"].startswith("Included")
-    assert shown["balances"] == [["BTC", "0"], ["ETH", "0.5"], ["USDT", "1234.5"]]
-    assert shown["totals"] == [["BTC", "1.50000001"], ["ETH", "2.5"], ["USDT", "1234.5"]]
+    assert shown["balances"] == [["BTC", "0"], ["ETH", "0.5"], ["USDT", "1,234.5"]]
+    assert shown["totals"] == [["BTC", "1.50000001"], ["ETH", "2.5"], ["USDT", "1,234.5"]]
     assert shown["levels"] == 1 + vector["height"]  # the leaf, then one entry per level
 
 
@@ -47,7 +47,7 @@ def test_spec_vector_without_a_published_commitment_says_it_proves_nothing(
     assert shown["verdict"] == "inconclusive"
     assert shown["reason"] == NOT_COMPARED and shown["warnings"] == []
     assert shown["title"].startswith("Inconclusive") and "not compared" in shown["title"]
-    assert shown["balances"] == [["BTC", "0"], ["ETH", "0.5"], ["USDT", "1234.5"]]
+    assert shown["balances"] == [["BTC", "0"], ["ETH", "0.5"], ["USDT", "1,234.5"]]
     assert shown["levels"] == 1 + vector["height"]
 
 

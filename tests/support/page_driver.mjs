@@ -117,6 +117,11 @@ const ops = {
     await page.evaluate(harness);
     return { title: await page.title() };
   },
+  // Any other local page (an HTML report: no script, so no ready mark to wait for).
+  async load({ url }) {
+    await page.goto(url);
+    return { title: await page.title() };
+  },
   async check(c) {
     return check(c);
   },

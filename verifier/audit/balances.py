@@ -18,20 +18,27 @@ from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
 from verifier.audit.reads import Endpoints, read_bitcoin, read_ethereum
 from verifier.errors import InputError, OptionError
+from verifier.i18n import N_
 from verifier.io.addresses import AddressList
 from verifier.models.attestation import Attestation, ChainPoint, Token, Wallet
 from verifier.models.check import CheckResult, Status
 from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
 
 METHOD = {
-    "core": "Raw blocks from the first-use height to the snapshot block, fetched from a "
-    "Bitcoin Core-style node, checked to chain by prev-hash up to the pinned hash, and "
-    "parsed locally; the balance is the sum of unspent outputs paying each script.",
-    "esplora": "Address history from an Esplora server up to the snapshot block; the "
-    "server is trusted for the completeness of the history.",
-    "ethereum": "eth_getBalance / ERC-20 balanceOf pinned to the snapshot block by hash "
-    "(EIP-1898), batched through Multicall3 where it has code, else JSON-RPC batches; "
-    "the block hash, height, chain id and confirmations are checked before and after.",
+    "core": N_(
+        "Raw blocks from the first-use height to the snapshot block, fetched from a "
+        "Bitcoin Core-style node, checked to chain by prev-hash up to the pinned hash, and "
+        "parsed locally; the balance is the sum of unspent outputs paying each script."
+    ),
+    "esplora": N_(
+        "Address history from an Esplora server up to the snapshot block; the "
+        "server is trusted for the completeness of the history."
+    ),
+    "ethereum": N_(
+        "eth_getBalance / ERC-20 balanceOf pinned to the snapshot block by hash "
+        "(EIP-1898), batched through Multicall3 where it has code, else JSON-RPC batches; "
+        "the block hash, height, chain id and confirmations are checked before and after."
+    ),
 }
 
 
@@ -150,12 +157,15 @@ def record(
         amount = found[normalize(address_of(w))]
         held[symbol] = before if isinstance(before, Unknown) else before + amount
     reads.read_at[point.chain] = ReadAt(point.height, point.block_hash)
-    reason = f"{len(found)} wallets read at {point.chain} #{point.height}"
+    reason = N_("{count} wallets read at {chain} #{height}").format(
+        count=len(found), chain=point.chain, height=point.height
+    )
     if token is not None and token.counts_as_native is not None:
-        reason += (
-            f"; {token.contract} is a {token.counts_as_native} token, counted as {symbol} "
-            "because the attestation maps it explicitly"
-        )
+        mapped = N_(
+            "{contract} is a {kind} token, counted as {symbol} because the attestation maps "
+            "it explicitly"
+        ).format(contract=token.contract, kind=token.counts_as_native, symbol=symbol)
+        reason += f"; {mapped}"
     reads.checks.append(
         CheckResult(
             id=check_id,

@@ -5,11 +5,12 @@ asset list and snapshot id, and the commitment over all of them; the commitment 
 what customers compare their proofs with, so it must be the one these fields give.
 """
 
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation
 from verifier.models.check import CheckResult, Status
 from verifier.tree.spec import MAX_VALUE, asset_pairs, enc, root_commitment
 
-METHOD = (
+METHOD = N_(
     "SHA-256 root commitment of por-mst-v1 recomputed from the attestation's snapshot_id, "
     "height, asset list and root (hash and sums); it must equal the published commitment."
 )

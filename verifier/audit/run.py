@@ -11,6 +11,7 @@ from verifier.audit import liabilities
 from verifier.audit.balances import Sources, read_all
 from verifier.audit.ownership import STATUS, verify_ownership
 from verifier.audit.window import WindowSpec, read_window
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation
 from verifier.reconcile.checks import Given
 from verifier.reconcile.observations import Observations, WalletObservation
@@ -20,9 +21,11 @@ from verifier.report.build import build_report
 from verifier.report.model import Report
 
 LIMITATIONS = [
-    "Liabilities: the commitment was recomputed from the attestation's own header; the "
-    "accounts in the tree were not recomputed (that needs the ledger: `por tree audit`), "
-    "and each customer should verify their own inclusion proof.",
+    N_(
+        "Liabilities: the commitment was recomputed from the attestation's own header; the "
+        "accounts in the tree were not recomputed (that needs the ledger: `por tree audit`), "
+        "and each customer should verify their own inclusion proof."
+    ),
 ]
 
 
@@ -54,7 +57,10 @@ def verify_attestation(
     )
     before = [
         Given(commitment, liabilities.METHOD),
-        *(Given(c, reads.methods.get(c.id, "The chain read could not run.")) for c in reads.checks),
+        *(
+            Given(c, reads.methods.get(c.id, N_("The chain read could not run.")))
+            for c in reads.checks
+        ),
     ]
     rec = reconcile(
         att,
@@ -70,9 +76,11 @@ def verify_attestation(
         balances_source=_balances_source(sources),
         prices_source=prices_source,
         scope=[
-            "Ownership: every wallet's proof verified against the por-ownership:v1 message "
-            "for this exchange and snapshot.",
-            "Liabilities: the published root commitment recomputed from its header.",
+            N_(
+                "Ownership: every wallet's proof verified against the por-ownership:v1 message "
+                "for this exchange and snapshot."
+            ),
+            N_("Liabilities: the published root commitment recomputed from its header."),
         ],
         limitations=LIMITATIONS + (sources.bundle.notes if sources.bundle else []),
         window_spec="" if window is None else str(window),
@@ -81,7 +89,7 @@ def verify_attestation(
 
 def _balances_source(sources: Sources) -> str:
     if sources.bundle is not None:
-        return "an evidence bundle replayed offline (no network)"
+        return N_("an evidence bundle replayed offline (no network)")
     named = [
         f"{what} {url}"
         for what, url in (

@@ -12,6 +12,7 @@ import typer
 from chains.evidence import Bundle
 from chains.transport import DEFAULT_TIMEOUT, MAX_TIMEOUT
 from verifier.errors import InputError
+from verifier.i18n import N_
 from verifier.io.attestation import load_other_entities, load_prices
 from verifier.io.evidence import load_bundle
 from verifier.models.attestation import Attestation
@@ -77,8 +78,8 @@ def applied_policy(policy: str | None, att: Attestation, attestation: Path) -> P
 def auditor_prices(prices: Path | None, att: Attestation) -> tuple[dict[str, Fraction] | None, str]:
     """The prices to use and, for the report, where they came from."""
     if prices is None:
-        return None, "the attestation"
-    return load_prices(prices, att), f"{prices}, then the attestation"
+        return None, N_("the attestation")
+    return load_prices(prices, att), N_("{file}, then the attestation").format(file=prices)
 
 
 def other_entities(path: Path | None) -> set[str] | None:

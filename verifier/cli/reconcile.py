@@ -20,12 +20,13 @@ from verifier.cli.common import (
     auditor_prices,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import ForceOption, deliver, planned_outputs
+from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
+from verifier.i18n import N_, Lang
 from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile
 from verifier.report.build import build_report
 
-NOT_CHECKED = (
+NOT_CHECKED = N_(
     "`por reconcile` took balances, block heights and ownership results from the balances "
     "file as given: it did not read the chains, check the ownership signatures or recompute "
     "the liability root commitment (`por verify` does)."
@@ -50,6 +51,7 @@ def command(
     json_out: JsonOutOption = None,
     html_out: HtmlOutOption = None,
     force: ForceOption = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Reconcile an attestation against given balances under a regulator's policy.
     Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
@@ -70,8 +72,8 @@ def command(
     )
     report = build_report(
         rec,
-        balances_source=f"the balances file {balances}",
+        balances_source=N_("the balances file {file}").format(file=balances),
         prices_source=prices_source,
         limitations=[NOT_CHECKED],
     )
-    deliver(report, outputs, json_out, html_out)
+    deliver(report, outputs, json_out, html_out, lang=lang)

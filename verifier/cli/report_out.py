@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from verifier.cli.output import out
+from verifier.i18n import Lang
 from verifier.io.outputs import Outputs
 from verifier.models.check import EXIT_CODES
 from verifier.report.html_report import render_html
@@ -27,6 +28,16 @@ ForceOption = Annotated[
         FORCE,
         help="Replace output files that already exist. An input of this run is never "
         "written over, even with --force; outputs appear only when the command succeeded.",
+    ),
+]
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        help="Language of what a person reads: the terminal summary, the HTML report, the "
+        "customer page (a JSON report is the same in every language).",
     ),
 ]
 
@@ -47,15 +58,16 @@ def deliver(
     json_out: Path | None,
     html_out: Path | None,
     notes: Sequence[str] = (),
+    lang: Lang = Lang.EN,
 ) -> None:
     """Write the JSON and HTML files asked for with what else the run staged, print
-    `notes` and the summary (its verdict last), exit with the verdict."""
+    `notes` and the summary (its verdict last) in `lang`, exit with the verdict."""
     with outputs:
         if json_out is not None:
             outputs.stage(json_out, render_json(report).encode())
         if html_out is not None:
-            outputs.stage(html_out, render_html(report).encode())
+            outputs.stage(html_out, render_html(report, lang).encode())
     for note in notes:
         out.print(note, markup=False)
-    out.print(render_terminal(report))
+    out.print(render_terminal(report, lang))
     raise typer.Exit(EXIT_CODES[report.verdict])

@@ -26,8 +26,9 @@ from verifier.cli.common import (
     request_deadline,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import ForceOption, deliver, planned_outputs
+from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
 from verifier.errors import InputError
+from verifier.i18n import Lang
 from verifier.io.attestation import load_attestation
 
 
@@ -64,6 +65,7 @@ def command(
     json_out: JsonOutOption = None,
     html_out: HtmlOutOption = None,
     force: ForceOption = False,
+    lang: LangOption = Lang.EN,
     btc_confirmations: Annotated[
         int | None, typer.Option(min=1, help="Blocks on top of the Bitcoin snapshot (default 6).")
     ] = None,
@@ -143,7 +145,7 @@ def command(
         recorded = recorder.bundle
         outputs.stage(evidence_out, recorded.to_bytes())
         notes.append(f"evidence bundle {evidence_out} (sha256 {recorded.digest()})")
-    deliver(report, outputs, json_out, html_out, notes)
+    deliver(report, outputs, json_out, html_out, notes, lang)
 
 
 def _window(text: str | None, samples: int | None, seed: str | None) -> WindowSpec | None:

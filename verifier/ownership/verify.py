@@ -11,6 +11,7 @@ from typing import Protocol
 
 from chains.bitcoin import addresses as btc_address
 from chains.names import ChainNameError, parse_chain
+from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
@@ -138,9 +139,17 @@ def _check_message(
             f"{' or '.join(sorted(btc_networks))}"
         )
     if binding.exchange is not None and parsed.exchange != binding.exchange:
-        raise Rejected(f"message names exchange {parsed.exchange!r}, not {binding.exchange!r}")
+        raise Rejected(
+            N_("message names exchange {named}, not {expected}").format(
+                named=repr(parsed.exchange), expected=repr(binding.exchange)
+            )
+        )
     if binding.snapshot_id is not None and parsed.snapshot != binding.snapshot_id:
-        raise Rejected(f"message names snapshot {parsed.snapshot!r}, not {binding.snapshot_id!r}")
+        raise Rejected(
+            N_("message names snapshot {named}, not {expected}").format(
+                named=repr(parsed.snapshot), expected=repr(binding.snapshot_id)
+            )
+        )
     return [], None if btc_networks is not None else named.chain_id
 
 

@@ -7,11 +7,19 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status, all_of
 from verifier.reconcile.observations import Unknown
 from verifier.reconcile.quantity import Quantity
 
 Show = Callable[[Fraction | int], str]
+
+# How many parts of a composite ended one way (the renderers say it in the reader's language).
+TALLY = {
+    Status.PASS: N_("{count} pass"),
+    Status.FAIL: N_("{count} fail"),
+    Status.INCONCLUSIVE: N_("{count} inconclusive"),
+}
 
 
 class Check(ABC):
@@ -36,9 +44,11 @@ class Composite(Check, ABC):
         results = [p.verify() for p in self.parts]
         status = self.combine([r.status for r in results])
         counts = {s: sum(r.status is s for r in results) for s in Status}
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        summary = ", ".join(TALLY[s].format(count=n) for s, n in counts.items() if n)
         not_passed = [r.id for r in results if r.status is not Status.PASS]
-        reason = f"{summary}" + (f": {', '.join(not_passed)}" if not_passed else "")
+        reason = summary
+        if not_passed:
+            reason = N_("{counts}: {checks}").format(counts=summary, checks=", ".join(not_passed))
         return CheckResult(id=self.id, status=status, reason=reason, evidence={"parts": results})
 
     @staticmethod
@@ -91,7 +101,7 @@ class AtLeast(Check):
             return CheckResult(
                 id=self.id,
                 status=Status.INCONCLUSIVE,
-                reason="cannot compare: " + "; ".join(unknown),
+                reason=N_("cannot compare: {reasons}").format(reasons="; ".join(unknown)),
                 expected=None if isinstance(r, Unknown) else expected,
                 actual=shown,
                 evidence=self.evidence,
@@ -101,7 +111,11 @@ class AtLeast(Check):
         return CheckResult(
             id=self.id,
             status=Status.PASS if ok else Status.FAIL,
-            reason="" if ok else f"{self.show(a)} is not {self.relation} {self.show(r)}",
+            reason=""
+            if ok
+            else N_("{actual} is not {relation} {required}").format(
+                actual=self.show(a), relation=self.relation, required=self.show(r)
+            ),
             expected=expected,
             actual=shown,
             evidence=self.evidence,

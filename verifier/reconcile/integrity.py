@@ -4,6 +4,7 @@ counted once and for one purpose, ownership proven, balances read."""
 from collections import Counter
 
 from chains.addresses import normalize
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, Status
 from verifier.reconcile.checks import AllOf, Check
@@ -19,7 +20,7 @@ def _result(id: str, ok: bool, reason: str, **kw: object) -> CheckResult:
 
 
 class LiabilitiesSnapshot(Check):
-    method = "The liability tree's snapshot_id must equal the attestation's snapshot id."
+    method = N_("The liability tree's snapshot_id must equal the attestation's snapshot id.")
 
     def __init__(self, att: Attestation) -> None:
         self.id = "snapshot.liabilities"
@@ -27,12 +28,14 @@ class LiabilitiesSnapshot(Check):
 
     def verify(self) -> CheckResult:
         want, got = self.att.snapshot.id, self.att.liabilities.tree.snapshot_id
-        reason = f"the tree is for snapshot {got!r}, the reserves for {want!r}"
+        reason = N_("the tree is for snapshot {tree}, the reserves for {reserves}").format(
+            tree=repr(got), reserves=repr(want)
+        )
         return _result(self.id, want == got, reason, expected=want, actual=got)
 
 
 class WalletSnapshot(Check):
-    method = (
+    method = N_(
         "The balances of the wallet must have been read at the snapshot's block of its "
         "chain: same height and same block hash."
     )
@@ -44,7 +47,7 @@ class WalletSnapshot(Check):
     def verify(self) -> CheckResult:
         point = self.att.snapshot.point(self.w.chain)
         if point is None:  # load_attestation refuses this; a model built in code may not
-            reason = f"the snapshot pins no block on {self.w.chain}"
+            reason = N_("the snapshot pins no block on {chain}").format(chain=self.w.chain)
             return CheckResult(id=self.id, status=Status.FAIL, reason=reason)
         expected = f"{self.w.chain} #{point.height} {point.block_hash}"
         o = self.obs.get(wallet_key(self.w))
@@ -52,12 +55,12 @@ class WalletSnapshot(Check):
             return CheckResult(
                 id=self.id,
                 status=Status.INCONCLUSIVE,
-                reason="no block recorded for this wallet's balances",
+                reason=N_("no block recorded for this wallet's balances"),
                 expected=expected,
             )
         actual = f"{self.w.chain} #{o.read_at.height} {o.read_at.block_hash}"
         same = (o.read_at.height, o.read_at.block_hash) == (point.height, point.block_hash)
-        reason = "balances read at another block than the snapshot's"
+        reason = N_("balances read at another block than the snapshot's")
         return _result(self.id, same, reason, expected=expected, actual=actual)
 
 
@@ -67,7 +70,7 @@ def _locators(wallets: list[Wallet]) -> list[tuple[str, str]]:
 
 class UniqueAddresses(Check):
     id = "addresses.unique"
-    method = "No address (compared case-insensitively where its format is) is listed twice."
+    method = N_("No address (compared case-insensitively where its format is) is listed twice.")
 
     def __init__(self, att: Attestation) -> None:
         self.att = att
@@ -86,7 +89,7 @@ class UniqueAddresses(Check):
 
 class Segregated(Check):
     id = "addresses.segregated"
-    method = "No address is both a customer wallet and an own wallet of the exchange."
+    method = N_("No address is both a customer wallet and an own wallet of the exchange.")
 
     def __init__(self, att: Attestation) -> None:
         self.att = att
@@ -106,7 +109,7 @@ class Segregated(Check):
 
 class NotOtherEntities(Check):
     id = "addresses.other-entities"
-    method = (
+    method = N_(
         "No address appears in the list of other entities' addresses the auditor supplied "
         "(the same coins counted by two entities)."
     )
@@ -126,7 +129,7 @@ class NotOtherEntities(Check):
 
 
 class Ownership(Check):
-    method = (
+    method = N_(
         "The exchange proved control of the address by a signature over the por-ownership:v1 "
         "message (exchange, snapshot, chain, address)."
     )
@@ -139,7 +142,7 @@ class Ownership(Check):
         o = self.obs.get(wallet_key(self.w))
         if o is None:
             return CheckResult(
-                id=self.id, status=Status.INCONCLUSIVE, reason="no ownership result given"
+                id=self.id, status=Status.INCONCLUSIVE, reason=N_("no ownership result given")
             )
         status = {
             OwnershipStatus.VERIFIED: Status.PASS,
@@ -157,7 +160,7 @@ class Ownership(Check):
 
 
 class BalanceRead(Check):
-    method = "The wallet's balance of the asset was read at the snapshot block."
+    method = N_("The wallet's balance of the asset was read at the snapshot block.")
 
     def __init__(self, w: Wallet, symbol: str, att: Attestation, obs: Observations) -> None:
         self.id = f"balance[{w.locator}].{symbol}"
@@ -167,7 +170,7 @@ class BalanceRead(Check):
         o = self.obs.get(wallet_key(self.w))
         b = None if o is None else o.balances.get(self.symbol)
         if b is None or isinstance(b, Unknown):
-            reason = b.reason if isinstance(b, Unknown) else "no balance given"
+            reason = b.reason if isinstance(b, Unknown) else N_("no balance given")
             return CheckResult(id=self.id, status=Status.INCONCLUSIVE, reason=reason)
         asset = next(a for a in self.att.assets if a.symbol == self.symbol)
         return CheckResult(
@@ -189,17 +192,17 @@ def integrity_checks(
         AllOf(
             "snapshot",
             [LiabilitiesSnapshot(att), *(WalletSnapshot(att, w, obs) for w in wallets)],
-            "Liabilities and reserves are taken at one snapshot.",
+            N_("Liabilities and reserves are taken at one snapshot."),
         ),
-        AllOf("addresses", address_checks, "Each address counts once, for one purpose."),
+        AllOf("addresses", address_checks, N_("Each address counts once, for one purpose.")),
         AllOf(
             "ownership",
             [Ownership(w, obs) for w in wallets],
-            "The exchange controls every wallet it counts.",
+            N_("The exchange controls every wallet it counts."),
         ),
         AllOf(
             "balances",
             [BalanceRead(w, a, att, obs) for w in wallets for a in w.assets],
-            "Every balance the attestation relies on was read.",
+            N_("Every balance the attestation relies on was read."),
         ),
     ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from fractions import Fraction
 
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation
 from verifier.reconcile import show
 from verifier.reconcile.checks import AllOf, AtLeast, AtMost, Check, Show
@@ -66,7 +67,7 @@ def policy_checks(policy: Policy, ctx: Context) -> Check:
     return AllOf(
         f"policy.{policy.id}",
         [rule_check(r, ctx) for r in policy.rules],
-        f"Every rule of {policy.title} ({policy.status}).",
+        N_("Every rule of {title} ({status}).").format(title=policy.title, status=policy.status),
     )
 
 
@@ -89,16 +90,18 @@ def _coverage(rule: Coverage, ctx: Context) -> Check:
         parts.append(
             AtLeast(
                 f"coverage.{p.asset.symbol}",
-                f"Verified customer holdings of {p.asset.symbol} (owned wallets, read at the "
-                f"snapshot) >= {show.decimal(rule.min_ratio)} x customer liabilities in the "
-                "tree; no other asset offsets a shortfall.",
+                N_(
+                    "Verified customer holdings of {symbol} (owned wallets, read at the "
+                    "snapshot) >= {ratio} x customer liabilities in the tree; no other asset "
+                    "offsets a shortfall."
+                ).format(symbol=p.asset.symbol, ratio=show.decimal(rule.min_ratio)),
                 p.customer,
                 rule.min_ratio * p.liabilities,
                 fmt,
                 evidence={"liabilities": fmt(p.liabilities)},
             )
         )
-    return AllOf("coverage", parts, "Each asset covered on its own.")
+    return AllOf("coverage", parts, N_("Each asset covered on its own."))
 
 
 def _share(part: Quantity, whole: Quantity, what: str) -> Quantity:
@@ -113,9 +116,9 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
     cold_side = rule.min_cold is not None
     limit = rule.min_cold if rule.min_cold is not None else rule.max_hot
     assert limit is not None
-    word = f"cold share >= {show.share(limit)}"
+    word = N_("cold share >= {limit}").format(limit=show.share(limit))
     if not cold_side:
-        word = f"hot share <= {show.share(limit)}"
+        word = N_("hot share <= {limit}").format(limit=show.share(limit))
 
     def one(id: str, cold: Quantity, hot: Quantity, fmt: Show, what: str, method: str) -> Check:
         whole = total([cold, hot])
@@ -127,10 +130,10 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
 
     if rule.basis == "value":
         v = Valued.of(ctx.positions, valuation(ctx.att, ctx.prices, rule.average))
-        method = (
-            f"{word} of verified customer crypto, by value in {ctx.currency} across all assets "
-            f"{_valued_at(rule.average)}; hot means any customer wallet not marked cold."
-        )
+        method = N_(
+            "{share} of verified customer crypto, by value in {currency} across all assets "
+            "{valued}; hot means any customer wallet not marked cold."
+        ).format(share=word, currency=ctx.currency, valued=_valued_at(rule.average))
         money = show.money(ctx.currency)
         return one("cold-share", v.cold, v.hot, money, "crypto", method)
     parts = [
@@ -140,47 +143,56 @@ def _cold_share(rule: ColdShare, ctx: Context) -> Check:
             p.customer_hot,
             show.units(p.asset),
             p.asset.symbol,
-            f"{word} of the verified customer holdings of {p.asset.symbol}, in units.",
+            N_("{share} of the verified customer holdings of {symbol}, in units.").format(
+                share=word, symbol=p.asset.symbol
+            ),
         )
         for p in ctx.positions
     ]
-    return AllOf("cold-share", parts, f"{word} for each asset on its own.")
+    return AllOf("cold-share", parts, N_("{share} for each asset on its own.").format(share=word))
 
 
 def _matching(ctx: Context) -> Check:
     parts: list[Check] = [
         AtLeast(
             f"matching-own-crypto.{p.asset.symbol}",
-            f"The exchange's own {p.asset.symbol} held in cold wallets >= the customer "
-            f"{p.asset.symbol} it holds hot (same kind, same quantity).",
+            N_(
+                "The exchange's own {symbol} held in cold wallets >= the customer {symbol} it "
+                "holds hot (same kind, same quantity)."
+            ).format(symbol=p.asset.symbol),
             p.own_cold,
             p.customer_hot,
             show.units(p.asset),
         )
         for p in ctx.positions
     ]
-    return AllOf("matching-own-crypto", parts, "Own cold crypto matches customer hot crypto.")
+    return AllOf("matching-own-crypto", parts, N_("Own cold crypto matches customer hot crypto."))
 
 
 _RESERVE_METHOD = {
-    "liability-reserve": "Cash reserves and qualifying insurance >= max(floor, volume_rate x "
-    "12-month volume, incident_factor x largest annual incident loss, cold_rate x customer cold "
-    "value).",
-    "own-funds": "Own funds (cash reserves) and qualifying insurance >= max(class minimum, "
-    "overhead_share x last year's fixed overheads).",
-    "compensation": "Compensation arrangements (funds on trust, bank guarantees, insurance) >= "
-    "cold_share x customer cold value + hot_share x customer hot value.",
-    "hot-reserve": "Reserves and qualifying insurance >= rate x customer hot value.",
+    "liability-reserve": N_(
+        "Cash reserves and qualifying insurance >= max(floor, volume_rate x 12-month volume, "
+        "incident_factor x largest annual incident loss, cold_rate x customer cold value)."
+    ),
+    "own-funds": N_(
+        "Own funds (cash reserves) and qualifying insurance >= max(class minimum, "
+        "overhead_share x last year's fixed overheads)."
+    ),
+    "compensation": N_(
+        "Compensation arrangements (funds on trust, bank guarantees, insurance) >= "
+        "cold_share x customer cold value + hot_share x customer hot value."
+    ),
+    "hot-reserve": N_("Reserves and qualifying insurance >= rate x customer hot value."),
 }
 
 
 def _valued_at(average: Averaging | None) -> str:
     if average is None:
-        return "at the snapshot prices"
-    return (
-        f"at the attestation's average prices over {average.years} year(s), a period ending "
-        f"at most {average.max_age_days} days before the snapshot (inconclusive without them)"
-    )
+        return N_("at the snapshot prices")
+    return N_(
+        "at the attestation's average prices over {years} year(s), a period ending "
+        "at most {days} days before the snapshot (inconclusive without them)"
+    ).format(years=average.years, days=average.max_age_days)
 
 
 def _reserve(rule: LiabilityReserve | OwnFunds | Compensation | HotReserve, ctx: Context) -> Check:
@@ -192,7 +204,12 @@ def _reserve(rule: LiabilityReserve | OwnFunds | Compensation | HotReserve, ctx:
         f"{k}={v}"
         for k, v in rule.model_dump(mode="json", exclude={"kind", "counts", "average"}).items()
     )
-    method = f"{_RESERVE_METHOD[rule.kind]} Parameters: {params}."
-    if average is not None:
-        method += f" Customer values {_valued_at(average)}."
+    if average is None:
+        method = N_("{method} Parameters: {parameters}.").format(
+            method=_RESERVE_METHOD[rule.kind], parameters=params
+        )
+    else:
+        method = N_("{method} Parameters: {parameters}. Customer values {valued}.").format(
+            method=_RESERVE_METHOD[rule.kind], parameters=params, valued=_valued_at(average)
+        )
     return ReserveCheck(rule.kind, method, req, got, ctx)

@@ -5,6 +5,7 @@ report needs."""
 from fractions import Fraction
 from importlib.metadata import version
 
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation, Wallet
 from verifier.models.check import CheckResult, overall
 from verifier.models.numbers import format_decimal, format_truncated
@@ -32,23 +33,29 @@ from verifier.report.model import (
     WindowPoint,
 )
 
-NO_WINDOW = (
+NO_WINDOW = N_(
     "It says nothing of movements after the snapshot: coins may have left the wallets "
     "after the snapshot blocks (por verify --window reads the blocks around it)."
 )
-WINDOW_LIMIT = (
+WINDOW_LIMIT = N_(
     "The window reads the wallets at the sampled blocks, its first and last block and the "
     "snapshot only: coins that came and went between two blocks read are not seen."
 )
 LIMITATIONS = [
-    "This is not an audit of financial statements and expresses no opinion on them.",
-    "It cannot see encumbrance: coins pledged, lent or otherwise committed count as held.",
-    "It cannot see off-chain liabilities (loans, fiat owed, obligations to other parties) "
-    "beyond what the attestation states.",
-    "Liabilities are the accounts the exchange put in its tree; an account left out is "
-    "found only by a customer verifying their own inclusion proof.",
-    "Cash reserves and insurance are as the attestation declares them; they were not "
-    "confirmed with the bank, trustee or insurer.",
+    N_("This is not an audit of financial statements and expresses no opinion on them."),
+    N_("It cannot see encumbrance: coins pledged, lent or otherwise committed count as held."),
+    N_(
+        "It cannot see off-chain liabilities (loans, fiat owed, obligations to other parties) "
+        "beyond what the attestation states."
+    ),
+    N_(
+        "Liabilities are the accounts the exchange put in its tree; an account left out is "
+        "found only by a customer verifying their own inclusion proof."
+    ),
+    N_(
+        "Cash reserves and insurance are as the attestation declares them; they were not "
+        "confirmed with the bank, trustee or insurer."
+    ),
 ]
 
 
@@ -74,17 +81,26 @@ def build_report(
     tree = att.liabilities.tree
     chains = ", ".join(f"{p.chain} #{p.height}" for p in att.snapshot.chains)
     stated = [
-        f"Customer liabilities: the por-mst-v1 tree with root commitment {tree.root_commitment} "
-        f"({tree.account_count} accounts as declared: the commitment does not bind the "
-        "count, `por tree audit` confirms it), per-asset totals as its root states them.",
-        f"Reserves: {len(att.wallets)} wallet listings on {chains}; balances and ownership "
-        f"results from {balances_source}.",
-        f"Prices in {att.reporting_currency}: {prices_source}.",
-        f"Policy applied: {rec.policy.id} ({rec.policy.status}); the attestation claims "
-        f"{att.policy}.",
+        N_(
+            "Customer liabilities: the por-mst-v1 tree with root commitment {root} ({count} "
+            "accounts as declared: the commitment does not bind the count, `por tree audit` "
+            "confirms it), per-asset totals as its root states them."
+        ).format(root=tree.root_commitment, count=tree.account_count),
+        N_(
+            "Reserves: {count} wallet listings on {chains}; balances and ownership results "
+            "from {source}."
+        ).format(count=len(att.wallets), chains=chains, source=balances_source),
+        N_("Prices in {currency}: {source}.").format(
+            currency=att.reporting_currency, source=prices_source
+        ),
+        N_("Policy applied: {policy} ({status}); the attestation claims {claimed}.").format(
+            policy=rec.policy.id, status=rec.policy.status, claimed=att.policy
+        ),
         *(
-            f"{t.contract} on {t.chain}, a {t.counts_as_native} token, counts as {t.symbol}: "
-            "the attestation maps it onto that native asset explicitly."
+            N_(
+                "{contract} on {chain}, a {kind} token, counts as {symbol}: the attestation "
+                "maps it onto that native asset explicitly."
+            ).format(contract=t.contract, chain=t.chain, kind=t.counts_as_native, symbol=t.symbol)
             for t in att.tokens
             if t.counts_as_native is not None
         ),
@@ -93,14 +109,20 @@ def build_report(
     notes = [*LIMITATIONS[:1], NO_WINDOW if rec.window is None else WINDOW_LIMIT, *LIMITATIONS[1:]]
     if att.liabilities.offchain_fiat is not None:
         notes.append(
-            f"The exchange states off-chain fiat liabilities of "
-            f"{format_decimal(att.liabilities.offchain_fiat)} {att.reporting_currency}; they "
-            "are outside these checks."
+            N_(
+                "The exchange states off-chain fiat liabilities of {amount} {currency}; they "
+                "are outside these checks."
+            ).format(
+                amount=format_decimal(att.liabilities.offchain_fiat),
+                currency=att.reporting_currency,
+            )
         )
     if rec.other_entities is None:
         notes.append(
-            "No list of other entities' addresses was given: coins also counted by another "
-            "entity would not be noticed."
+            N_(
+                "No list of other entities' addresses was given: coins also counted by another "
+                "entity would not be noticed."
+            )
         )
     notes += limitations or []
     return Report(
@@ -302,16 +324,18 @@ def _held_as(att: Attestation, chain: str, symbol: str) -> list[str]:
     """What counts as `symbol` on `chain`, in words, saying so when a wrapped or bridged
     token counts as a native asset because the attestation maps it."""
     counted = att.counted(chain, symbol)
-    out = [f"native {symbol}"] if counted.native else []
+    out = [N_("native {symbol}").format(symbol=symbol)] if counted.native else []
     t = counted.token
     if t is not None and t.counts_as_native is not None:
         out.append(
-            f"{t.counts_as_native} token {t.contract}, counted as {symbol} because the "
-            "attestation maps it explicitly"
+            N_(
+                "{kind} token {contract}, counted as {symbol} because the attestation maps it "
+                "explicitly"
+            ).format(kind=t.counts_as_native, contract=t.contract, symbol=symbol)
         )
     elif t is not None:
-        out.append(f"token {t.contract}")
-    return out or ["nothing listed"]
+        out.append(N_("token {contract}").format(contract=t.contract))
+    return out or [N_("nothing listed")]
 
 
 def _figures(policy: Policy) -> list[FigureLine]:

@@ -1,25 +1,37 @@
 """The report as one self-contained HTML file: inline CSS, charts as inline SVG, no
 script and nothing fetched, so it opens the same offline and can be archived as is.
 It carries the statements an auditor's report needs: snapshot, scope, policy and its
-assumptions, per-asset ratios, every check with its method, and the limitations."""
+assumptions, per-asset ratios, every check with its method, and the limitations, in
+English or Japanese.
+
+Figures keep every digit, grouped by thousands; a line may break after a separator
+(and, where even one group or a hash is wider than the room, anywhere), so neither a
+table nor a list is wider than the page: tests/report/ measure that in Chromium."""
 
 import json
 from html import escape
 
+from verifier.i18n import Lang, Translator, translator
 from verifier.models.check import Status
-from verifier.report.model import ChainLine, Report, ReportCheck
+from verifier.report.figures import grouped
+from verifier.report.model import ChainLine, Report, ReportCheck, WindowChain
+from verifier.report.names import check_name, figure_status
+from verifier.report.terminal import status_word
 
 CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;padding:0 1rem}
+body{font-family:system-ui,"IPAexGothic",sans-serif;margin:2rem auto;max-width:72rem;color:#222;
+padding:0 1rem;overflow-wrap:anywhere}
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:.6rem 0 1.2rem;width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top;
-font-size:.9rem}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+font-size:.9rem}th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 .pass{color:#1b5e20}.fail{color:#b71c1c;font-weight:bold}.inconclusive{color:#e65100}
 .verdict{font-size:1.4rem;padding:.5rem .8rem;border:2px solid currentColor;display:inline-block}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts svg{max-width:100%;height:auto}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;max-width:100%}
+.charts svg{max-width:100%;height:auto}
 details pre{white-space:pre-wrap;font-size:.8rem}
-table.checks td{word-break:break-word}table.checks td:first-child{min-width:16rem}
+table.checks td:first-child{min-width:10rem}.name{font-weight:600}
 """
 
 
@@ -27,39 +39,53 @@ def _e(value: object) -> str:
     return "" if value is None else escape(str(value))
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+def _n(value: str | None) -> str:
+    """A figure (or a text with figures) grouped by thousands, free to break after a
+    separator."""
+    return _e(grouped(value)).replace(",", ",<wbr>")
 
 
-def _status(s: Status) -> str:
-    return f'<span class="{s.value}">{s.value}</span>'
+def _list(items: list[str], _: Translator) -> str:
+    return "<ul>" + "".join(f"<li>{_e(_.text(i))}</li>" for i in items) + "</ul>"
 
 
-def _check_row(c: ReportCheck) -> str:
+def _status(s: Status, _: Translator) -> str:
+    return f'<span class="{s.value}">{_e(status_word(s, _))}</span>'
+
+
+def _check_row(c: ReportCheck, _: Translator) -> str:
     evidence = ""
     if c.evidence is not None:
         text = json.dumps(c.evidence, indent=1, default=str)
-        evidence = f"<details><summary>evidence</summary><pre>{_e(text)}</pre></details>"
+        summary = _e(_("evidence"))
+        evidence = f"<details><summary>{summary}</summary><pre>{_e(text)}</pre></details>"
     pad = c.depth * 1.2
+    name = check_name(c.id, _)
+    named = "" if name is None else f'<span class="name">{_e(name)}</span><br>'
+    expected = None if c.expected is None else str(c.expected)
+    actual = None if c.actual is None else str(c.actual)
     return (
-        f'<tr><td class="mono" style="padding-left:{pad + 0.45:.2f}rem">{_e(c.id)}</td>'
-        f"<td>{_status(c.status)}</td><td>{_e(c.expected)}</td><td>{_e(c.actual)}</td>"
-        f"<td>{_e(c.reason)}{evidence}</td><td>{_e(c.method)}</td></tr>"
+        f'<tr><td style="padding-left:{pad + 0.45:.2f}rem">{named}<code>{_e(c.id)}</code></td>'
+        f"<td>{_status(c.status, _)}</td><td>{_n(expected)}</td><td>{_n(actual)}</td>"
+        f"<td>{_n(_.text(c.reason))}{evidence}</td><td>{_e(_.text(c.method))}</td></tr>"
     )
 
 
-def _chain_row(c: ChainLine) -> str:
+def _chain_row(c: ChainLine, _: Translator) -> str:
     """One chain's part of an asset held on several chains (or through a mapped token)."""
+    held = "; ".join(_.text(h) for h in c.held_as)
+    on = _e(_("on {chain}").format(chain=c.chain))
     return (
-        f"<tr class='part'><td>&nbsp;&nbsp;on {_e(c.chain)}</td><td></td><td></td>"
-        f"<td class='num'>{_e(c.customer_cold)}</td><td class='num'>{_e(c.customer_hot)}</td>"
-        f"<td class='num'>{_e(c.customer_total)}</td>"
-        f"<td colspan='4'>{_e('; '.join(c.held_as))}</td>"
-        f"<td class='num'>{_e(c.own_cold)}</td><td class='num'>{_e(c.own_hot)}</td></tr>"
+        f"<tr class='part'><td>&nbsp;&nbsp;{on}</td>"
+        f"<td></td><td></td>"
+        f"<td class='num'>{_n(c.customer_cold)}</td><td class='num'>{_n(c.customer_hot)}</td>"
+        f"<td class='num'>{_n(c.customer_total)}</td>"
+        f"<td colspan='4'>{_e(held)}</td>"
+        f"<td class='num'>{_n(c.own_cold)}</td><td class='num'>{_n(c.own_hot)}</td></tr>"
     )
 
 
-def _window_section(report: Report) -> str:
+def _window_section(report: Report, lang: Lang, _: Translator) -> str:
     """The window table and one chart per asset: were the reserves there across the
     blocks around the snapshot, not only at it?"""
     from verifier.report import charts
@@ -67,143 +93,252 @@ def _window_section(report: Report) -> str:
     w = report.window
     if w is None:
         return ""
-    rows = "".join(
-        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_e(a.liabilities)}</td>"
-        f"<td class='num'>{_e(a.at_snapshot) or 'unknown'}</td>"
-        + "".join(
-            f"<td class='num'>{_e(x) or 'unknown'}</td>"
-            for x in (a.minimum, a.median, a.maximum, a.min_coverage)
+    unknown = _e(_("unknown"))
+
+    def cell(x: str | None) -> str:
+        return f"<td class='num'>{_n(x) if x else unknown}</td>"
+
+    def chain_text(c: WindowChain) -> str:
+        if c.reason is not None:
+            return _e(_("not read: {reason}").format(reason=_.text(c.reason)))
+        seed = _("given") if c.seed_source == "given" else _("hash of the last block")
+        return _("blocks {first}..{last}, {count} read, seed {seed} ({source})").format(
+            first=c.first,
+            last=c.last,
+            count=len(c.points),
+            seed=f"<code>{_e(c.seed)}</code>",
+            source=_e(seed),
         )
-        + f"<td class='num'>{_e(a.inflow_before) or 'unknown'}</td>"
-        f"<td class='num'>{_e(a.outflow_after) or 'unknown'}</td></tr>"
+
+    rows = "".join(
+        f"<tr><td>{_e(a.symbol)}</td>{cell(a.liabilities)}{cell(a.at_snapshot)}"
+        + "".join(cell(x) for x in (a.minimum, a.median, a.maximum, a.min_coverage))
+        + f"{cell(a.inflow_before)}{cell(a.outflow_after)}</tr>"
         + "".join(
-            f"<tr class='part'><td colspan='9'>&nbsp;&nbsp;on {_e(c.chain)}: "
-            + (
-                f"blocks {c.first}..{c.last}, {len(c.points)} read, seed <code>{_e(c.seed)}</code>"
-                f" ({'given' if c.seed_source == 'given' else 'hash of the last block'})"
-                if c.reason is None
-                else f"not read: {_e(c.reason)}"
-            )
-            + "</td></tr>"
+            "<tr class='part'><td colspan='9'>&nbsp;&nbsp;"
+            + _e(_("on {chain}").format(chain=c.chain))
+            + f": {chain_text(c)}</td></tr>"
             for c in a.chains
         )
         for a in w.assets
     )
-    figures = "".join(f"<figure>{charts.window_svg(a, i)}</figure>" for i, a in enumerate(w.assets))
+    figures = "".join(
+        f"<figure>{charts.window_svg(a, i, lang)}</figure>" for i, a in enumerate(w.assets)
+    )
+    explained = _(
+        "{spec}; sample heights drawn by {rule}. Verified customer holdings at every block "
+        "read, in whole units: the lowest must cover {min_coverage} x the liabilities "
+        "(window.coverage), and an inflow before the snapshot and an outflow after it may not "
+        "both exceed {max_swing} x them (window.dressing). Over several chains the figures are "
+        "sums of each chain's."
+    ).format(
+        spec=_e(w.spec),
+        rule=f"<code>{_e(w.rule)}</code>",
+        min_coverage=_e(w.min_coverage),
+        max_swing=_e(w.max_swing),
+    )
+    head = _row(
+        [
+            _e(h)
+            for h in (
+                _("asset"),
+                _("liabilities"),
+                _("at snapshot"),
+                _("minimum"),
+                _("median"),
+                _("maximum"),
+                _("min coverage"),
+                _("in before"),
+                _("out after"),
+            )
+        ],
+        head=True,
+    )
     return (
-        f"<h2>Across the window</h2><p>{_e(w.spec)}; sample heights drawn by "
-        f"<code>{_e(w.rule)}</code>. Verified customer holdings at every block read, in whole "
-        f"units: the lowest must cover {_e(w.min_coverage)} x the liabilities "
-        f"(window.coverage), and an inflow before the snapshot and an outflow after it "
-        f"may not both exceed {_e(w.max_swing)} x them (window.dressing). Over several "
-        "chains the figures are sums of each chain's.</p>"
-        "<table><tr><th>asset</th><th>liabilities</th><th>at snapshot</th><th>minimum</th>"
-        "<th>median</th><th>maximum</th><th>min coverage</th><th>in before</th>"
-        f"<th>out after</th></tr>{rows}</table><div class='charts'>{figures}</div>"
+        f"<h2>{_e(_('Across the window'))}</h2><p>{explained}</p>"
+        f"<table>{head}{rows}</table><div class='charts'>{figures}</div>"
     )
 
 
-def render_html(report: Report) -> str:
+def _row(cells: list[str], head: bool = False) -> str:
+    tag = "th" if head else "td"
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def render_html(report: Report, lang: Lang = Lang.EN) -> str:
     # Imported here: matplotlib takes about 0.9 s to import, and only this output
     # needs it, not every `por` command that imports the report package.
     from verifier.report import charts
 
-    cur = _e(report.reporting_currency)
+    _ = translator(lang)
+    unknown = _e(_("unknown"))
     snap = report.snapshot
     chains = "".join(
-        f"<tr><td>{_e(p.chain)}</td><td class='num'>{p.height}</td>"
+        f"<tr><td>{_e(p.chain)}</td><td class='num'>{_n(str(p.height))}</td>"
         f"<td class='mono'>{_e(p.block_hash)}</td></tr>"
         for p in snap.chains
     )
     assets = "".join(
-        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_e(a.price)}</td>"
-        f"<td class='num'>{_e(a.liabilities)}</td><td class='num'>{_e(a.customer_cold)}</td>"
-        f"<td class='num'>{_e(a.customer_hot)}</td><td class='num'>{_e(a.customer_total)}</td>"
-        f"<td class='num'>{_e(a.coverage) or 'unknown'}</td><td class='num'>{_e(a.surplus)}</td>"
-        f"<td class='num'>{_e(a.surplus_value)}</td><td class='num'>{_e(a.cold_share)}</td>"
-        f"<td class='num'>{_e(a.own_cold)}</td><td class='num'>{_e(a.own_hot)}</td></tr>"
-        + "".join(_chain_row(c) for c in (a.chains if a.split else []))
+        f"<tr><td>{_e(a.symbol)}</td><td class='num'>{_n(a.price)}</td>"
+        f"<td class='num'>{_n(a.liabilities)}</td><td class='num'>{_n(a.customer_cold)}</td>"
+        f"<td class='num'>{_n(a.customer_hot)}</td><td class='num'>{_n(a.customer_total)}</td>"
+        f"<td class='num'>{_n(a.coverage) or unknown}</td><td class='num'>{_n(a.surplus)}</td>"
+        f"<td class='num'>{_n(a.surplus_value)}</td><td class='num'>{_n(a.cold_share)}</td>"
+        f"<td class='num'>{_n(a.own_cold)}</td><td class='num'>{_n(a.own_hot)}</td></tr>"
+        + "".join(_chain_row(c, _) for c in (a.chains if a.split else []))
         for a in report.assets
     )
     reserves = "".join(
-        f"<tr><td class='mono'>{_e(r.check)}</td><td>{_status(r.status)}</td>"
-        f"<td class='num'>{_e(r.required) or 'unknown'}</td><td class='num'>{_e(r.cash)}</td>"
-        f"<td class='num'>{_e(r.insurance)}</td><td class='num'>{_e(r.available)}</td></tr>"
+        f"<tr><td class='mono'>{_e(r.check)}</td><td>{_status(r.status, _)}</td>"
+        f"<td class='num'>{_n(r.required) or unknown}</td><td class='num'>{_n(r.cash)}</td>"
+        f"<td class='num'>{_n(r.insurance)}</td><td class='num'>{_n(r.available)}</td></tr>"
         for r in report.reserves
     )
+    reserve_head = _row(
+        [
+            _e(_("check")),
+            _e(_("status")),
+            _e(_("required ({currency})").format(currency=report.reporting_currency)),
+            _e(_("cash counted")),
+            _e(_("insurance counted")),
+            _e(_("available")),
+        ],
+        head=True,
+    )
+    reserve_title = _e(_("Reserves against requirement"))
     reserve_section = (
-        f"<h2>Reserves against requirement</h2><table><tr><th>check</th><th>status</th>"
-        f"<th>required ({cur})</th><th>cash counted</th><th>insurance counted</th>"
-        f"<th>available</th></tr>{reserves}</table>"
+        f"<h2>{reserve_title}</h2><table>{reserve_head}{reserves}</table>"
         if report.reserves
         else ""
     )
-    svgs = [charts.coverage_svg(report), charts.cold_hot_svg(report)]
-    reserve_chart = charts.reserves_svg(report)
+    svgs = [charts.coverage_svg(report, lang), charts.cold_hot_svg(report, lang)]
+    reserve_chart = charts.reserves_svg(report, lang)
     if reserve_chart is not None:
         svgs.append(reserve_chart)
     figures = "".join(f"<figure>{s}</figure>" for s in svgs)
-    window = _window_section(report)
+    window = _window_section(report, lang, _)
     pol = report.policy
+    assumptions_title = _e(_("Assumptions of this policy (stated in every report)"))
     assumptions = (
-        f"<h3>Assumptions of this policy (stated in every report)</h3>{_list(pol.assumptions)}"
-        if pol.assumptions
-        else ""
+        f"<h3>{assumptions_title}</h3>{_list(pol.assumptions, _)}" if pol.assumptions else ""
     )
+    not_checked_title = _e(_("Required by the regime, not checked at a snapshot"))
     not_checked = (
-        f"<h3>Required by the regime, not checked at a snapshot</h3>{_list(pol.not_checked)}"
-        if pol.not_checked
-        else ""
+        f"<h3>{not_checked_title}</h3>{_list(pol.not_checked, _)}" if pol.not_checked else ""
     )
     marked = "".join(
         f"<tr><td><code>{_e(f.rule)}.{_e(f.field)}</code></td><td>{_e(f.value)}</td>"
-        f'<td class="{f.status}">{f.status}</td><td>{_e(f.source)}</td></tr>'
+        f'<td class="{f.status}">{_e(figure_status(f.status, _))}</td>'
+        f"<td>{_e(f.source)}</td></tr>"
         for f in pol.figures
     )
-    marked = (
-        "<h3>Figures: law, guidance, proposal or assumption</h3><table><tr><th>figure</th>"
-        f"<th>value</th><th>status</th><th>source</th></tr>{marked}</table>"
-        if marked
-        else ""
+    figures_title = _e(_("Figures: law, guidance, proposal or assumption"))
+    figures_head = _row(
+        [_e(h) for h in (_("figure"), _("value"), _("status"), _("source"))], head=True
     )
+    marked = f"<h3>{figures_title}</h3><table>{figures_head}{marked}</table>" if marked else ""
     claimed = (
         ""
         if pol.claimed == pol.id
-        else f"<p>The attestation claims <b>{_e(pol.claimed)}</b>; this report applies "
-        f"<b>{_e(pol.id)}</b>.</p>"
+        else "<p>"
+        + _("The attestation claims {claimed}; this report applies {applied}.").format(
+            claimed=f"<b>{_e(pol.claimed)}</b>", applied=f"<b>{_e(pol.id)}</b>"
+        )
+        + "</p>"
     )
-    checks = "".join(_check_row(c) for c in report.checks)
+    asset_head = _row(
+        [
+            _e(h)
+            for h in (
+                _("asset"),
+                _("price"),
+                _("liabilities"),
+                _("customer cold"),
+                _("customer hot"),
+                _("customer total"),
+                _("coverage"),
+                _("surplus"),
+                _("surplus ({currency})").format(currency=report.reporting_currency),
+                _("cold share"),
+                _("own cold"),
+                _("own hot"),
+            )
+        ],
+        head=True,
+    )
+    check_head = _row(
+        [
+            _e(h)
+            for h in (_("check"), _("status"), _("expected"), _("actual"), _("reason"), _("method"))
+        ],
+        head=True,
+    )
+    checks = "".join(_check_row(c, _) for c in report.checks)
+    heading = _e(_("Proof-of-reserves verification report"))
+    verdict = _("Verdict: {verdict}").format(verdict=status_word(report.verdict, _).upper())
+    # Messages are looked up here, outside the page's f-string: on Python 3.11 the
+    # extractor cannot see a _() call inside an f-string.
+    title = _("{name} ({id}), snapshot {snapshot} at {time}").format(
+        name=_e(report.exchange.name),
+        id=f"<code>{_e(report.exchange.id)}</code>",
+        snapshot=f"<code>{_e(snap.id)}</code>",
+        time=_e(snap.time.isoformat()),
+    )
+    snapshot_head = _row([_e(_("chain")), _e(_("height")), _e(_("block hash"))], head=True)
+    commitment = _(
+        "Liability tree root commitment {commitment}, {count} accounts as declared (the "
+        "commitment does not bind the count; {command} confirms it from the ledger)."
+    ).format(
+        commitment=f"<code>{_e(snap.liability_root_commitment)}</code>",
+        count=_n(str(snap.account_count_declared)),
+        command="<code>por tree audit</code>",
+    )
+    policy_title = _e(_("Policy: {title}").format(title=_.text(pol.title)))
+    policy_line = _("{policy}, {status}; read from {source}.").format(
+        policy=f"<code>{_e(pol.id)}</code>", status=_e(_.text(pol.status)), source=_e(pol.source)
+    )
+    per_asset = _e(
+        _(
+            "Whole units of each asset; prices and values in {currency}. Coverage = verified "
+            "customer holdings / customer liabilities; cold share = customer holdings in cold "
+            "wallets / all customer holdings; ratios are cut (not rounded) to 6 decimals."
+        ).format(currency=report.reporting_currency)
+    )
+    h = {
+        key: _e(text)
+        for key, text in {
+            "snapshot": _("Snapshot"),
+            "scope": _("Scope"),
+            "sources": _("Sources"),
+            "assets": _("Per asset"),
+            "checks": _("Checks"),
+            "limitations": _("Limitations"),
+        }.items()
+    }
+    written = _e(_("Written by {tool}.").format(tool=report.tool))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Proof-of-reserves report: {_e(report.exchange.name)} {_e(snap.id)}</title>
+<html lang="{lang.value}"><head><meta charset="utf-8">
+<title>{heading}: {_e(report.exchange.name)} {_e(snap.id)}</title>
 <style>{CSS}</style></head><body>
-<h1>Proof-of-reserves verification report</h1>
-<p>{_e(report.exchange.name)} (<code>{_e(report.exchange.id)}</code>), snapshot
-<code>{_e(snap.id)}</code> at {_e(snap.time.isoformat())}</p>
-<p class="verdict {report.verdict.value}">Verdict: {report.verdict.value.upper()}</p>
-<h2>Snapshot</h2>
-<table><tr><th>chain</th><th>height</th><th>block hash</th></tr>{chains}</table>
-<p>Liability tree root commitment <code>{_e(snap.liability_root_commitment)}</code>,
-{snap.account_count_declared} accounts as declared (the commitment does not bind the count;
-<code>por tree audit</code> confirms it from the ledger).</p>
-<h2>Scope</h2>{_list(report.scope)}
-<h2>Policy: {_e(pol.title)}</h2>
-<p><code>{_e(pol.id)}</code>, {_e(pol.status)}; read from {_e(pol.source)}.</p>{claimed}
-<h3>Sources</h3>{_list(pol.sources)}{marked}{assumptions}{not_checked}
-<h2>Per asset</h2>
-<p>Whole units of each asset; prices and values in {cur}. Coverage = verified customer
-holdings / customer liabilities; cold share = customer holdings in cold wallets / all
-customer holdings; ratios are cut (not rounded) to 6 decimals.</p>
-<table><tr><th>asset</th><th>price</th><th>liabilities</th><th>customer cold</th>
-<th>customer hot</th><th>customer total</th><th>coverage</th><th>surplus</th>
-<th>surplus ({cur})</th><th>cold share</th><th>own cold</th><th>own hot</th></tr>{assets}</table>
+<h1>{heading}</h1>
+<p>{title}</p>
+<p class="verdict {report.verdict.value}">{_e(verdict)}</p>
+<h2>{h["snapshot"]}</h2>
+<table>{snapshot_head}{chains}</table>
+<p>{commitment}</p>
+<h2>{h["scope"]}</h2>{_list(report.scope, _)}
+<h2>{policy_title}</h2>
+<p>{policy_line}</p>{claimed}
+<h3>{h["sources"]}</h3>{_list(pol.sources, _)}{marked}{assumptions}{not_checked}
+<h2>{h["assets"]}</h2>
+<p>{per_asset}</p>
+<table>{asset_head}{assets}</table>
 {reserve_section}
 <div class="charts">{figures}</div>
 {window}
-<h2>Checks</h2>
-<table class="checks"><tr><th>check</th><th>status</th><th>expected</th><th>actual</th><th>reason</th>
-<th>method</th></tr>{checks}</table>
-<h2>Limitations</h2>{_list(report.limitations)}
-<p>Written by {_e(report.tool)}.</p>
+<h2>{h["checks"]}</h2>
+<table class="checks">{check_head}{checks}</table>
+<h2>{h["limitations"]}</h2>{_list(report.limitations, _)}
+<p>{written}</p>
 </body></html>
 """

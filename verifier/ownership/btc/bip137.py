@@ -9,6 +9,7 @@ segwit addresses with the 31-34 header; that is accepted and said so.
 from coincurve import PublicKey
 
 from chains.bitcoin.addresses import Address, Kind
+from verifier.i18n import N_
 from verifier.ownership.hashes import hash160, sha256d
 from verifier.ownership.outcome import Rejected, Verified
 
@@ -64,7 +65,7 @@ def verify(address: Address, message: bytes, raw: bytes, public_key: bytes | Non
         )
     committed = hash160(b"\x00\x14" + key_hash) if address.kind is Kind.P2SH else key_hash
     if committed != address.program:
-        raise Rejected("signature recovers a key that does not own this address")
+        raise Rejected(N_("signature recovers a key that does not own this address"))
     if public_key is not None and public_key != key:
         raise Rejected("signature was made by another key than the published public_key")
     return Verified("BIP-137", detail, {"public_key": key.hex()})

@@ -36,6 +36,7 @@ from pbk.capi import KernelOpaquePtr
 from pbk.script import PrecomputedTransactionData, ScriptVerifyException
 
 from chains.bitcoin.addresses import Address, Kind
+from verifier.i18n import N_
 from verifier.ownership.hashes import tagged_hash
 from verifier.ownership.outcome import Rejected, Undecided, Verified
 
@@ -187,4 +188,4 @@ def _kernel_verify(script_pubkey: bytes, tx: CTransaction) -> None:
     except ScriptVerifyException as e:
         raise Undecided(f"script interpreter refused to run: {e}") from None
     if not ok:
-        raise Rejected("signature does not satisfy the address's script for this message")
+        raise Rejected(N_("signature does not satisfy the address's script for this message"))

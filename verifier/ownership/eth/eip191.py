@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from coincurve import PublicKey
 
+from verifier.i18n import N_
 from verifier.ownership.hashes import keccak256
 from verifier.ownership.outcome import Rejected, Verified
 
@@ -59,7 +60,7 @@ def verify(address: bytes, message: bytes, sig: bytes, keccak_first: bool = Fals
     for scheme, digest in digests(message, keccak_first):
         if recover(digest, sig) == address:
             return Verified(scheme)
-    raise Rejected("signature recovers another address (wrong message, signature or address)")
+    raise Rejected(N_("signature recovers another address (wrong message, signature or address)"))
 
 
 def check_public_key(address: bytes, public_key: bytes) -> None:

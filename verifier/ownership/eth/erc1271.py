@@ -7,6 +7,7 @@ from chains.ethereum.block import check_snapshot
 from chains.ethereum.erc1271 import MAGIC_VALUE, is_valid_signature
 from chains.jsonrpc import JsonRpcClient
 from chains.snapshot import ChainError, Snapshot
+from verifier.i18n import N_
 from verifier.ownership.eth import eip191
 from verifier.ownership.outcome import Rejected, Undecided, Verified
 
@@ -47,14 +48,17 @@ class ContractWallets:
                 if answer.valid:
                     return Verified(
                         "ERC-1271",
-                        f"contract says yes to the {scheme} digest (code hash {answer.code_hash})",
+                        N_("contract says yes to the {scheme} digest (code hash {code})").format(
+                            scheme=scheme, code=answer.code_hash
+                        ),
                         {"code_hash": answer.code_hash, "block_hash": answer.block_hash},
                     )
         except ChainError as e:
             raise Undecided(f"could not ask the contract: {e}") from None
         raise Rejected(
-            f"contract says no: isValidSignature did not return 0x{MAGIC_VALUE.hex()} "
-            f"(code hash {answer.code_hash})"
+            N_(
+                "contract says no: isValidSignature did not return {magic} (code hash {code})"
+            ).format(magic=f"0x{MAGIC_VALUE.hex()}", code=answer.code_hash)
         )
 
     def _checked_chain(self) -> int:

@@ -6,11 +6,23 @@ tests/page/ holds it to the same verdicts and failure sentences as the Python
 verifier. Scripts and styles are inlined and pinned by hash in a
 Content-Security-Policy that forbids every network fetch, so the page cannot
 send a proof anywhere even if it were altered to try.
+
+The page speaks English or Japanese: the text of page.html is marked `{{_:...}}` and
+the script's sentences `_("...")`, both extracted into the gettext catalogue (see
+babel.cfg); the script's translations go into the page as one object, MESSAGES, in
+front of the script, so they are pinned by the same hash as the rest of it.
 """
 
 import base64
 import hashlib
+import json
+import re
+from html import escape
 from importlib import resources
+
+from babel.messages.extract import extract
+
+from verifier.i18n import Lang, translator
 
 # Concatenated in this order into one script: each file uses names the earlier ones define.
 SCRIPTS = ("json.js", "schema.js", "verify.js", "ui.js")
@@ -44,16 +56,46 @@ def content_security_policy(script: str, style: str) -> str:
     return "; ".join(policy)
 
 
-def render() -> str:
-    """The page's HTML, ready to save and open from a file or serve as is."""
+# A text of page.html in the catalogue: {{_:English text}}.
+PAGE_MESSAGE = re.compile(r"\{\{_:(.*?)\}\}", re.S)
+
+
+def script_messages() -> list[str]:
+    """The messages the page's script asks _() for, as Babel extracts them."""
     files = resources.files(__package__)
-    script = '"use strict";\n' + "\n".join((files / name).read_text() for name in SCRIPTS)
+    found: list[str] = []
+    for name in SCRIPTS:
+        with (files / name).open("rb") as f:
+            found += [
+                m
+                for _line, m, _comments, _context in extract("javascript", f)
+                if isinstance(m, str)
+            ]
+    return list(dict.fromkeys(found))
+
+
+def render(lang: Lang = Lang.EN) -> str:
+    """The page's HTML in `lang`, ready to save and open from a file or serve as is."""
+    _ = translator(lang)
+    files = resources.files(__package__)
+    messages = {m: _(m) for m in script_messages()} if lang is not Lang.EN else {}
+    # "</" written as "<\/" so that no message can close the script element
+    table = json.dumps(messages, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    script = (
+        '"use strict";\n'
+        + f"const MESSAGES = {table};\n"
+        + "\n".join((files / name).read_text() for name in SCRIPTS)
+    )
     style = (files / "page.css").read_text()
     if "</script" in script.lower() or "</style" in style.lower():
         raise ValueError("an inlined script or style would close its own element")
-    html = (files / "page.html").read_text()
+    html = PAGE_MESSAGE.sub(
+        lambda m: escape(_(m.group(1))).replace("{command}", "<code>por inclusion verify</code>"),
+        (files / "page.html").read_text(),
+    )
     return (
-        html.replace("{{csp}}", content_security_policy(script, style))
+        html.replace("{{lang}}", lang.value)
+        .replace("{{csp}}", content_security_policy(script, style))
         .replace("{{style}}", style)
         .replace("{{script}}", script)
     )

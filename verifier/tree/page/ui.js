@@ -1,5 +1,9 @@
 // The page: read the customer's files, run the checks, show the verdict.
 // Proof contents reach the DOM only as text (textContent), never as markup.
+// Every sentence goes through _() (MESSAGES, the page's language, is put in front of
+// this script by verifier/tree/page/__init__.py); the failure sentences of the checks
+// and the input problems stay the CLI's words, in English, as `por inclusion verify`
+// prints them.
 
 const $ = (id) => document.getElementById(id);
 const state = { proof: null, root: null, run: 0 };
@@ -12,6 +16,29 @@ function el(tag, props = {}, ...children) {
   }
   for (const child of children) node.append(child);
   return node;
+}
+
+// `message` in the page's language (the English text itself when MESSAGES lacks it).
+function _(message) {
+  return Object.hasOwn(MESSAGES, message) ? MESSAGES[message] : message;
+}
+
+// A message with its {fields} filled in from `values`, as text.
+function fill(message, values) {
+  return message.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
+// A message with {fields} that stand for DOM nodes: the pieces to append, in order.
+function place(message, nodes) {
+  return message.split(/(\{\w+\})/).map((piece) => nodes[piece.slice(1, -1)] ?? piece);
+}
+
+// A figure with its integer part grouped by thousands ("1234567.5" -> "1,234,567.5"),
+// every digit kept.
+function grouped(text) {
+  const [whole, frac] = text.split(".");
+  const g = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? g : `${g}.${frac}`;
 }
 
 async function readFile(file) {
@@ -64,12 +91,12 @@ async function update() {
 }
 
 const TITLES = {
-  included: "Included: your balance is in the exchange's published liabilities.",
-  inconclusive: "Inconclusive: the proof adds up, but it was not compared with a published commitment.",
-  "not-included": "Not included: this proof does not check out.",
-  malformed: "This file cannot be checked.",
-  unavailable: "This browser cannot run the check here.",
-  unexpected: "The check could not finish.",
+  included: _("Included: your balance is in the exchange's published liabilities."),
+  inconclusive: _("Inconclusive: the proof adds up, but it was not compared with a published commitment."),
+  "not-included": _("Not included: this proof does not check out."),
+  malformed: _("This file cannot be checked."),
+  unavailable: _("This browser cannot run the check here."),
+  unexpected: _("The check could not finish."),
 };
 
 function render(outcome) {
@@ -92,10 +119,10 @@ function render(outcome) {
     result.append(el("p", { id: "reason" }, malformedSentence(outcome.input, e)));
   } else if (outcome.kind === "unavailable") {
     result.append(
-      el("p", { id: "reason" }, "Web Crypto is missing: open this page from a file on your device or over https."),
+      el("p", { id: "reason" }, _("Web Crypto is missing: open this page from a file on your device or over https.")),
     );
   } else if (outcome.kind === "unexpected") {
-    result.append(el("p", { id: "reason" }, `Something unexpected went wrong: ${outcome.message}.`));
+    result.append(el("p", { id: "reason" }, fill(_("Something unexpected went wrong: {message}."), outcome)));
   } else {
     renderVerdict(result, outcome);
   }
@@ -104,58 +131,65 @@ function render(outcome) {
 
 function malformedSentence(input, e) {
   if (input === "commitment")
-    return "The published root commitment must be 64 hexadecimal characters (32 bytes); what was pasted is not.";
-  const what = input === "root" ? "published root file" : "por-mst-v1 proof";
-  const where = e.field ? `, field ${e.field}` : "";
-  return `${e.source} is not a valid ${what}${where}: ${e.problem}.`;
+    return _("The published root commitment must be 64 hexadecimal characters (32 bytes); what was pasted is not.");
+  const what = input === "root" ? _("published root file") : _("por-mst-v1 proof");
+  const where = e.field ? fill(_(", field {field}"), e) : "";
+  return fill(_("{source} is not a valid {what}{where}: {problem}."), { ...e, what, where });
 }
 
 function renderVerdict(result, { proof, verdict, published }) {
   if (verdict.failure) {
     result.append(
-      el("p", {}, "This proof does not show your balance in the published liabilities. Keep the file and ask the exchange why. The first check that failed:"),
+      el("p", {}, _("This proof does not show your balance in the published liabilities. Keep the file and ask the exchange why. The first check that failed:")),
       el("p", { id: "reason" }, verdict.failure),
     );
   }
   if (verdict.included && !published) {
     result.append(
       el("p", { id: "reason" }, NOT_COMPARED),
-      el("p", {}, "Every step of the check passed. Paste the root commitment the exchange published (or choose its root.json) to finish the check."),
+      el("p", {}, _("Every step of the check passed. Paste the root commitment the exchange published (or choose its root.json) to finish the check.")),
     );
   }
   if (verdict.included && published) {
-    result.append(el("p", {}, "Every step of the check passed, and the root matches the commitment you gave."));
+    result.append(el("p", {}, _("Every step of the check passed, and the root matches the commitment you gave.")));
   }
   const assets = proof.assets;
   result.append(
-    el("h3", {}, "Your account"),
-    el("p", {}, "Account ", el("code", {}, proof.account_id), " at snapshot ", el("code", {}, proof.snapshot_id)),
-    amountTable("balances", "Your balances", assets, proof.balances.map(BigInt)),
-    el("h3", {}, "The tree's totals"),
-    el("p", {}, "The exchange's total customer liabilities per asset, as this proof's root states them:"),
-    amountTable("totals", "Total liabilities", assets, proof.root.sums.map(BigInt)),
-    el("h3", {}, "Root commitment"),
-    el("p", {}, "This proof's: ", el("code", { class: "hash" }, proof.root_commitment)),
+    el("h3", {}, _("Your account")),
+    el(
+      "p",
+      {},
+      ...place(_("Account {account} at snapshot {snapshot}"), {
+        account: el("code", {}, proof.account_id),
+        snapshot: el("code", {}, proof.snapshot_id),
+      }),
+    ),
+    amountTable("balances", _("Your balances"), assets, proof.balances.map(BigInt)),
+    el("h3", {}, _("The tree's totals")),
+    el("p", {}, _("The exchange's total customer liabilities per asset, as this proof's root states them:")),
+    amountTable("totals", _("Total liabilities"), assets, proof.root.sums.map(BigInt)),
+    el("h3", {}, _("Root commitment")),
+    el("p", {}, _("This proof's:"), " ", el("code", { class: "hash" }, proof.root_commitment)),
   );
-  if (published) result.append(el("p", {}, "Published: ", el("code", { class: "hash" }, published)));
+  if (published) result.append(el("p", {}, _("Published:"), " ", el("code", { class: "hash" }, published)));
   result.append(pathList(proof, verdict.trace));
 }
 
 function amountTable(id, caption, assets, values) {
   const body = assets.map((a, j) =>
-    el("tr", {}, el("th", { scope: "row" }, a.symbol), el("td", {}, formatUnits(values[j], a.decimals))),
+    el("tr", {}, el("th", { scope: "row" }, a.symbol), el("td", {}, grouped(formatUnits(values[j], a.decimals)))),
   );
   return el(
     "table",
     { id, class: "amounts" },
     el("caption", {}, caption),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Asset"), el("th", { scope: "col" }, "Amount"))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, _("Asset")), el("th", { scope: "col" }, _("Amount")))),
     el("tbody", {}, ...body),
   );
 }
 
 function sumsText(assets, sums) {
-  return assets.map((a, j) => `${a.symbol} ${formatUnits(BigInt(sums[j]), a.decimals)}`).join(", ");
+  return assets.map((a, j) => `${a.symbol} ${grouped(formatUnits(BigInt(sums[j]), a.decimals))}`).join("; ");
 }
 
 // Numbered as the spec and the failure sentences number them: siblings[l] is the
@@ -168,30 +202,35 @@ function pathList(proof, trace) {
     el(
       "li",
       {},
-      el("strong", {}, "Your leaf, level 0"),
-      line("Holds", sumsText(assets, proof.balances)),
-      trace.hashes[0] ? line("Hash", hash(trace.hashes[0])) : "",
+      el("strong", {}, _("Your leaf, level 0")),
+      line(_("Holds"), sumsText(assets, proof.balances)),
+      trace.hashes[0] ? line(_("Hash"), hash(trace.hashes[0])) : "",
     ),
   ];
   proof.siblings.forEach((sibling, level) => {
-    const side = (proof.index >> BigInt(level)) & 1n ? "left" : "right";
+    const side = (proof.index >> BigInt(level)) & 1n ? _("left") : _("right");
     const computed = trace.hashes[level + 1];
     items.push(
       el(
         "li",
         {},
-        el("strong", {}, `Level ${level} sibling, on the ${side}`),
-        line("Holds", sumsText(assets, sibling.sums)),
-        line("Hash", hash(sibling.hash)),
-        trace.sums ? line(`Together, your node at level ${level + 1} holds`, sumsText(assets, trace.sums[level + 1])) : "",
-        computed ? line("Its hash", hash(computed)) : "",
+        el("strong", {}, fill(_("Level {level} sibling, on the {side}"), { level, side })),
+        line(_("Holds"), sumsText(assets, sibling.sums)),
+        line(_("Hash"), hash(sibling.hash)),
+        trace.sums
+          ? line(
+              fill(_("Together, your node at level {level} holds"), { level: level + 1 }),
+              sumsText(assets, trace.sums[level + 1]),
+            )
+          : "",
+        computed ? line(_("Its hash"), hash(computed)) : "",
       ),
     );
   });
   return el(
     "details",
     { id: "path" },
-    el("summary", {}, `The path from your leaf to the root, level by level (height ${proof.height})`),
+    el("summary", {}, fill(_("The path from your leaf to the root, level by level (height {height})"), proof)),
     el("ol", { class: "path" }, ...items),
   );
 }
@@ -199,7 +238,7 @@ function pathList(proof, trace) {
 async function pickProof(file) {
   state.run++; // a verdict still being computed for the previous file must not show up now
   state.proof = await readFile(file);
-  $("proof-name").textContent = `Proof file: ${file.name}`;
+  $("proof-name").textContent = fill(_("Proof file: {name}"), file);
   await update();
   $("result").scrollIntoView({ block: "nearest" });
 }
@@ -211,11 +250,11 @@ async function pickRoot(file) {
     const root = parseRoot(bytes, name);
     state.root = { commitment: root.root_commitment };
     $("commitment").value = root.root_commitment;
-    $("root-name").textContent = `Commitment read from ${name}`;
+    $("root-name").textContent = fill(_("Commitment read from {name}"), { name });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     state.root = { error: e };
-    $("root-name").textContent = `${name} could not be read`;
+    $("root-name").textContent = fill(_("{name} could not be read"), { name });
   }
   await update();
 }
