@@ -259,10 +259,14 @@ def _workers(n: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException as e:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in set(multiprocessing.active_children()) - before:
-            process.kill()
-            process.join()
+        # Workers first (a shutdown alone would let the running chunks finish), then the
+        # pool's own thread, which sees them gone and ends: joined here, so that no thread
+        # of the pool is left for the interpreter's exit to wake (Python 3.11 can then
+        # fail writing to a pipe that thread closes, "Bad file descriptor"), and a worker
+        # it may have been starting meanwhile is killed by the second sweep.
+        _kill_new(before)
+        pool.shutdown(wait=True, cancel_futures=True)
+        _kill_new(before)
         if isinstance(e, BrokenProcessPool):
             raise OptionError(
                 "workers",
@@ -271,6 +275,13 @@ def _workers(n: int) -> Iterator[ProcessPoolExecutor]:
             ) from None
         raise
     pool.shutdown()
+
+
+def _kill_new(before: set[multiprocessing.process.BaseProcess]) -> None:
+    """Kill and reap every child process started since `before` was taken."""
+    for process in set(multiprocessing.active_children()) - before:
+        process.kill()
+        process.join()
 
 
 @contextmanager
