@@ -330,6 +330,18 @@ def test_no_worker_remains_after_a_run(export: Path, tmp_path: Path) -> None:
     assert children(os.getpid()) - before == set()
 
 
+def two_chunks_and_a_line(export: Path, rng: random.Random) -> str:
+    """Lines of the export at random, enough for two whole chunks and one line more: the
+    reader hands out two chunks and then waits for the rest of the third."""
+    lines = lines_of(export)
+    text: list[str] = []
+    size = 0
+    while size <= 2 * batch.CHUNK_BYTES:
+        text.append(rng.choice(lines) + "\n")
+        size += len(text[-1])
+    return "".join(text)
+
+
 def in_process(export: Path, tmp_path: Path, act: Any) -> tuple[Any, set[int]]:
     """verify-all run here (so that only its own clean-up can end its workers, not the
     death of its process) on a named pipe that a thread feeds: two chunks and a line,
@@ -341,9 +353,7 @@ def in_process(export: Path, tmp_path: Path, act: Any) -> tuple[Any, set[int]]:
 
     def feeder() -> None:
         with open(fifo, "w") as feed, suppress(BrokenPipeError):
-            rng = random.Random(2)
-            lines = lines_of(export)
-            feed.write("".join(rng.choice(lines) + "\n" for _ in range(2 * batch.CHUNK_LINES + 1)))
+            feed.write(two_chunks_and_a_line(export, random.Random(2)))
             feed.flush()
             while len(workers := children(os.getpid()) - before) < 2:
                 time.sleep(0.01)
@@ -393,9 +403,7 @@ def running_on_a_pipe(export: Path, tmp_path: Path) -> Iterator[tuple[subprocess
     )
     try:
         with open_writer(fifo, proc) as feed:
-            lines = lines_of(export)
-            rng = random.Random(1)
-            feed.write("".join(rng.choice(lines) + "\n" for _ in range(2 * batch.CHUNK_LINES + 1)))
+            feed.write(two_chunks_and_a_line(export, random.Random(1)))
             feed.flush()
             yield proc, feed
     finally:
