@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from tests.tree.helpers import build_tree, run, write_ledger
 from verifier.cli.inclusion import SHOWN
+from verifier.errors import InputError
 from verifier.tree import batch
 from verifier.tree.prove import proof_json_line
 from verifier.tree.spec import enc, leaf_hash, node_hash, root_commitment
@@ -466,3 +468,19 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left(
             "the proofs were not all checked"
         ]
         assert not any(alive(w) for w in workers)
+
+
+def test_a_file_changed_while_it_is_checked_is_refused(export: Path, tmp_path: Path) -> None:
+    """Workers read their spans of a regular file themselves: a span that is not what the
+    parent read (another file, other lines, fewer bytes) stops the run."""
+    path = write_lines(tmp_path / "p.jsonl", lines_of(export)[:3])
+    status = path.stat()
+    span = batch.Span(str(path), (status.st_dev, status.st_ino), 0, status.st_size, 3)
+    assert batch.verify_chunk(1, span, commitment(export), True).included == 3
+    for changed in (
+        replace(span, identity=(status.st_dev, status.st_ino + 1)),
+        replace(span, lines=4),
+        replace(span, size=status.st_size + 1),
+    ):
+        with pytest.raises(InputError, match="changed while it was being checked"):
+            batch.verify_chunk(1, changed, commitment(export), True)
