@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +19,8 @@ from tests.conftest import ROOT
 from tests.tree.test_tamper import _get, _set, hash_fields, sum_fields
 from verifier.errors import InputError
 from verifier.models.proof import parse_proof
-from verifier.tree._fastverify import certify
-from verifier.tree.prove import Prover, proof_json, proof_json_line
+from verifier.tree._fastverify import certify, cut
+from verifier.tree.prove import Cutter, Prover, proof_json, proof_json_line
 from verifier.tree.verify import verify_proof
 
 
@@ -47,7 +48,7 @@ def agree(raw: bytes, published: str | None) -> bool:
 @pytest.fixture(scope="module")
 def demo_proofs() -> list[dict[str, Any]]:
     prover = Prover(ROOT / "fixtures" / "demo" / "tree")
-    return [p for _, p in zip(range(200), prover.all(), strict=False)]
+    return [json.loads(line) for _, line in zip(range(200), prover.all_lines(), strict=False)]
 
 
 def test_every_ordinary_proof_takes_the_fast_path(
@@ -324,3 +325,27 @@ def test_no_flipped_byte_of_a_line_is_certified(
     assert [line for _, line, _, _ in read] == edits
     for kind, line, _, _ in read:
         assert kind == 2 or python_included(line, None), line[:300]
+
+
+# --- the cutter: reads only inside the tree ----------------------------------------------
+
+
+def test_a_leaf_the_tree_does_not_hold_is_refused() -> None:
+    """A leaf index from a doctored accounts.sqlite is bad input, never a read outside
+    tree.bin; the compiled cutter checks it too, whoever calls it."""
+    prover = Prover(ROOT / "fixtures" / "demo" / "tree")
+    tree, cutter = prover.tree, Cutter(prover.tree, "s", prover.root.assets, {}, "00")
+    for leaf in (tree.n, -1, 2**64):
+        with pytest.raises(InputError, match="no such leaf in this tree"):
+            cutter.lines([("x", leaf, bytes(32))])
+    offsets = np.array(tree.offsets, dtype=np.uint64).tobytes()
+    counts = np.array(tree.counts, dtype=np.uint64).tobytes()
+    empties = bytes(32 * tree.height)
+    for leaves in ([tree.n], [0, 2**64 - 1]):
+        packed = np.array(leaves, dtype=np.uint64).tobytes()
+        with pytest.raises(ValueError, match="not in the tree"):
+            cut(tree.data, offsets, counts, empties, tree.k, packed)
+    with pytest.raises(ValueError, match="a level lies outside the tree"):
+        cut(tree.data[: len(tree.data) // 2], offsets, counts, empties, tree.k, b"")
+    with pytest.raises(ValueError, match="inconsistent"):
+        cut(tree.data, offsets, counts, empties[:-1], tree.k, b"")

@@ -435,11 +435,169 @@ static PyObject *certify(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
+/* ---- cutting proofs: the other hot path, writing what the verifier reads ---------------- */
+
+/* v as decimal digits at out (no leading zero), returning the end. Most values fit in
+ * 64 bits; larger ones take one 128-bit division for each 19 digits. */
+static char *decimal(char *out, u128 v) {
+    char digits[40];
+    int n = 0;
+    while (v > ~0ULL) {
+        unsigned long long low = (unsigned long long)(v % 10000000000000000000ULL);
+        v /= 10000000000000000000ULL;
+        for (int i = 0; i < 19; i++, low /= 10) digits[n++] = (char)('0' + low % 10);
+    }
+    unsigned long long w = (unsigned long long)v;
+    do {
+        digits[n++] = (char)('0' + w % 10);
+        w /= 10;
+    } while (w != 0);
+    while (n > 0) *out++ = digits[--n];
+    return out;
+}
+
+/* ["s_1","s_2",...]: the K big-endian 16-byte values at rec. */
+static char *sums_json(char *out, const unsigned char *rec, int k) {
+    *out++ = '[';
+    for (int j = 0; j < k; j++) {
+        u128 v = 0;
+        for (int b = 0; b < 16; b++) v = v << 8 | rec[16 * j + b];
+        if (j) *out++ = ',';
+        *out++ = '"';
+        out = decimal(out, v);
+        *out++ = '"';
+    }
+    *out++ = ']';
+    return out;
+}
+
+static char *hex_json(char *out, const unsigned char *h) {
+    static const char DIGITS[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) *out++ = DIGITS[h[i] >> 4], *out++ = DIGITS[h[i] & 15];
+    return out;
+}
+
+static char *literal(char *out, const char *s) {
+    size_t n = strlen(s);
+    memcpy(out, s, n);
+    return out + n;
+}
+
+/* Bytes one fragment may take: balances, index, and H siblings of at most 39-digit sums. */
+static size_t fragment_bound(int height, int k) {
+    size_t sums = 2 + (size_t)k * (39 + 3);
+    return 32 + sums + 40 + (size_t)height * (24 + 64 + sums);
+}
+
+/* cut(tree, offsets, counts, empties, k, leaves) -> list[str]: for each leaf index, the
+ * part of its proof line from "balances" to the end of "siblings", exactly as
+ * json.dumps(..., separators=(",", ":")) writes it. `tree` is tree.bin (mapped),
+ * `offsets` and `counts` the start and node count of each level 0..H (u64 each),
+ * `empties` E_0..E_{H-1} (32 bytes each), `leaves` the indices (u64 each). Every read
+ * is checked against the buffer: a leaf the tree does not hold is a ValueError. */
+static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer tree, offsets, counts, empties, leaves;
+    int k;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*iy*", &tree, &offsets, &counts, &empties, &k, &leaves))
+        return NULL;
+    PyObject *result = NULL;
+    char *text = NULL;
+    size_t *lengths = NULL;
+    Py_ssize_t levels = offsets.len / 8, n = leaves.len / 8;
+    int height = (int)levels - 1;
+    size_t record = 32 + 16 * (size_t)k;
+    const unsigned char *map = tree.buf;
+    if (k < 1 || k > MAX_K || height < 1 || height > MAX_H || offsets.len != levels * 8 ||
+        counts.len != offsets.len || empties.len != 32 * (Py_ssize_t)height || leaves.len != n * 8) {
+        PyErr_SetString(PyExc_ValueError, "cut: inconsistent tree description");
+        goto done;
+    }
+    unsigned long long start[MAX_H + 1], count[MAX_H + 1];
+    memcpy(start, offsets.buf, (size_t)offsets.len);
+    memcpy(count, counts.buf, (size_t)counts.len);
+    for (int l = 0; l < height; l++) {
+        if (start[l] > (unsigned long long)tree.len || count[l] > ((unsigned long long)tree.len - start[l]) / record) {
+            PyErr_SetString(PyExc_ValueError, "cut: a level lies outside the tree");
+            goto done;
+        }
+    }
+    size_t bound = fragment_bound(height, k);
+    if (n > 0 && (size_t)n > SIZE_MAX / bound) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    text = PyMem_RawMalloc(n > 0 ? (size_t)n * bound : 1);
+    lengths = PyMem_RawMalloc(n > 0 ? (size_t)n * sizeof(size_t) : 1);
+    if (text == NULL || lengths == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *empty = empties.buf, *leaf_bytes = leaves.buf;
+    Py_ssize_t bad = -1;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && bad < 0; i++) {
+        unsigned long long index;
+        memcpy(&index, leaf_bytes + 8 * i, 8);
+        if (index >= count[0]) {
+            bad = i;
+            break;
+        }
+        char *out = text + (size_t)i * bound, *first = out;
+        out = literal(out, "\"balances\":");
+        out = sums_json(out, map + start[0] + index * record + 32, k);
+        out = literal(out, ",\"index\":");
+        out = decimal(out, index);
+        out = literal(out, ",\"siblings\":[");
+        for (int l = 0; l < height; l++) {
+            unsigned long long j = (index >> l) ^ 1;
+            if (l) *out++ = ',';
+            out = literal(out, "{\"hash\":\"");
+            if (j < count[l]) {
+                const unsigned char *rec = map + start[l] + j * record;
+                out = hex_json(out, rec);
+                out = literal(out, "\",\"sums\":");
+                out = sums_json(out, rec + 32, k);
+            } else {
+                out = hex_json(out, empty + 32 * l);
+                out = literal(out, "\",\"sums\":[");
+                for (int z = 0; z < k; z++) out = literal(out, z ? ",\"0\"" : "\"0\"");
+                *out++ = ']';
+            }
+            *out++ = '}';
+        }
+        *out++ = ']';
+        lengths[i] = (size_t)(out - first);
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0) {
+        PyErr_Format(PyExc_ValueError, "cut: leaf number %zd of the list is not in the tree", bad);
+        goto done;
+    }
+    result = PyList_New(n);
+    for (Py_ssize_t i = 0; result != NULL && i < n; i++) {
+        PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, text + (size_t)i * bound, (Py_ssize_t)lengths[i]);
+        if (s == NULL) Py_CLEAR(result);
+        else PyList_SET_ITEM(result, i, s);
+    }
+done:
+    PyMem_RawFree(text);
+    PyMem_RawFree(lengths);
+    PyBuffer_Release(&tree);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&empties);
+    PyBuffer_Release(&leaves);
+    return result;
+}
+
 static PyMethodDef METHODS[] = {
     {"certify", certify, METH_VARARGS,
      "certify(lines: bytes, published_hex: bytes | None) -> (kinds, ends, indices, accounts)\n"
      "Per line: kind (0 blank, 1 certainly included, 2 ask the Python verifier), the offset\n"
      "past it (u64), and for a certified line its leaf index (u64) and SHA256(account_id)[:16]."},
+    {"cut", cut, METH_VARARGS,
+     "cut(tree, offsets, counts, empties, k, leaves) -> list[str]\n"
+     "Each leaf's proof line from \"balances\" to the end of \"siblings\"."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "_fastverify", NULL, -1, METHODS, NULL, NULL, NULL, NULL};
