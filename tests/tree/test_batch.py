@@ -471,16 +471,34 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left(
 
 
 def test_a_file_changed_while_it_is_checked_is_refused(export: Path, tmp_path: Path) -> None:
-    """Workers read their spans of a regular file themselves: a span that is not what the
-    parent read (another file, other lines, fewer bytes) stops the run."""
+    """Workers read their spans of a regular file themselves: a span of another file
+    (the name now another inode) or past its end stops the run."""
     path = write_lines(tmp_path / "p.jsonl", lines_of(export)[:3])
     status = path.stat()
-    span = batch.Span(str(path), (status.st_dev, status.st_ino), 0, status.st_size, 3)
-    assert batch.verify_chunk(1, span, commitment(export), True).included == 3
+    span = batch.Span(str(path), (status.st_dev, status.st_ino), 0, status.st_size)
+    assert batch.verify_chunk(span, commitment(export), True).included == 3
     for changed in (
         replace(span, identity=(status.st_dev, status.st_ino + 1)),
-        replace(span, lines=4),
         replace(span, size=status.st_size + 1),
     ):
         with pytest.raises(InputError, match="changed while it was being checked"):
-            batch.verify_chunk(1, changed, commitment(export), True)
+            batch.verify_chunk(changed, commitment(export), True)
+
+
+def test_chunks_end_at_line_ends_and_lines_keep_their_numbers(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks far smaller than a line, and lines of every length around the cuts: each
+    proof is still read whole and failures are named by their line in the file."""
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 1000)
+    lines = lines_of(export)[:40]
+    lines[17] = lines[17].replace('"index":', '"index":-')
+    lines[30:30] = ["", "   "]
+    p = write_lines(tmp_path / "p.jsonl", lines)
+    for workers in (1, 2):
+        r = batch.verify_file(p, commitment(export), workers, subset=True)
+        assert (r.proofs, r.included) == (40, 39)
+        assert [(line, reason.split(":")[0]) for line, reason in r.failures] == [(18, "malformed")]
+        assert r.failures[0][1].startswith("malformed: line 18: index")
+    p.write_bytes(p.read_bytes().rstrip(b"\n"))  # a last line without its newline
+    assert batch.verify_file(p, commitment(export), 1, subset=True).included == 39

@@ -105,18 +105,25 @@ static int integer(Cur *c, unsigned long long max, unsigned long long *out) {
     return 1;
 }
 
-/* A canonical integer in a string ("0" or no leading zero), below 2^128. */
+/* A canonical integer in a string ("0" or no leading zero), below 2^128. Read in one
+ * pass (every proof holds some hundred of them): the first 19 digits in 64 bits. */
 static int amount(Cur *c, u128 *out) {
-    Str s;
-    if (!string(c, &s) || s.n == 0 || s.n > 39 || (s.n > 1 && s.s[0] == '0')) return 0;
-    u128 v = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        if (s.s[i] < '0' || s.s[i] > '9') return 0;
-        unsigned d = s.s[i] - '0';
+    ws(c);
+    const unsigned char *p = c->p, *end = c->end;
+    if (p >= end || *p != '"') return 0;
+    const unsigned char *start = ++p;
+    unsigned long long low = 0;
+    while (p < end && p - start < 19 && (unsigned)(*p - '0') < 10) low = low * 10 + (unsigned)(*p++ - '0');
+    u128 v = low;
+    while (p < end && (unsigned)(*p - '0') < 10) {
+        unsigned d = (unsigned)(*p++ - '0');
         /* 2^128 or more; constants, so no 128-bit division per digit */
         if (v > ~(u128)0 / 10 || (v == ~(u128)0 / 10 && d > ~(u128)0 % 10)) return 0;
         v = v * 10 + d;
     }
+    size_t n = (size_t)(p - start);
+    if (p >= end || *p != '"' || n == 0 || (n > 1 && *start == '0')) return 0;
+    c->p = p + 1;
     *out = v;
     return 1;
 }
@@ -128,14 +135,19 @@ static const unsigned char HEX[256] = {
 
 static int hexval(unsigned char h) { return HEX[h] - 1; }
 
+/* "64 lower-case hex digits", in one pass. */
 static int hex32(Cur *c, unsigned char out[32]) {
-    Str s;
-    if (!string(c, &s) || s.n != 64) return 0;
+    ws(c);
+    const unsigned char *p = c->p;
+    if (c->end - p < 66 || p[0] != '"' || p[65] != '"') return 0;
+    unsigned bad = 0;
     for (int i = 0; i < 32; i++) {
-        int hi = hexval(s.s[2 * i]), lo = hexval(s.s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return 0;
-        out[i] = (unsigned char)(hi << 4 | lo);
+        unsigned hi = HEX[p[1 + 2 * i]], lo = HEX[p[2 + 2 * i]];
+        bad |= (hi == 0) | (lo == 0);
+        out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
     }
+    if (bad) return 0;
+    c->p = p + 66;
     return 1;
 }
 
@@ -197,16 +209,19 @@ static const char *FIELDS[F_COUNT] = {"format", "snapshot_id", "height", "assets
                                       "root_commitment"};
 
 static int parse(Cur *c, Proof *pr) {
-    int seen[F_COUNT] = {0};
+    int seen[F_COUNT] = {0}, last = F_COUNT - 1;
     if (!expect(c, '{')) return 0;
     do {
         Str key;
         unsigned long long v;
         int f;
         if (!string(c, &key) || !expect(c, ':')) return 0;
-        for (f = 0; f < F_COUNT && !same(key, FIELDS[f]); f++) {
+        /* the field after the last one first: an export writes them in the spec's order */
+        for (f = 0; f < F_COUNT && !same(key, FIELDS[(last + 1 + f) % F_COUNT]); f++) {
         }
-        if (f == F_COUNT || seen[f]) return 0;
+        if (f == F_COUNT) return 0;
+        f = last = (last + 1 + f) % F_COUNT;
+        if (seen[f]) return 0;
         seen[f] = 1;
         switch (f) {
         case F_FORMAT: {

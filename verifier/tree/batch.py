@@ -51,14 +51,20 @@ _BLANK, _CERTIFIED = 0, 1  # the fast path's kinds of line; any other kind: ask 
 
 @dataclass
 class ChunkResult:
-    """One worker's share, or the sum of them. Every proof whose shape was read is
-    listed by line, with a 128-bit digest of its account id (two words: the first half
-    of SHA256(account_id), which the leaf hash computes anyway) and its leaf index, for
-    the checks of the file as a whole."""
+    """One worker's share, or the sum of them. A chunk numbers its lines from 1 (only
+    the parent knows how many lines came before it: `add` shifts them), and keeps a
+    malformed line's problem apart from its label, which holds the number. Every proof
+    whose shape was read is listed by line, with a 128-bit digest of its account id
+    (two words: the first half of SHA256(account_id), which the leaf hash computes
+    anyway) and its leaf index, for the checks of the file as a whole."""
 
+    line_count: int = 0  # lines read, blank ones too
     proofs: int = 0
     included: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    malformed: list[tuple[int, str | None, str]] = field(
+        default_factory=list
+    )  # line, field, problem
     lines: "array[int]" = field(default_factory=lambda: array("Q"))
     accounts: "array[int]" = field(default_factory=lambda: array("Q"))
     indices: "array[int]" = field(default_factory=lambda: array("Q"))
@@ -69,26 +75,32 @@ class ChunkResult:
         self.indices.append(index)
 
     def add(self, part: "ChunkResult") -> None:
+        """`part` is the chunk after the lines added so far."""
+        before = self.line_count
+        self.line_count += part.line_count
         self.proofs += part.proofs
         self.included += part.included
-        self.failures.extend(part.failures)
-        self.lines.extend(part.lines)
+        self.failures.extend((before + line, reason) for line, reason in part.failures)
+        for line, where, problem in part.malformed:
+            number = before + line
+            error = InputError(f"line {number}", where, problem)
+            self.failures.append((number, f"malformed: {error}"))
+        self.lines.frombytes((np.frombuffer(part.lines, dtype=np.uint64) + before).tobytes())
         self.accounts.extend(part.accounts)
         self.indices.extend(part.indices)
 
 
 @dataclass(frozen=True)
 class Span:
-    """A chunk of a regular file, named rather than sent: a worker reads it itself,
-    because sending the bytes through a pipe (pickled, written, read, unpickled) costs
-    more than a third of checking them. `lines` and the file's identity are what the
-    parent read: a file replaced or changed meanwhile is refused, never half-checked."""
+    """A chunk of a regular file, named rather than read by the parent: a worker reads it
+    itself, because sending the bytes through a pipe (pickled, written, read, unpickled)
+    costs the parent about as much as checking them costs a worker. A file replaced or
+    cut short meanwhile is refused."""
 
     path: str
     identity: tuple[int, int]  # st_dev, st_ino
     start: int
     size: int
-    lines: int
 
     def read(self) -> bytes:
         with open_binary(Path(self.path)) as f:
@@ -145,7 +157,7 @@ class BatchResult:
         return "pass"
 
 
-def verify_chunk(first_line: int, chunk: bytes | Span, want: str, compared: bool) -> ChunkResult:
+def verify_chunk(chunk: bytes | Span, want: str, compared: bool) -> ChunkResult:
     """One worker's share (whole lines); a malformed line is a failed proof, named by its
     line.
 
@@ -155,12 +167,14 @@ def verify_chunk(first_line: int, chunk: bytes | Span, want: str, compared: bool
     """
     data = chunk.read() if isinstance(chunk, Span) else chunk
     kinds, ends, indices, accounts = certify(data, want.encode())
-    if isinstance(chunk, Span) and len(kinds) != chunk.lines:
-        raise InputError(chunk.path, None, "changed while it was being checked")
     kind = np.frombuffer(kinds, dtype=np.uint8)
     certified = np.flatnonzero(kind == _CERTIFIED)
-    result = ChunkResult(proofs=int(np.count_nonzero(kind != _BLANK)), included=len(certified))
-    result.lines.frombytes((certified + first_line).astype(np.uint64).tobytes())
+    result = ChunkResult(
+        line_count=len(kind),
+        proofs=int(np.count_nonzero(kind != _BLANK)),
+        included=len(certified),
+    )
+    result.lines.frombytes((certified + 1).astype(np.uint64).tobytes())
     result.accounts.frombytes(
         np.frombuffer(accounts, dtype=np.uint8).reshape(-1, 16)[certified].tobytes()
     )
@@ -168,7 +182,7 @@ def verify_chunk(first_line: int, chunk: bytes | Span, want: str, compared: bool
     stops = np.frombuffer(ends, dtype=np.uint64)
     for at in np.flatnonzero((kind != _BLANK) & (kind != _CERTIFIED)).tolist():
         raw = data[int(stops[at - 1]) if at else 0 : int(stops[at])]
-        _python_verdict(result, first_line + at, raw, want, compared)
+        _python_verdict(result, at + 1, raw, want, compared)
     return result
 
 
@@ -179,7 +193,7 @@ def _python_verdict(
     try:
         proof = parse_proof(raw, f"line {number}")
     except InputError as e:
-        result.failures.append((number, f"malformed: {e}"))
+        result.malformed.append((number, e.field, e.problem))
         return
     result.seen(number, proof["account_id"].encode("utf-8", "surrogatepass"), proof["index"])
     verdict = verify_proof(proof, want if compared else None)
@@ -232,16 +246,17 @@ def verify_file(
     want = published if published is not None else _first_commitment(path) or ""
     total = ChunkResult()
     with open_binary(path) as handle:
-        chunks = _chunks(handle)
-        if n == 1:  # no pool: sending the lines to one worker would only cost a copy
-            for first, chunk in chunks:
-                total.add(verify_chunk(first, chunk, want, compared))
+        status = os.fstat(handle.fileno())
+        chunks: Iterator[bytes | Span] = (
+            _spans(handle.fileno(), str(path), status)
+            if stat.S_ISREG(status.st_mode)
+            else _chunks(handle)
+        )
+        if n == 1:  # no pool: one process reads and checks
+            for chunk in chunks:
+                total.add(verify_chunk(chunk, want, compared))
         else:
-            status = os.fstat(handle.fileno())
-            shares: Iterator[tuple[int, bytes | Span]] = chunks
-            if stat.S_ISREG(status.st_mode):
-                shares = _spans(chunks, str(path), (status.st_dev, status.st_ino))
-            for part in _in_pool(shares, want, compared, n):
+            for part in _in_pool(chunks, want, compared, n):
                 total.add(part)
     if total.proofs == 0:
         raise InputError(str(path), None, "no proofs: the file has no line that is not blank")
@@ -269,27 +284,39 @@ def _first_commitment(path: Path) -> str | None:
     return None
 
 
-def _spans(
-    chunks: Iterator[tuple[int, bytes]], path: str, identity: tuple[int, int]
-) -> Iterator[tuple[int, Span]]:
-    """The chunks of a regular file as spans for the workers to read: the parent still
-    reads each, to cut it at a line's end and to count its lines."""
-    start = 0
-    for first, chunk in chunks:
-        lines = _newlines(chunk) + (not chunk.endswith(b"\n"))
-        yield first, Span(path, identity, start, len(chunk), lines)
-        start += len(chunk)
+def _spans(fd: int, path: str, status: os.stat_result) -> Iterator[Span]:
+    """A regular file cut into spans of about CHUNK_BYTES that end at a line's end: the
+    parent reads only around each cut."""
+    identity, size, start = (status.st_dev, status.st_ino), status.st_size, 0
+    while start < size:
+        stop = _line_end(fd, min(start + CHUNK_BYTES, size), size)
+        yield Span(path, identity, start, stop - start)
+        start = stop
+
+
+def _line_end(fd: int, at: int, size: int) -> int:
+    """Just past the newline that ends the line holding byte at - 1 (or `size`)."""
+    here = at - 1
+    while here < size:
+        window = os.pread(fd, 1 << 16, here)
+        if not window:
+            break
+        found = window.find(b"\n")
+        if found >= 0:
+            return here + found + 1
+        here += len(window)
+    return size
 
 
 def _in_pool(
-    chunks: Iterator[tuple[int, bytes | Span]], want: str, compared: bool, n: int
+    chunks: Iterator[bytes | Span], want: str, compared: bool, n: int
 ) -> Iterator[ChunkResult]:
     """Chunks go out to the workers a few at a time (not all at once, as
     ProcessPoolExecutor.map would submit them), so memory stays bounded by the window."""
     with _workers(n) as pool:
         pending: deque[Future[ChunkResult]] = deque()
-        for first, chunk in chunks:
-            pending.append(pool.submit(verify_chunk, first, chunk, want, compared))
+        for chunk in chunks:
+            pending.append(pool.submit(verify_chunk, chunk, want, compared))
             if len(pending) >= 2 * n:
                 yield pending.popleft().result()
         while pending:
@@ -360,27 +387,21 @@ def _repeats(lines: np.ndarray, *keys: np.ndarray) -> Iterator[tuple[int, int]]:
         yield int(lines[order[at]]), int(lines[order[group_first[at]]])
 
 
-def _chunks(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """(number of the first line, whole lines of at most about CHUNK_BYTES bytes).
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """A stream that is no regular file (a pipe) as chunks of whole lines, each at most
+    about CHUNK_BYTES.
 
     One read system call per chunk (os.read, not the buffered reader, whose read(n)
     waits for all n bytes of a pipe without ever handling a Ctrl-C that came between
     its calls); the part line it ends on starts the next chunk."""
-    first, parts = 1, list[bytes | memoryview]()
+    parts: list[bytes | memoryview] = []
     while block := os.read(handle.fileno(), CHUNK_BYTES):
         end = block.rfind(b"\n") + 1
         if end == 0:  # not one whole line yet: a long line, or a pipe's drip
             parts.append(block)
             continue
         parts.append(memoryview(block)[:end])
-        chunk = b"".join(parts)
+        yield b"".join(parts)
         parts = [block[end:]]
-        yield first, chunk
-        first += _newlines(chunk)
     if rest := b"".join(parts):
-        yield first, rest
-
-
-def _newlines(chunk: bytes) -> int:
-    """numpy counts a chunk's newlines some three times faster than bytes.count."""
-    return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == ord("\n")))
+        yield rest
