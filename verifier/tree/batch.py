@@ -62,9 +62,8 @@ class ChunkResult:
     proofs: int = 0
     included: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
-    malformed: list[tuple[int, str | None, str]] = field(
-        default_factory=list
-    )  # line, field, problem
+    # (line number, field, problem): the message is made once the number is known
+    malformed: list[tuple[int, str | None, str]] = field(default_factory=list)
     lines: "array[int]" = field(default_factory=lambda: array("Q"))
     accounts: "array[int]" = field(default_factory=lambda: array("Q"))
     indices: "array[int]" = field(default_factory=lambda: array("Q"))
