@@ -506,6 +506,8 @@ static char *literal(char *out, const char *s) {
     return out + n;
 }
 
+#define CUT_STEP 64
+
 /* Bytes one fragment may take: balances, index, and H siblings of at most 39-digit sums. */
 static size_t fragment_bound(int height, int k) {
     size_t sums = 2 + (size_t)k * (39 + 3);
@@ -545,62 +547,69 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     size_t bound = fragment_bound(height, k);
-    if (n > 0 && (size_t)n > SIZE_MAX / bound) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    text = PyMem_RawMalloc(n > 0 ? (size_t)n * bound : 1);
-    lengths = PyMem_RawMalloc(n > 0 ? (size_t)n * sizeof(size_t) : 1);
-    if (text == NULL || lengths == NULL) {
-        PyErr_NoMemory();
+    /* a few dozen proofs at a time: one small buffer, reused, instead of one sized for
+     * the whole batch (fresh pages for tens of MB cost more than writing them) */
+    text = PyMem_RawMalloc(CUT_STEP * bound);
+    lengths = PyMem_RawMalloc(CUT_STEP * sizeof(size_t));
+    result = PyList_New(n);
+    if (text == NULL || lengths == NULL || result == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        Py_CLEAR(result);
         goto done;
     }
     const unsigned char *empty = empties.buf, *leaf_bytes = leaves.buf;
-    Py_ssize_t bad = -1;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n && bad < 0; i++) {
-        unsigned long long index;
-        memcpy(&index, leaf_bytes + 8 * i, 8);
-        if (index >= count[0]) {
-            bad = i;
-            break;
-        }
-        char *out = text + (size_t)i * bound, *first = out;
-        out = literal(out, "\"balances\":");
-        out = sums_json(out, map + start[0] + index * record + 32, k);
-        out = literal(out, ",\"index\":");
-        out = decimal(out, index);
-        out = literal(out, ",\"siblings\":[");
-        for (int l = 0; l < height; l++) {
-            unsigned long long j = (index >> l) ^ 1;
-            if (l) *out++ = ',';
-            out = literal(out, "{\"hash\":\"");
-            if (j < count[l]) {
-                const unsigned char *rec = map + start[l] + j * record;
-                out = hex_json(out, rec);
-                out = literal(out, "\",\"sums\":");
-                out = sums_json(out, rec + 32, k);
-            } else {
-                out = hex_json(out, empty + 32 * l);
-                out = literal(out, "\",\"sums\":[");
-                for (int z = 0; z < k; z++) out = literal(out, z ? ",\"0\"" : "\"0\"");
-                *out++ = ']';
+    for (Py_ssize_t first = 0; first < n; first += CUT_STEP) {
+        Py_ssize_t step = n - first < CUT_STEP ? n - first : CUT_STEP, bad = -1;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < step; i++) {
+            unsigned long long index;
+            memcpy(&index, leaf_bytes + 8 * (first + i), 8);
+            if (index >= count[0]) {
+                bad = first + i;
+                break;
             }
-            *out++ = '}';
+            char *out = text + (size_t)i * bound, *begin = out;
+            out = literal(out, "\"balances\":");
+            out = sums_json(out, map + start[0] + index * record + 32, k);
+            out = literal(out, ",\"index\":");
+            out = decimal(out, index);
+            out = literal(out, ",\"siblings\":[");
+            for (int l = 0; l < height; l++) {
+                unsigned long long j = (index >> l) ^ 1;
+                if (l) *out++ = ',';
+                out = literal(out, "{\"hash\":\"");
+                if (j < count[l]) {
+                    const unsigned char *rec = map + start[l] + j * record;
+                    out = hex_json(out, rec);
+                    out = literal(out, "\",\"sums\":");
+                    out = sums_json(out, rec + 32, k);
+                } else {
+                    out = hex_json(out, empty + 32 * l);
+                    out = literal(out, "\",\"sums\":[");
+                    for (int z = 0; z < k; z++) out = literal(out, z ? ",\"0\"" : "\"0\"");
+                    *out++ = ']';
+                }
+                *out++ = '}';
+            }
+            *out++ = ']';
+            lengths[i] = (size_t)(out - begin);
         }
-        *out++ = ']';
-        lengths[i] = (size_t)(out - first);
-    }
-    Py_END_ALLOW_THREADS
-    if (bad >= 0) {
-        PyErr_Format(PyExc_ValueError, "cut: leaf number %zd of the list is not in the tree", bad);
-        goto done;
-    }
-    result = PyList_New(n);
-    for (Py_ssize_t i = 0; result != NULL && i < n; i++) {
-        PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, text + (size_t)i * bound, (Py_ssize_t)lengths[i]);
-        if (s == NULL) Py_CLEAR(result);
-        else PyList_SET_ITEM(result, i, s);
+        Py_END_ALLOW_THREADS
+        if (bad >= 0) {
+            PyErr_Format(PyExc_ValueError, "cut: leaf number %zd of the list is not in the tree", bad);
+            Py_CLEAR(result);
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < step; i++) {
+            /* ASCII by construction: no scan for the widest character */
+            PyObject *line = PyUnicode_New((Py_ssize_t)lengths[i], 127);
+            if (line == NULL) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            memcpy(PyUnicode_1BYTE_DATA(line), text + (size_t)i * bound, lengths[i]);
+            PyList_SET_ITEM(result, first + i, line);
+        }
     }
 done:
     PyMem_RawFree(text);
