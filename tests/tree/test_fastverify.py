@@ -21,6 +21,7 @@ from verifier.errors import InputError
 from verifier.models.proof import parse_proof
 from verifier.tree._fastverify import certify, cut
 from verifier.tree.prove import Cutter, Prover, proof_json, proof_json_line
+from verifier.tree.store import TreeFile, header
 from verifier.tree.verify import verify_proof
 
 
@@ -349,3 +350,26 @@ def test_a_leaf_the_tree_does_not_hold_is_refused() -> None:
         cut(tree.data[: len(tree.data) // 2], offsets, counts, empties, tree.k, b"")
     with pytest.raises(ValueError, match="inconsistent"):
         cut(tree.data, offsets, counts, empties[:-1], tree.k, b"")
+
+
+def test_the_cutter_writes_every_128_bit_value_as_python_does(tmp_path: Path) -> None:
+    """Sums at the edges of the cutter's 64-bit and 19-digit steps, read back exactly."""
+    values = [0, 9, 10**19 - 1, 10**19, 2**64 - 1, 2**64, 10**38, 2**128 - 1, 12345678901234567890]
+    k, records = 3, [bytes([i]) * 32 for i in range(3)]
+    rows = [values[i : i + k] for i in range(0, 3 * k, k)]
+    body = b"".join(
+        h + b"".join(v.to_bytes(16, "big") for v in row)
+        for h, row in zip(records, rows, strict=True)
+    )
+    (tmp_path / "tree.bin").write_bytes(header(1, k, 2) + body)
+    tree = TreeFile(tmp_path / "tree.bin")
+    offsets = np.array(tree.offsets, dtype=np.uint64).tobytes()
+    counts = np.array(tree.counts, dtype=np.uint64).tobytes()
+    paths = cut(tree.data, offsets, counts, bytes(32), k, np.array([0, 1], np.uint64).tobytes())
+    tree.close()
+    for leaf, path in enumerate(paths):
+        read = json.loads("{" + path + "}")
+        assert read["balances"] == [str(v) for v in rows[leaf]] and read["index"] == leaf
+        assert read["siblings"] == [
+            {"hash": records[1 - leaf].hex(), "sums": [str(v) for v in rows[1 - leaf]]}
+        ]
