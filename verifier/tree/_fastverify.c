@@ -328,13 +328,11 @@ static int check(const Proof *pr, const unsigned char *published, unsigned char 
     memcpy(sums, pr->balances, sizeof(u128) * (size_t)k);
     for (int l = 0; l < pr->height; l++) {
         const Node *s = &pr->siblings[l];
-        unsigned char mine[32 + 16 * MAX_K], theirs[32 + 16 * MAX_K];
+        int right = (int)((pr->index >> l) & 1);
+        unsigned char *mine = buf + 1 + (right ? 32 + w : 0), *theirs = buf + 1 + (right ? 0 : 32 + w);
+        buf[0] = 0x01;
         memcpy(mine, cur, 32), enc(mine + 32, sums, k);
         memcpy(theirs, s->hash, 32), enc(theirs + 32, s->sums, k);
-        buf[0] = 0x01;
-        int right = (int)((pr->index >> l) & 1);
-        memcpy(buf + 1, right ? theirs : mine, (size_t)(32 + w));
-        memcpy(buf + 1 + 32 + w, right ? mine : theirs, (size_t)(32 + w));
         sha256(buf, (size_t)(1 + 2 * (32 + w)), cur);
         for (int j = 0; j < k; j++) {
             u128 t = sums[j] + s->sums[j];
