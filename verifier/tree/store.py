@@ -136,9 +136,6 @@ class Accounts:
         self.path = path
         open_binary(path).close()  # a directory or a missing file, named as such
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        # up to 256 MiB of pages (SQLite's default is 2 MiB): random lookups in the index
-        # of millions of ids otherwise read most pages again, a system call each
-        self.db.execute(f"PRAGMA cache_size = -{256 * 1024}")
         self.meta = {str(k): str(v) for k, v in self._rows("SELECT key, value FROM meta")}
 
     def lookup(self, account_id: str) -> tuple[int, bytes] | None:
