@@ -1,5 +1,7 @@
 /*
- * A fast path for por-mst-v1 inclusion proofs: answers only "certainly included".
+ * The two hot paths of por-mst-v1 proofs: `certify`, a fast path for verifying whole
+ * blocks of JSON lines that answers only "certainly included", and `cut`, which writes
+ * proofs' paths from tree.bin (see its section below).
  *
  * Why C: on one core of this project's machines the Python verifier (pydantic-core
  * parsing plus 34 SHA-256 calls and ~200 128-bit conversions per proof at height 32)
@@ -10,9 +12,9 @@
  * it is in a strict canonical subset of the spec's JSON (ASCII strings without
  * escapes, keys once each, plain integers) that passes steps 2 to 6 against
  * `published`. Anything else (a failure, a range problem, an escape, a duplicate
- * key, a shape this parser does not take) leaves the line uncertified, and the caller runs the
- * Python verifier, which gives the verdict and its reason. So this code can only
- * make a verdict faster, never different; the tests check that it never says
+ * key, a shape this parser does not take) leaves the line uncertified, and the caller
+ * runs the Python verifier, which gives the verdict and its reason. So this code can
+ * only make a verdict faster, never different; the tests check that it never says
  * included where the Python verifier does not.
  */
 #define PY_SSIZE_T_CLEAN
