@@ -383,6 +383,7 @@ def test_a_killed_worker_in_process_ends_the_run_and_its_other_worker(
 ) -> None:
     def kill_one(workers: set[int], feed: Any) -> None:
         os.kill(min(workers), signal.SIGKILL)
+        until_the_pool_ends(workers)
         feed.write("".join(line + "\n" for line in lines_of(export)))
 
     r, workers = in_process(export, tmp_path, kill_one)
@@ -433,6 +434,14 @@ def open_writer(fifo: Path, proc: subprocess.Popen[str]) -> Iterator[Any]:
             feed.close()
 
 
+def until_the_pool_ends(workers: set[int]) -> None:
+    """Polled until the pool has seen its killed worker (it then ends the other one):
+    checking takes milliseconds now, so a worker is often killed idle, and a pool whose
+    living worker checks every chunk that is left may finish before it looks."""
+    while any(alive(w) for w in workers):
+        time.sleep(0.01)
+
+
 def wait_for_workers(proc: subprocess.Popen[str], n: int) -> set[int]:
     """The command's worker processes, once `n` of them run (polled: no measure of speed)."""
     while len(workers := children(proc.pid)) < n:
@@ -458,6 +467,7 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left(
         workers = wait_for_workers(proc, 2)
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
+        until_the_pool_ends(workers)
         with suppress(BrokenPipeError):  # the command stops reading when it sees the loss
             feed.write("".join(line + "\n" for line in lines_of(export)))
             feed.close()
