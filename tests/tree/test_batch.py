@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from tests.tree.helpers import build_tree, run, write_ledger
 from verifier.cli.inclusion import SHOWN
+from verifier.errors import InputError
 from verifier.tree import batch
 from verifier.tree.prove import proof_json_line
 from verifier.tree.spec import enc, leaf_hash, node_hash, root_commitment
@@ -330,6 +332,18 @@ def test_no_worker_remains_after_a_run(export: Path, tmp_path: Path) -> None:
     assert children(os.getpid()) - before == set()
 
 
+def two_chunks_and_a_line(export: Path, rng: random.Random) -> str:
+    """Lines of the export at random, enough for two whole chunks and one line more: the
+    reader hands out two chunks and then waits for the rest of the third."""
+    lines = lines_of(export)
+    text: list[str] = []
+    size = 0
+    while size <= 2 * batch.CHUNK_BYTES:
+        text.append(rng.choice(lines) + "\n")
+        size += len(text[-1])
+    return "".join(text)
+
+
 def in_process(export: Path, tmp_path: Path, act: Any) -> tuple[Any, set[int]]:
     """verify-all run here (so that only its own clean-up can end its workers, not the
     death of its process) on a named pipe that a thread feeds: two chunks and a line,
@@ -341,9 +355,7 @@ def in_process(export: Path, tmp_path: Path, act: Any) -> tuple[Any, set[int]]:
 
     def feeder() -> None:
         with open(fifo, "w") as feed, suppress(BrokenPipeError):
-            rng = random.Random(2)
-            lines = lines_of(export)
-            feed.write("".join(rng.choice(lines) + "\n" for _ in range(2 * batch.CHUNK_LINES + 1)))
+            feed.write(two_chunks_and_a_line(export, random.Random(2)))
             feed.flush()
             while len(workers := children(os.getpid()) - before) < 2:
                 time.sleep(0.01)
@@ -371,6 +383,7 @@ def test_a_killed_worker_in_process_ends_the_run_and_its_other_worker(
 ) -> None:
     def kill_one(workers: set[int], feed: Any) -> None:
         os.kill(min(workers), signal.SIGKILL)
+        until_the_pool_ends(workers)
         feed.write("".join(line + "\n" for line in lines_of(export)))
 
     r, workers = in_process(export, tmp_path, kill_one)
@@ -393,9 +406,7 @@ def running_on_a_pipe(export: Path, tmp_path: Path) -> Iterator[tuple[subprocess
     )
     try:
         with open_writer(fifo, proc) as feed:
-            lines = lines_of(export)
-            rng = random.Random(1)
-            feed.write("".join(rng.choice(lines) + "\n" for _ in range(2 * batch.CHUNK_LINES + 1)))
+            feed.write(two_chunks_and_a_line(export, random.Random(1)))
             feed.flush()
             yield proc, feed
     finally:
@@ -423,6 +434,14 @@ def open_writer(fifo: Path, proc: subprocess.Popen[str]) -> Iterator[Any]:
             feed.close()
 
 
+def until_the_pool_ends(workers: set[int]) -> None:
+    """Polled until the pool has seen its killed worker (it then ends the other one):
+    checking takes milliseconds now, so a worker is often killed idle, and a pool whose
+    living worker checks every chunk that is left may finish before it looks."""
+    while any(alive(w) for w in workers):
+        time.sleep(0.01)
+
+
 def wait_for_workers(proc: subprocess.Popen[str], n: int) -> set[int]:
     """The command's worker processes, once `n` of them run (polled: no measure of speed)."""
     while len(workers := children(proc.pid)) < n:
@@ -448,6 +467,7 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left(
         workers = wait_for_workers(proc, 2)
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
+        until_the_pool_ends(workers)
         with suppress(BrokenPipeError):  # the command stops reading when it sees the loss
             feed.write("".join(line + "\n" for line in lines_of(export)))
             feed.close()
@@ -458,3 +478,37 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left(
             "the proofs were not all checked"
         ]
         assert not any(alive(w) for w in workers)
+
+
+def test_a_file_changed_while_it_is_checked_is_refused(export: Path, tmp_path: Path) -> None:
+    """Workers read their spans of a regular file themselves: a span of another file
+    (the name now another inode) or past its end stops the run."""
+    path = write_lines(tmp_path / "p.jsonl", lines_of(export)[:3])
+    status = path.stat()
+    span = batch.Span(str(path), (status.st_dev, status.st_ino), 0, status.st_size)
+    assert batch.verify_chunk(span, commitment(export), True).included == 3
+    for changed in (
+        replace(span, identity=(status.st_dev, status.st_ino + 1)),
+        replace(span, size=status.st_size + 1),
+    ):
+        with pytest.raises(InputError, match="changed while it was being checked"):
+            batch.verify_chunk(changed, commitment(export), True)
+
+
+def test_chunks_end_at_line_ends_and_lines_keep_their_numbers(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks far smaller than a line, and lines of every length around the cuts: each
+    proof is still read whole and failures are named by their line in the file."""
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 1000)
+    lines = lines_of(export)[:40]
+    lines[17] = lines[17].replace('"index":', '"index":-')
+    lines[30:30] = ["", "   "]
+    p = write_lines(tmp_path / "p.jsonl", lines)
+    for workers in (1, 2):
+        r = batch.verify_file(p, commitment(export), workers, subset=True)
+        assert (r.proofs, r.included) == (40, 39)
+        assert [(line, reason.split(":")[0]) for line, reason in r.failures] == [(18, "malformed")]
+        assert r.failures[0][1].startswith("malformed: line 18: index")
+    p.write_bytes(p.read_bytes().rstrip(b"\n"))  # a last line without its newline
+    assert batch.verify_file(p, commitment(export), 1, subset=True).included == 39

@@ -17,8 +17,22 @@ from tests.tree.helpers import build_tree, load, run, write_ledger
 from verifier.models.amounts import format_units, parse_units
 from verifier.models.proof import parse_proof
 from verifier.tree.build import derive_nonce
-from verifier.tree.prove import Prover
+from verifier.tree.prove import Prover, proof_json_line
 from verifier.tree.verify import verify_proof
+
+SPEC_KEYS = (
+    "format",
+    "snapshot_id",
+    "height",
+    "assets",
+    "account_id",
+    "nonce",
+    "balances",
+    "index",
+    "siblings",
+    "root",
+    "root_commitment",
+)
 
 DECIMALS = (8, 18, 6)
 
@@ -231,6 +245,28 @@ def test_proof_and_export(tmp_path: Path) -> None:
     ] == ["u3", "u5"]
     r = run("tree", "proof", str(out), "nobody")
     assert r.exit_code == 2 and "no account 'nobody'" in r.stderr
+
+
+def test_export_lines_are_spelled_as_json_dumps_spells_the_proof(tmp_path: Path) -> None:
+    """The cutter writes its lines itself: each must be exactly what json.dumps makes of
+    the proof it holds (spec key order, compact, text unescaped), whatever the ids are,
+    and hold the proof of that account."""
+    ids = ["plain", "ü-ß", "日本", "back\\slash", "sp ace", "[bold]x"]
+    ledger = write_ledger(tmp_path / "l.csv", [(a, "1", "0", str(i)) for i, a in enumerate(ids)])
+    assert build(tmp_path, ledger, "--height", "5")[0] == 0
+    out = tmp_path / "out"
+    (tmp_path / "some.txt").write_text("\n".join(reversed(ids)) + "\n")
+    for extra in ([], ["--accounts", str(tmp_path / "some.txt")]):
+        r = run("tree", "export", str(out), "--out", str(tmp_path / "p.jsonl"), "--force", *extra)
+        assert r.exit_code == 0, r.output
+        lines = (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        assert sorted(json.loads(line)["account_id"] for line in lines) == sorted(ids)
+        commitment = load(out / "root.json")["root_commitment"]
+        for line in lines:
+            proof = json.loads(line)
+            assert list(proof) == list(SPEC_KEYS) and line == proof_json_line(proof)
+            assert verify_proof(parse_proof(line, "line"), commitment).included
+    assert [json.loads(line)["account_id"] for line in lines] == list(reversed(ids))
 
 
 def test_account_ids_are_shown_as_text_not_terminal_markup(tmp_path: Path) -> None:

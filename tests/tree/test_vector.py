@@ -3,6 +3,7 @@ and proof cutter (the vector's leaves were recovered: alice, bob and carol with 
 0x11.., 0x22.., 0x33..; their balances are those the vector's sums imply)."""
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from verifier.models.asset import AssetSpec
 from verifier.models.proof import parse_proof
 from verifier.models.tree import TreeRoot
 from verifier.tree.levels import reduce_levels
-from verifier.tree.prove import cut, proof_json
+from verifier.tree.prove import Cutter, proof_json, proof_json_line
 from verifier.tree.spec import asset_pairs, empty_hashes, enc, leaf_hash, root_commitment
 from verifier.tree.store import TreeFile, header
 from verifier.tree.verify import verify_proof
@@ -61,15 +62,8 @@ def test_builder_and_cutter_reproduce_the_vector_byte_for_byte(
     commitment = root_commitment("vector-1", 4, asset_pairs(ASSETS), root_hash, root_sums)
     root = TreeRoot.from_parts("vector-1", 4, ASSETS, root_hash, root_sums, commitment, len(LEAVES))
     tree = TreeFile(tmp_path / "tree.bin")
-    proof = cut(
-        tree,
-        "vector-1",
-        ASSETS,
-        root.root.as_json(),
-        commitment.hex(),
-        "bob",
-        1,
-        bytes([0x22]) * 32,
-        empty_hashes(4, 3),
-    )
-    assert proof_json(proof) == vector_text(shared)
+    cutter = Cutter(tree, "vector-1", ASSETS, root.root.as_json(), commitment.hex())
+    (line,) = cutter.lines([("bob", 1, bytes([0x22]) * 32)])
+    tree.close()
+    assert proof_json(json.loads(line)) == vector_text(shared)
+    assert line == proof_json_line(json.loads(line))

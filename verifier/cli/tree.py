@@ -16,7 +16,7 @@ from verifier.io.tree import load_root, read_account_ids
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
 from verifier.tree.build import TREE_FILES, build_tree, parse_nonce_key, totals_text
-from verifier.tree.prove import Prover, proof_json, proof_json_line
+from verifier.tree.prove import Prover, proof_json
 from verifier.tree.store import Accounts
 
 app = typer.Typer(
@@ -116,13 +116,9 @@ def export(
     prover = Prover(directory)
     count = 0
     with outputs, open(outputs.temporary(out), "w", encoding="utf-8") as f:
-        if accounts is None:
-            proofs = prover.all()
-        else:
-            ids = read_account_ids(accounts)
-            proofs = (prover.proof(a) for a in ids)
-        for p in proofs:
-            f.write(proof_json_line(p))
+        lines = prover.all_lines() if accounts is None else prover.lines(read_account_ids(accounts))
+        for line in lines:
+            f.write(line)
             count += 1
     print(f"wrote {count} proofs to {out}")
 

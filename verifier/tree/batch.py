@@ -20,8 +20,8 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
-import re
 import signal
+import stat
 import sys
 import threading
 from array import array
@@ -39,44 +39,76 @@ import numpy as np
 from verifier.errors import InputError, OptionError
 from verifier.io.files import open_binary
 from verifier.models.proof import parse_proof
-from verifier.tree._fastverify import included as certainly_included
+from verifier.tree._fastverify import certify
 from verifier.tree.verify import verify_proof
 
-CHUNK_LINES = 2000
+# A chunk is whole lines of about this many bytes (some 800 proofs at height 32): one
+# call of the fast path, few enough calls that Python's cost per call does not count.
+CHUNK_BYTES = 1 << 22
 WORKERS_PER_CORE = 4  # more processes than this only add memory and switching
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-# Read only from a line the fast path certified: a strict canonical subset of JSON in
-# which every '"' delimits a string (no escapes), so the first match is the top-level key.
-_ACCOUNT_ID = re.compile(rb'"account_id"\s*:\s*"([^"]*)"')
-_INDEX = re.compile(rb'"index"\s*:\s*([0-9]+)')
+_BLANK, _CERTIFIED = 0, 1  # the fast path's kinds of line; any other kind: ask Python
 
 
 @dataclass
 class ChunkResult:
-    """One worker's share, or the sum of them. Every proof whose shape was read is
-    listed by line, with a 128-bit digest of its account id (two words) and its leaf
-    index, for the checks of the file as a whole."""
+    """One worker's share, or the sum of them. A chunk numbers its lines from 1 (only
+    the parent knows how many lines came before it: `add` shifts them), and keeps a
+    malformed line's problem apart from its label, which holds the number. Every proof
+    whose shape was read is listed by line, with a 128-bit digest of its account id
+    (two words: the first half of SHA256(account_id), which the leaf hash computes
+    anyway) and its leaf index, for the checks of the file as a whole."""
 
+    line_count: int = 0  # lines read, blank ones too
     proofs: int = 0
     included: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    # (line number, field, problem): the message is made once the number is known
+    malformed: list[tuple[int, str | None, str]] = field(default_factory=list)
     lines: "array[int]" = field(default_factory=lambda: array("Q"))
     accounts: "array[int]" = field(default_factory=lambda: array("Q"))
     indices: "array[int]" = field(default_factory=lambda: array("Q"))
 
     def seen(self, line: int, account_id: bytes, index: int) -> None:
         self.lines.append(line)
-        self.accounts.frombytes(hashlib.blake2b(account_id, digest_size=16).digest())
+        self.accounts.frombytes(hashlib.sha256(account_id).digest()[:16])
         self.indices.append(index)
 
     def add(self, part: "ChunkResult") -> None:
+        """`part` is the chunk after the lines added so far."""
+        before = self.line_count
+        self.line_count += part.line_count
         self.proofs += part.proofs
         self.included += part.included
-        self.failures.extend(part.failures)
-        self.lines.extend(part.lines)
+        self.failures.extend((before + line, reason) for line, reason in part.failures)
+        for line, where, problem in part.malformed:
+            number = before + line
+            error = InputError(f"line {number}", where, problem)
+            self.failures.append((number, f"malformed: {error}"))
+        self.lines.frombytes((np.frombuffer(part.lines, dtype=np.uint64) + before).tobytes())
         self.accounts.extend(part.accounts)
         self.indices.extend(part.indices)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A chunk of a regular file, named rather than read by the parent: a worker reads it
+    itself, because sending the bytes through a pipe (pickled, written, read, unpickled)
+    costs the parent about as much as checking them costs a worker. A file replaced or
+    cut short meanwhile is refused."""
+
+    path: str
+    identity: tuple[int, int]  # st_dev, st_ino
+    start: int
+    size: int
+
+    def read(self) -> bytes:
+        with open_binary(Path(self.path)) as f:
+            status = os.fstat(f.fileno())
+            data = os.pread(f.fileno(), self.size, self.start)
+        if (status.st_dev, status.st_ino) != self.identity or len(data) != self.size:
+            raise InputError(self.path, None, "changed while it was being checked")
+        return data
 
 
 @dataclass(frozen=True)
@@ -125,42 +157,56 @@ class BatchResult:
         return "pass"
 
 
-def verify_chunk(first_line: int, lines: list[bytes], want: str, compared: bool) -> ChunkResult:
-    """One worker's share; a malformed line is a failed proof, named by its line.
+def verify_chunk(chunk: bytes | Span, want: str, compared: bool) -> ChunkResult:
+    """One worker's share (whole lines); a malformed line is a failed proof, named by its
+    line.
 
-    The compiled fast path only ever answers "certainly included" (under `want`);
-    every other proof goes through the Python verifier, which decides it and says why.
+    The compiled fast path reads every line in one call and only ever answers
+    "certainly included" (under `want`), with the account and leaf it read; Python
+    touches only the other lines: the Python verifier decides each and says why.
     """
-    result = ChunkResult()
-    want_hex = want.encode()
-    for number, raw in enumerate(lines, start=first_line):
-        if not raw.strip():
-            continue
-        result.proofs += 1
-        if certainly_included(raw, want_hex):
-            result.included += 1
-            account, index = _ACCOUNT_ID.search(raw), _INDEX.search(raw)
-            assert account is not None and index is not None  # the fast path read both
-            result.seen(number, account[1], int(index[1]))
-            continue
-        try:
-            proof = parse_proof(raw, f"line {number}")
-        except InputError as e:
-            result.failures.append((number, f"malformed: {e}"))
-            continue
-        result.seen(number, proof["account_id"].encode("utf-8", "surrogatepass"), proof["index"])
-        verdict = verify_proof(proof, want if compared else None)
-        failure = verdict.failure
-        if failure is None and not compared and proof["root_commitment"] != want:
-            failure = (
-                f"root_commitment {proof['root_commitment']} is not {want}, the first "
-                "proof's: the proofs of one export belong to one tree"
-            )
-        if failure is None:
-            result.included += 1
-        else:
-            result.failures.append((number, f"{verdict.account}: {failure}"))
+    data = chunk.read() if isinstance(chunk, Span) else chunk
+    kinds, ends, indices, accounts = certify(data, want.encode())
+    kind = np.frombuffer(kinds, dtype=np.uint8)
+    certified = np.flatnonzero(kind == _CERTIFIED)
+    result = ChunkResult(
+        line_count=len(kind),
+        proofs=int(np.count_nonzero(kind != _BLANK)),
+        included=len(certified),
+    )
+    result.lines.frombytes((certified + 1).astype(np.uint64).tobytes())
+    result.accounts.frombytes(
+        np.frombuffer(accounts, dtype=np.uint8).reshape(-1, 16)[certified].tobytes()
+    )
+    result.indices.frombytes(np.frombuffer(indices, dtype=np.uint64)[certified].tobytes())
+    stops = np.frombuffer(ends, dtype=np.uint64)
+    for at in np.flatnonzero((kind != _BLANK) & (kind != _CERTIFIED)).tolist():
+        raw = data[int(stops[at - 1]) if at else 0 : int(stops[at])]
+        _python_verdict(result, at + 1, raw, want, compared)
     return result
+
+
+def _python_verdict(
+    result: ChunkResult, number: int, raw: bytes, want: str, compared: bool
+) -> None:
+    """The Python verifier's verdict on one line, with its reason, added to `result`."""
+    try:
+        proof = parse_proof(raw, f"line {number}")
+    except InputError as e:
+        result.malformed.append((number, e.field, e.problem))
+        return
+    result.seen(number, proof["account_id"].encode("utf-8", "surrogatepass"), proof["index"])
+    verdict = verify_proof(proof, want if compared else None)
+    failure = verdict.failure
+    if failure is None and not compared and proof["root_commitment"] != want:
+        failure = (
+            f"root_commitment {proof['root_commitment']} is not {want}, the first "
+            "proof's: the proofs of one export belong to one tree"
+        )
+    if failure is None:
+        result.included += 1
+    else:
+        result.failures.append((number, f"{verdict.account}: {failure}"))
 
 
 def cores() -> int:
@@ -200,10 +246,15 @@ def verify_file(
     want = published if published is not None else _first_commitment(path) or ""
     total = ChunkResult()
     with open_binary(path) as handle:
-        chunks = _chunks(handle)
-        if n == 1:  # no pool: sending the lines to one worker would only cost a copy
-            for first, lines in chunks:
-                total.add(verify_chunk(first, lines, want, compared))
+        status = os.fstat(handle.fileno())
+        chunks: Iterator[bytes | Span] = (
+            _spans(handle.fileno(), str(path), status)
+            if stat.S_ISREG(status.st_mode)
+            else _chunks(handle)
+        )
+        if n == 1:  # no pool: one process reads and checks
+            for chunk in chunks:
+                total.add(verify_chunk(chunk, want, compared))
         else:
             for part in _in_pool(chunks, want, compared, n):
                 total.add(part)
@@ -233,16 +284,40 @@ def _first_commitment(path: Path) -> str | None:
     return None
 
 
+def _spans(fd: int, path: str, status: os.stat_result) -> Iterator[Span]:
+    """A regular file cut into spans of about CHUNK_BYTES that end at a line's end: the
+    parent reads only around each cut."""
+    identity, size, start = (status.st_dev, status.st_ino), status.st_size, 0
+    while start < size:
+        stop = _line_end(fd, min(start + CHUNK_BYTES, size), size)
+        yield Span(path, identity, start, stop - start)
+        start = stop
+
+
+def _line_end(fd: int, at: int, size: int) -> int:
+    """Just past the newline that ends the line holding byte at - 1 (or `size`)."""
+    here = at - 1
+    while here < size:
+        window = os.pread(fd, 1 << 16, here)
+        if not window:
+            break
+        found = window.find(b"\n")
+        if found >= 0:
+            return here + found + 1
+        here += len(window)
+    return size
+
+
 def _in_pool(
-    chunks: Iterator[tuple[int, list[bytes]]], want: str, compared: bool, n: int
+    chunks: Iterator[bytes | Span], want: str, compared: bool, n: int
 ) -> Iterator[ChunkResult]:
     """Chunks go out to the workers a few at a time (not all at once, as
     ProcessPoolExecutor.map would submit them), so memory stays bounded by the window."""
     with _workers(n) as pool:
         pending: deque[Future[ChunkResult]] = deque()
-        for first, lines in chunks:
+        for chunk in chunks:
             with _interrupt_held():  # a submit may start a worker
-                pending.append(pool.submit(verify_chunk, first, lines, want, compared))
+                pending.append(pool.submit(verify_chunk, chunk, want, compared))
             if len(pending) >= 2 * n:
                 yield pending.popleft().result()
         while pending:
@@ -344,13 +419,21 @@ def _repeats(lines: np.ndarray, *keys: np.ndarray) -> Iterator[tuple[int, int]]:
         yield int(lines[order[at]]), int(lines[order[group_first[at]]])
 
 
-def _chunks(handle: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
-    lines: list[bytes] = []
-    first = 1
-    for number, raw in enumerate(handle, start=1):
-        lines.append(raw)
-        if len(lines) == CHUNK_LINES:
-            yield first, lines
-            lines, first = [], number + 1
-    if lines:
-        yield first, lines
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """A stream that is no regular file (a pipe) as chunks of whole lines, each at most
+    about CHUNK_BYTES.
+
+    One read system call per chunk (os.read, not the buffered reader, whose read(n)
+    waits for all n bytes of a pipe without ever handling a Ctrl-C that came between
+    its calls); the part line it ends on starts the next chunk."""
+    parts: list[bytes | memoryview] = []
+    while block := os.read(handle.fileno(), CHUNK_BYTES):
+        end = block.rfind(b"\n") + 1
+        if end == 0:  # not one whole line yet: a long line, or a pipe's drip
+            parts.append(block)
+            continue
+        parts.append(memoryview(block)[:end])
+        yield b"".join(parts)
+        parts = [block[end:]]
+    if rest := b"".join(parts):
+        yield rest

@@ -19,6 +19,7 @@ accounts.sqlite is private (the nonces are secrets): account_id -> ledger row,
 nonce, leaf index; a meta table ties it to its root commitment.
 """
 
+import json
 import mmap
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -73,18 +74,11 @@ class TreeFile:
             raise InputError(
                 str(path), None, f"{path.stat().st_size} bytes, the header says {offset}"
             )
-        # mmap: a proof touches H records, and slicing a mapping costs no system call
-        self._map = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
-
-    def node(self, level: int, index: int) -> bytes | None:
-        """The stored record (hash || enc(sums)), or None for an empty subtree."""
-        if index >= self.counts[level]:
-            return None
-        at = self.offsets[level] + index * self.record
-        return self._map[at : at + self.record]
+        # mapped, not read: a proof touches H records scattered over the file
+        self.data = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
 
     def close(self) -> None:
-        self._map.close()
+        self.data.close()
         self._f.close()
 
 
@@ -146,10 +140,17 @@ class Accounts:
 
     def lookup(self, account_id: str) -> tuple[int, bytes] | None:
         """(leaf index, nonce) of an account, or None."""
-        query = "SELECT leaf, nonce FROM accounts JOIN positions USING (row) WHERE account_id = ?"
-        for leaf, nonce in self._rows(query, (account_id,)):
-            return self._entry(leaf, nonce)
-        return None
+        return self.lookup_many([account_id]).get(account_id)
+
+    def lookup_many(self, account_ids: Sequence[str]) -> dict[str, tuple[int, bytes]]:
+        """(leaf index, nonce) of each of the accounts the tree holds, in one query (the
+        ids go in as one JSON array: no limit on the number of parameters)."""
+        query = (
+            "SELECT account_id, leaf, nonce FROM accounts JOIN positions USING (row)"
+            " WHERE account_id IN (SELECT value FROM json_each(?))"
+        )
+        ids = json.dumps(list(account_ids), ensure_ascii=False)
+        return {str(a): self._entry(leaf, nonce) for a, leaf, nonce in self._rows(query, (ids,))}
 
     def all(self) -> Iterator[tuple[str, int, bytes]]:
         """(account_id, leaf index, nonce) of every account, in ledger order."""
