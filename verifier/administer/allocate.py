@@ -32,18 +32,20 @@ class ReserveUse(StrEnum):
         return cls(value)
 
 
-def ordered(keys: Sequence[int], ties: Sequence[int]) -> list[int]:
+def ordered(keys: Sequence[int], ties: Sequence[int] | np.ndarray) -> list[int]:
     """Indices sorted by `keys` ascending, equal keys by `ties` ascending.
 
     `ties` are distinct row ranks (below 2^63: they count rows held in memory). numpy
     sorts when every key fits int64; otherwise Python's sort gives the same order."""
-    if keys and min(keys) >= -_INT64 and max(keys) < _INT64:
-        order = np.lexsort((np.asarray(ties, np.int64), np.asarray(keys, np.int64)))
-        return [int(i) for i in order]
+    if len(keys) and min(keys) >= -_INT64 and max(keys) < _INT64:
+        order = np.lexsort((np.asarray(ties, np.int64), np.fromiter(keys, np.int64, len(keys))))
+        return order.tolist()
     return sorted(range(len(keys)), key=lambda i: (keys[i], ties[i]))
 
 
-def largest_remainder(weights: Sequence[int], amount: int, ties: Sequence[int]) -> list[int]:
+def largest_remainder(
+    weights: Sequence[int], amount: int, ties: Sequence[int] | np.ndarray
+) -> list[int]:
     """`amount` split in proportion to `weights`, in whole units, adding up exactly.
 
     Each share is floor(w * amount / W) (W the sum of the weights), and the units left
@@ -55,19 +57,19 @@ def largest_remainder(weights: Sequence[int], amount: int, ties: Sequence[int]) 
         raise ValueError(f"cannot split {amount} over weights adding up to {whole}")
     if amount == whole:
         return list(weights)
-    shares: list[int] = []
-    remainders: list[int] = []
-    for w in weights:
-        q, r = divmod(w * amount, whole)
-        shares.append(q)
-        remainders.append(-r)  # ascending order of -r: the largest remainder first
+    parts = [divmod(w * amount, whole) for w in weights]
+    shares = [q for q, _ in parts]
     left = amount - sum(shares)
-    for i in ordered(remainders, ties)[:left]:
-        shares[i] += 1
+    if left:
+        remainders = [-r for _, r in parts]  # ascending order of -r: the largest first
+        for i in ordered(remainders, ties)[:left]:
+            shares[i] += 1
     return shares
 
 
-def smallest_first(needs: Sequence[int], amount: int, ties: Sequence[int]) -> list[int]:
+def smallest_first(
+    needs: Sequence[int], amount: int, ties: Sequence[int] | np.ndarray
+) -> list[int]:
     """`amount` paid out to `needs` smallest first (equal needs by tie rank), each in
     full while it lasts; the first need it cannot fill gets what is left, the rest none."""
     paid = [0] * len(needs)
@@ -82,7 +84,9 @@ def smallest_first(needs: Sequence[int], amount: int, ties: Sequence[int]) -> li
     return paid
 
 
-def spread(needs: Sequence[int], amount: int, ties: Sequence[int], rule: ReserveUse) -> list[int]:
+def spread(
+    needs: Sequence[int], amount: int, ties: Sequence[int] | np.ndarray, rule: ReserveUse
+) -> list[int]:
     """The reserve `amount` over `needs` by `rule`; all of them in full when it suffices."""
     if rule is ReserveUse.PRO_RATA:
         return largest_remainder(needs, min(amount, sum(needs)), ties)

@@ -16,6 +16,8 @@ asset position in the tree).
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from verifier.administer.allocate import ReserveUse, largest_remainder, spread
 from verifier.administer.basis import AssetBasis, Basis
 from verifier.io.ledger import LedgerBatch
@@ -77,16 +79,17 @@ class Plan:
 
 def make_plan(claims: Claims, basis: Basis, rule: ReserveUse, liability_commitment: str) -> Plan:
     k = len(basis.assets)
+    leaves = np.asarray(claims.leaves, np.int64)  # leaf indices count rows in memory
     partial = []
     for j, asset in enumerate(basis.assets):
         amounts = claims.amounts[j]
         total = sum(amounts)
         distributable = min(asset.holdings, total)
-        paid = largest_remainder(amounts, distributable, claims.leaves)
+        paid = largest_remainder(amounts, distributable, leaves)
         short = _needs(amounts, paid, asset, basis) if distributable < total else [0] * len(paid)
         partial.append((asset, total, distributable, paid, short))
     needs = [need for *_, column in partial for need in column]
-    ties = [leaf * k + j for j in range(k) for leaf in claims.leaves]
+    ties = np.concatenate([leaves * k + j for j in range(k)])
     topups = spread(needs, basis.reserve, ties, rule)
     n = len(claims.account_ids)
     outcomes = [
