@@ -44,7 +44,9 @@ def independent_split(weights: list[int], amount: int, ties: list[int]) -> list[
 
 @given(split())
 @settings(max_examples=400)
-def test_largest_remainder_is_hamiltons_method_exactly(case: tuple[list[int], int, list[int]]) -> None:
+def test_largest_remainder_is_hamiltons_method_exactly(
+    case: tuple[list[int], int, list[int]],
+) -> None:
     weights, amount, ties = case
     shares = largest_remainder(weights, amount, ties)
     assert shares == independent_split(weights, amount, ties)
