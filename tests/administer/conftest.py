@@ -3,6 +3,7 @@ into a report of a generated tree, and the plan made through the command line.""
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,8 @@ def make_tree(work: Path, rows: list[tuple[str, list[int]]], height: int = 8) ->
 def report_for(
     template: dict[str, Any],
     tree: Path,
-    held: list[tuple[int | None, int | None]],
-    prices: list[str | None],
+    held: Sequence[tuple[int | None, int | None]],
+    prices: Sequence[str | None],
     reserve: str | None,
 ) -> dict[str, Any]:
     """The demo report made into one of `tree`: its commitment and liabilities, customer

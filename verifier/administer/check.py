@@ -98,8 +98,8 @@ def _rows(expected: pa.Table, found: pa.Table, name: str) -> CheckResult:
     if first is None:
         at = m
         if at < expected.num_rows:
-            account, asset = expected["account_id"][at], expected["asset"][at]
-            reason = f"{name} ends before row {at + 1}, account {account}, {asset}"
+            account, asset = expected["account_id"][at].as_py(), expected["asset"][at].as_py()
+            reason = f"{name} ends before row {at + 1}, account {account!r}, {asset}"
         else:
             reason = f"{name} has rows past the last account, from row {at + 1}"
         return _differs(check_id, reason, expected.num_rows, found.num_rows)
