@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent))
-from tree import ASSETS, ROOT, timed_child, write_ledger  # noqa: E402  (the sibling benchmark)
+from tree import ASSETS, ROOT, timed_child, write_ledger  # the sibling benchmark
 
 DEMO = ROOT / "fixtures" / "demo" / "short"
 # per asset: the share of its liabilities held (ETH and USDT short), its price in JPY

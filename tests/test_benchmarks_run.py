@@ -16,6 +16,7 @@ RUNS = [
     ("ownership.py", ["--count", "400"], "ratio to raw recovery"),
     ("formats.py", ["--leaves", "64"], "the bare hashing limit"),
     ("page.py", ["--height", "8", "--proofs", "5"], "page (Chromium)"),
+    ("administer.py", ["--accounts", "300"], "ratio to reading the ledger"),
 ]
 
 
