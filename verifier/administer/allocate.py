@@ -61,9 +61,12 @@ def largest_remainder(
     shares = [q for q, _ in parts]
     left = amount - sum(shares)
     if left:
-        remainders = [-r for _, r in parts]  # ascending order of -r: the largest first
-        for i in ordered(remainders, ties)[:left]:
-            shares[i] += 1
+        # The fractional parts add up to `left`, each below one unit, so at least `left`
+        # of them are positive: only those can get a unit, and only they are sorted.
+        live = [i for i, (_, r) in enumerate(parts) if r]
+        largest_first = [-parts[i][1] for i in live]
+        for at in ordered(largest_first, np.asarray(ties)[live])[:left]:
+            shares[live[at]] += 1
     return shares
 
 
