@@ -32,15 +32,14 @@ class ReserveUse(StrEnum):
         return cls(value)
 
 
-def ordered(keys: Sequence[int], ties: Sequence[int] | np.ndarray) -> list[int]:
-    """Indices sorted by `keys` ascending, equal keys by `ties` ascending.
+def ordered(keys: Sequence[int], ties: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Indices (int64) sorted by `keys` ascending, equal keys by `ties` ascending.
 
     `ties` are distinct row ranks (below 2^63: they count rows held in memory). numpy
     sorts when every key fits int64; otherwise Python's sort gives the same order."""
     if len(keys) and min(keys) >= -_INT64 and max(keys) < _INT64:
-        order = np.lexsort((np.asarray(ties, np.int64), np.fromiter(keys, np.int64, len(keys))))
-        return order.tolist()
-    return sorted(range(len(keys)), key=lambda i: (keys[i], ties[i]))
+        return np.lexsort((np.asarray(ties, np.int64), np.fromiter(keys, np.int64, len(keys))))
+    return np.array(sorted(range(len(keys)), key=lambda i: (keys[i], ties[i])), np.int64)
 
 
 def largest_remainder(
@@ -57,7 +56,7 @@ def largest_remainder(
         raise ValueError(f"cannot split {amount} over weights adding up to {whole}")
     if amount == whole:
         return list(weights)
-    parts = [divmod(w * amount, whole) for w in weights]
+    parts = [divmod(w * amount, whole) if w else (0, 0) for w in weights]  # zeros are common
     shares = [q for q, _ in parts]
     left = amount - sum(shares)
     if left:
@@ -65,8 +64,10 @@ def largest_remainder(
         # of them are positive: only those can get a unit, and only they are sorted.
         live = [i for i, (_, r) in enumerate(parts) if r]
         largest_first = [-parts[i][1] for i in live]
-        for at in ordered(largest_first, np.asarray(ties)[live])[:left]:
-            shares[live[at]] += 1
+        order = ordered(largest_first, np.asarray(ties)[live])
+        unit = np.zeros(len(shares), np.int8)
+        unit[np.asarray(live, np.int64)[order[:left]]] = 1
+        shares = [q + u for q, u in zip(shares, unit.tolist(), strict=True)]
     return shares
 
 
@@ -79,7 +80,7 @@ def smallest_first(
     left = min(amount, sum(needs))
     if left == sum(needs):
         return list(needs)
-    for i in ordered(needs, ties):
+    for i in ordered(needs, ties).tolist():
         if left == 0:
             break
         paid[i] = min(needs[i], left)
