@@ -49,10 +49,10 @@ def plan_rule(plan_dir: Path) -> ReserveUse:
 def check_plan(plan: Plan, height: int, plan_dir: Path, source: Path) -> list[CheckResult]:
     """One check per file of the plan, in the order they are compared; the first that
     differs ends the comparison."""
-    expected = plan_table(plan)
+    rows = plan_table(plan)
     checks = []
     for name in PLAN_FILES[:2]:
-        checks.append(_rows(expected, read_plan_table(plan_dir / name), name))
+        checks.append(_rows(rows, read_plan_table(plan_dir / name), name))
         if not checks[-1].passed:
             return checks
     with tempfile.TemporaryDirectory(prefix="por-administer-check-") as scratch:
@@ -64,9 +64,8 @@ def check_plan(plan: Plan, height: int, plan_dir: Path, source: Path) -> list[Ch
         summary = parse_json(summary_json(summarize(plan, root)), "summary")
         checks.append(_document("summary.json", summary, plan_dir / "summary.json"))
         if checks[-1].passed:
-            found = plan_dir / TREE_DIR / "root.json"
-            expected = parse_json(root.model_dump_json(), "root.json")
-            checks.append(_document("tree/root.json", expected, found))
+            fields = parse_json(root.model_dump_json(), "root.json")
+            checks.append(_document("tree/root.json", fields, plan_dir / TREE_DIR / "root.json"))
         if checks[-1].passed:
             checks.append(_tree_bin(tree_dir, plan_dir / TREE_DIR, plan))
         if checks[-1].passed:
