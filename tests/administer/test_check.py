@@ -175,3 +175,18 @@ def test_a_byte_of_tree_bin_or_a_stored_nonce_changed_fails(
     assert r.exit_code == 1 and "account 'carol': its id, leaf or nonce differs" in r.stdout, (
         r.stdout
     )
+
+
+@pytest.mark.parametrize("name", ["summary.json", "tree/root.json"])
+def test_a_field_added_even_as_null_or_left_out_fails(
+    made: tuple[Path, Path, Path, Path], tmp_path: Path, name: str
+) -> None:
+    """Found by the hostile suite: a key added with null once read as equal to a key
+    that is not there."""
+    work, ledger, report, plan_dir = made
+    document = json.loads((plan_dir / name).read_text())
+    for n, edit in enumerate([{**document, "unexpected": None}, dict(list(document.items())[1:])]):
+        target = copy_plan(made, tmp_path / f"{n}")
+        (target / name).write_text(json.dumps(edit))
+        r = check(work, ledger, report, target)
+        assert r.exit_code == 1 and "(no such field)" in r.stdout, r.output

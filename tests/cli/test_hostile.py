@@ -50,6 +50,7 @@ from verifier.models.proof import PROOF
 from verifier.models.proof import _inconsistency as proof_inconsistency
 from verifier.models.tree import TreeRoot
 from verifier.reconcile.policy import PolicyFile
+from verifier.report.model import Report
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 BTC_BLOCK = "24a15645a7f7a363d94ed6ff9df22a33255bdcb970d84fe5977186c268d6746d"
@@ -549,16 +550,25 @@ def _with_proofs() -> None:
         export = por("tree", "export", str(work / "tree"), "--out", str(work / "all.jsonl"))
         assert export.code == 0, export
         FILES["proofs.jsonl"] = (work / "all.jsonl").read_bytes()
+        verify = por(
+            "verify",
+            *(a.replace("{w}", str(work)) for a in VERIFY),
+            "--json",
+            f"{work}/report.json",
+        )
+        assert verify.code == 0, verify
+        FILES["report.json"] = (work / "report.json").read_bytes()
+        plan = por(*(a.replace("{w}", str(work)) for a in PLAN), f"{work}/plan")
+        assert plan.code == 0, plan
+        for name in ("plan.parquet", "plan.csv", "summary.json", *(f"tree/{n}" for n in TREE)):
+            FILES[f"plan/{name}"] = (work / "plan" / name).read_bytes()
 
 
 def _materialise(work: Path, edits: dict[str, bytes]) -> Path:
-    (work / "tree").mkdir(parents=True, exist_ok=True)
     for name, data in {**FILES, **edits}.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(data)
     return work
-
-
-_with_proofs()
 
 
 @dataclass(frozen=True)
@@ -737,6 +747,30 @@ BTC_BALANCES = [
     "{w}/btc.txt",
 ]
 OWNERSHIP = ["--exchange", "demo-exchange", "--snapshot-id", "2026-03-31"]
+PLAN = [
+    "administer",
+    "plan",
+    "--ledger",
+    "{w}/ledger.csv",
+    "--tree",
+    "{w}/tree",
+    "--report",
+    "{w}/report.json",
+    "--out",
+]
+PLAN_CHECK = [
+    "administer",
+    "check",
+    "{w}/plan",
+    "--ledger",
+    "{w}/ledger.csv",
+    "--tree",
+    "{w}/tree",
+    "--report",
+    "{w}/report.json",
+]
+TREE = ("root.json", "tree.bin", "accounts.sqlite")
+_with_proofs()  # and the report and plan: made by the commands above, once
 ROOT_BOUND = _keep("root_commitment")
 
 TARGETS = [
@@ -808,6 +842,28 @@ TARGETS = [
         root_reading,
         _keep("root_commitment", "account_count"),
     ),
+    # a plan only from a report of this tree and a ledger that reproduces it
+    Target(
+        [*PLAN, "{w}/new-plan"],
+        "report.json",
+        "json",
+        model_reading(of_model(Report)),
+        _keep("snapshot.liability_root_commitment"),
+        refused_exits=(1, 2),
+    ),
+    # a ledger listing an account twice does not reproduce the tree (exit 1) before it
+    # is bad input: the audit names the row
+    Target(
+        [*PLAN, "{w}/new-plan"],
+        "ledger.csv",
+        "csv",
+        ledger_reading,
+        ledger_reading,
+        refused_exits=(1, 2),
+    ),
+    # a plan passes its check only as it was made
+    Target(PLAN_CHECK, "plan/summary.json", "json", None, json.loads),
+    Target(PLAN_CHECK, "plan/plan.csv", "csv", None, _csv_rows),
     Target(ETH_BALANCES, "eth.txt", "lines", None, _lines),
     Target(ETH_BALANCES, "eth-evidence.json", "json", None, _records),
     Target(BTC_BALANCES, "btc.txt", "lines", None, _lines),

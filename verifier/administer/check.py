@@ -34,6 +34,7 @@ from verifier.tree.build import TREE_FILES
 from verifier.tree.store import HEADER, Accounts, record_size
 
 _BLOCK = 1 << 20
+_ABSENT = "(no such field)"
 
 
 def plan_rule(plan_dir: Path) -> ReserveUse:
@@ -121,7 +122,10 @@ def _walk(want: Any, got: Any, where: str) -> Iterator[tuple[str, Any, Any]]:
     if isinstance(want, dict) and isinstance(got, dict):
         for key in [*want, *(k for k in got if k not in want)]:
             path = f"{where}.{key}" if where else str(key)
-            yield from _walk(want.get(key), got.get(key), path)
+            if key not in want or key not in got:  # a key left out or added, even as null
+                yield path, want.get(key, _ABSENT), got.get(key, _ABSENT)
+            else:
+                yield from _walk(want[key], got[key], path)
     elif isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
         for i, (a, b) in enumerate(zip(want, got, strict=True)):
             yield from _walk(a, b, f"{where}[{i}]")
