@@ -747,21 +747,7 @@ BTC_BALANCES = [
     "{w}/btc.txt",
 ]
 OWNERSHIP = ["--exchange", "demo-exchange", "--snapshot-id", "2026-03-31"]
-PLAN = [
-    "administer",
-    "plan",
-    "--ledger",
-    "{w}/ledger.csv",
-    "--tree",
-    "{w}/tree",
-    "--report",
-    "{w}/report.json",
-    "--out",
-]
-PLAN_CHECK = [
-    "administer",
-    "check",
-    "{w}/plan",
+ADMINISTER_INPUTS = [
     "--ledger",
     "{w}/ledger.csv",
     "--tree",
@@ -769,6 +755,8 @@ PLAN_CHECK = [
     "--report",
     "{w}/report.json",
 ]
+PLAN = ["administer", "plan", *ADMINISTER_INPUTS, "--out"]
+PLAN_CHECK = ["administer", "check", "{w}/plan", *ADMINISTER_INPUTS]
 TREE = ("root.json", "tree.bin", "accounts.sqlite")
 _with_proofs()  # and the report and plan: made by the commands above, once
 ROOT_BOUND = _keep("root_commitment")
