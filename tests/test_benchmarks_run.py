@@ -20,6 +20,7 @@ RUNS = [
     # exits 1 when its targets are missed, as they are on 4 samples (first and last
     # block are read beside them)
     ("window.py", ["--addresses", "60", "--blocks", "40", "--samples", "4"], "blocks parsed"),
+    ("administer.py", ["--accounts", "300"], "ratio to reading the ledger"),
 ]
 
 

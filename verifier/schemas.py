@@ -10,6 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 from chains.evidence import Bundle
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
+from verifier.models.plan import PlanSummary
 from verifier.models.prices import PricesFile
 from verifier.models.proof import PROOF
 from verifier.models.tree import TreeRoot
@@ -26,6 +27,7 @@ FORMATS: dict[str, tuple[type[BaseModel] | TypeAdapter[Any], bool]] = {
     "report": (Report, True),
     "tree-root": (TreeRoot, True),
     "inclusion-proof": (PROOF, True),
+    "plan-summary": (PlanSummary, True),
     # read by --offline and written by --evidence-out; described as it is read
     "evidence": (Bundle, False),
 }

@@ -552,24 +552,23 @@ def _with_proofs() -> None:
         FILES["proofs.jsonl"] = (work / "all.jsonl").read_bytes()
         verify = por(
             "verify",
-            f"{d}/attestation.json",
-            "--offline",
-            f"{d}/evidence.json",
+            *(a.replace("{w}", str(work)) for a in VERIFY),
             "--json",
-            f"{d}/r.json",
+            f"{work}/report.json",
         )
         assert verify.code == 0, verify
-        FILES["report.json"] = (work / "r.json").read_bytes()
+        FILES["report.json"] = (work / "report.json").read_bytes()
+        plan = por(*(a.replace("{w}", str(work)) for a in PLAN), f"{work}/plan")
+        assert plan.code == 0, plan
+        for name in ("plan.parquet", "plan.csv", "summary.json", *(f"tree/{n}" for n in TREE)):
+            FILES[f"plan/{name}"] = (work / "plan" / name).read_bytes()
 
 
 def _materialise(work: Path, edits: dict[str, bytes]) -> Path:
-    (work / "tree").mkdir(parents=True, exist_ok=True)
     for name, data in {**FILES, **edits}.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(data)
     return work
-
-
-_with_proofs()  # and the demo's report, for `por history add`
 
 
 @dataclass(frozen=True)
@@ -748,6 +747,18 @@ BTC_BALANCES = [
     "{w}/btc.txt",
 ]
 OWNERSHIP = ["--exchange", "demo-exchange", "--snapshot-id", "2026-03-31"]
+ADMINISTER_INPUTS = [
+    "--ledger",
+    "{w}/ledger.csv",
+    "--tree",
+    "{w}/tree",
+    "--report",
+    "{w}/report.json",
+]
+PLAN = ["administer", "plan", *ADMINISTER_INPUTS, "--out"]
+PLAN_CHECK = ["administer", "check", "{w}/plan", *ADMINISTER_INPUTS]
+TREE = ("root.json", "tree.bin", "accounts.sqlite")
+_with_proofs()  # and the report and plan: made by the commands above, once
 ROOT_BOUND = _keep("root_commitment")
 
 TARGETS = [
@@ -819,6 +830,28 @@ TARGETS = [
         root_reading,
         _keep("root_commitment", "account_count"),
     ),
+    # a plan only from a report of this tree and a ledger that reproduces it
+    Target(
+        [*PLAN, "{w}/new-plan"],
+        "report.json",
+        "json",
+        model_reading(of_model(Report)),
+        _keep("snapshot.liability_root_commitment"),
+        refused_exits=(1, 2),
+    ),
+    # a ledger listing an account twice does not reproduce the tree (exit 1) before it
+    # is bad input: the audit names the row
+    Target(
+        [*PLAN, "{w}/new-plan"],
+        "ledger.csv",
+        "csv",
+        ledger_reading,
+        ledger_reading,
+        refused_exits=(1, 2),
+    ),
+    # a plan passes its check only as it was made
+    Target(PLAN_CHECK, "plan/summary.json", "json", None, json.loads),
+    Target(PLAN_CHECK, "plan/plan.csv", "csv", None, _csv_rows),
     Target(ETH_BALANCES, "eth.txt", "lines", None, _lines),
     Target(ETH_BALANCES, "eth-evidence.json", "json", None, _records),
     Target(BTC_BALANCES, "btc.txt", "lines", None, _lines),

@@ -203,6 +203,30 @@ def test_a_missing_directory_is_made_and_removed_again_on_error(tmp_path: Path) 
         outputs().add_directory(tmp_path / "no" / "new", "--out", ["a"])
 
 
+def test_a_set_inside_a_missing_set_is_made_with_it_and_removed_with_it(tmp_path: Path) -> None:
+    """A plan directory with its entitlement tree inside: neither exists before the run."""
+    plan, tree = tmp_path / "plan", tmp_path / "plan" / "tree"
+    with pytest.raises(RuntimeError), outputs() as o:
+        o.add_directory(plan, "--out", ["plan.csv", "summary.json"])
+        o.add_directory(tree, "--out", ["tree.bin", "root.json"])
+        o.temporary(tree / "tree.bin").write_text("half")
+        raise RuntimeError("the build failed")
+    assert not plan.exists()
+    with outputs() as o:
+        o.add_directory(plan, "--out", ["plan.csv", "summary.json"])
+        o.add_directory(tree, "--out", ["tree.bin", "root.json"])
+        for name, path in [("tree.bin", tree), ("root.json", tree), ("summary.json", plan)]:
+            o.stage(path / name, name.encode())
+    assert sorted(str(p.relative_to(plan)) for p in plan.rglob("*")) == [
+        "summary.json",
+        "tree",
+        "tree/root.json",
+        "tree/tree.bin",
+    ]
+    with pytest.raises(InputError, match="no such directory"):
+        outputs().add_directory(tmp_path / "no" / "tree", "--out", ["a"])
+
+
 # A child that stages three files of a set over an old set, then dies by SIGKILL just
 # before its STEP-th rename or removal: every moment between two of them.
 CHILD = """

@@ -5,7 +5,17 @@ from typing import Any
 
 import typer
 
-from verifier.cli import attest, chain, history, inclusion, ownership, reconcile, tree, verify
+from verifier.cli import (
+    administer,
+    attest,
+    chain,
+    history,
+    inclusion,
+    ownership,
+    reconcile,
+    tree,
+    verify,
+)
 from verifier.cli.output import err, safe
 from verifier.cli.style import PorGroup, invoked_command
 from verifier.errors import InputError, OptionError
@@ -50,6 +60,7 @@ app.add_typer(inclusion.app, name="inclusion")
 app.add_typer(chain.app, name="chain")
 app.add_typer(ownership.app, name="ownership")
 app.add_typer(history.app, name="history")
+app.add_typer(administer.app, name="administer")
 app.command("reconcile")(reconcile.command)
 app.command("verify")(verify.command)
 app.command("attest")(attest.command)

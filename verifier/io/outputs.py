@@ -90,10 +90,12 @@ class Outputs:
 
         A directory that holds any of them, or anything else, is refused unless
         forced; forced, only these files are replaced and nothing else is touched.
-        A missing directory is made (not its parents) when the first file is written."""
+        A missing directory is made (not its parents, unless a set declared before
+        made them its own) when the first file is written."""
         real = _real(directory)
         if not os.path.lexists(real):
-            _writable_directory(directory, real.parent, directory.parent, real.name)
+            if real.parent not in self._missing:
+                _writable_directory(directory, real.parent, directory.parent, real.name)
             self._missing.add(real)
         else:
             if not real.is_dir():
@@ -127,12 +129,16 @@ class Outputs:
         """A new temporary file that becomes the declared `path` at `commit`, for a
         writer that streams (or a database that opens a path)."""
         target = self._target(path)
-        directory = target.real.parent
+        self._make(target.real.parent)
+        target.temporary = _new_temporary(target.real.parent, target.real.name)
+        return target.temporary
+
+    def _make(self, directory: Path) -> None:
+        """Make a declared set's missing directory, and the declared one it is in."""
         if directory in self._missing and not directory.exists():
+            self._make(directory.parent)
             directory.mkdir()
             self._created.append(directory)
-        target.temporary = _new_temporary(directory, target.real.name)
-        return target.temporary
 
     def commit(self) -> None:
         """Write what was staged, then rename every file into place: the keystones'
@@ -167,7 +173,7 @@ class Outputs:
                 target.temporary.unlink(missing_ok=True)
                 target.temporary = None
             target.data = None
-        for directory in self._created:
+        for directory in reversed(self._created):  # the inner ones first
             with contextlib.suppress(OSError):  # something else was put there: not ours
                 directory.rmdir()
         self._created.clear()

@@ -1,4 +1,5 @@
-"""Reading back a report that `por verify --json` wrote, for the history.
+"""Reading back a report that `por verify --json` wrote, for the history and for the
+administrator's plan.
 
 A report is refused whole unless it is one: a JSON object whose `format` is the
 report format's, then every field as the report model has it. The check on `format`

@@ -11,16 +11,18 @@ the nonce, costs no extra hash, and is reproducible under --nonce-key.
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from verifier.errors import InputError, OptionError
-from verifier.io.ledger import Ledger
+from verifier.io.ledger import LedgerBatch
 from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
+from verifier.models.asset import AssetSpec
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
 from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
 from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
@@ -30,6 +32,30 @@ GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the e
 # The files of a built tree, in the order they are put in place: root.json last, since
 # its presence is what says the tree is whole (see Outputs.add_directory).
 TREE_FILES = ("tree.bin", "accounts.sqlite", "root.json")
+
+
+class LeafSource(Protocol):
+    """What the builder reads accounts from: a ledger file (`verifier.io.ledger.Ledger`),
+    or balances a command computed itself (the administrator's entitlements). `path`
+    names the accounts' source in errors; `rows` is what `batches` has yielded so far."""
+
+    path: Path
+    assets: list[AssetSpec]
+    rows: int
+    negatives_zeroed: int
+
+    def count_rows(self) -> int: ...
+
+    def batches(self) -> Iterator[LedgerBatch]: ...
+
+
+@dataclass(frozen=True)
+class DerivedNonces:
+    """Nonces the caller derives itself, per batch, and the rule it follows (kept in
+    accounts.sqlite's meta, so that whoever holds the file knows how to recompute them)."""
+
+    rule: str
+    of: Callable[[LedgerBatch], list[bytes]]
 
 
 @dataclass(frozen=True)
@@ -44,11 +70,11 @@ def derive_nonce(key: bytes, snapshot_id: str, account_id: str) -> bytes:
 
 
 def build_tree(
-    ledger: Ledger,
+    ledger: LeafSource,
     snapshot_id: str,
     height: int,
     out: Path,
-    nonce_key: bytes | None = None,
+    nonce_key: bytes | DerivedNonces | None = None,
     progress: Progress | None = None,
     *,
     outputs: Outputs,
@@ -56,7 +82,10 @@ def build_tree(
     """Build the tree of `ledger` into temporaries of `outputs`, on which the caller
     declared `out` (`add_directory(out, flag, TREE_FILES)`, checked before any work)
     and which it commits once the build returned: a build that fails or is killed
-    leaves no tree behind, and an old tree in `out` stays whole until then."""
+    leaves no tree behind, and an old tree in `out` stays whole until then.
+
+    Nonces: random without `nonce_key`, HMAC-derived from a key (`derive_nonce`), or
+    the caller's own (`DerivedNonces`)."""
     if not 1 <= height <= MAX_HEIGHT:
         raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
@@ -115,20 +144,24 @@ def build_tree(
             "height": str(height),
             "root_commitment": commitment.hex(),
             "negatives_zeroed": str(ledger.negatives_zeroed),
-            "nonces": "hmac-sha256(key, snapshot_id || 0x00 || account_id)"
-            if nonce_key
-            else "random",
+            "nonces": _nonce_rule(nonce_key),
         }
     )
     outputs.stage(out / "root.json", (root_file.model_dump_json(indent=2) + "\n").encode())
     return BuildResult(root_file, ledger.negatives_zeroed)
 
 
+def _nonce_rule(nonce_key: bytes | DerivedNonces | None) -> str:
+    if isinstance(nonce_key, DerivedNonces):
+        return nonce_key.rule
+    return "hmac-sha256(key, snapshot_id || 0x00 || account_id)" if nonce_key else "random"
+
+
 def _leaf_records(
-    ledger: Ledger,
+    ledger: LeafSource,
     n: int,
     snapshot_id: str,
-    nonce_key: bytes | None,
+    nonce_key: bytes | DerivedNonces | None,
     accounts: AccountsWriter,
     progress: Progress | None,
 ) -> np.ndarray:
@@ -138,7 +171,9 @@ def _leaf_records(
     for batch in ledger.batches():
         m = len(batch.account_ids)
         first = batch.first_row - 1
-        if nonce_key is None:
+        if isinstance(nonce_key, DerivedNonces):
+            nonces = nonce_key.of(batch)
+        elif nonce_key is None:
             pool = secrets.token_bytes(32 * m)
             nonces = [pool[i : i + 32] for i in range(0, 32 * m, 32)]
         else:
