@@ -137,22 +137,16 @@ def _window_section(report: Report, lang: Lang, _: Translator) -> str:
         min_coverage=_e(w.min_coverage),
         max_swing=_e(w.max_swing),
     )
-    head = _row(
-        [
-            _e(h)
-            for h in (
-                _("asset"),
-                _("liabilities"),
-                _("at snapshot"),
-                _("minimum"),
-                _("median"),
-                _("maximum"),
-                _("min coverage"),
-                _("in before"),
-                _("out after"),
-            )
-        ],
-        head=True,
+    head = _head(
+        _("asset"),
+        _("liabilities"),
+        _("at snapshot"),
+        _("minimum"),
+        _("median"),
+        _("maximum"),
+        _("min coverage"),
+        _("in before"),
+        _("out after"),
     )
     return (
         f"<h2>{_e(_('Across the window'))}</h2><p>{explained}</p>"
@@ -160,9 +154,9 @@ def _window_section(report: Report, lang: Lang, _: Translator) -> str:
     )
 
 
-def _row(cells: list[str], head: bool = False) -> str:
-    tag = "th" if head else "td"
-    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+def _head(*names: str) -> str:
+    """A table's heading row, each name escaped."""
+    return "<tr>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr>"
 
 
 def render_html(report: Report, lang: Lang = Lang.EN) -> str:
@@ -194,16 +188,13 @@ def render_html(report: Report, lang: Lang = Lang.EN) -> str:
         f"<td class='num'>{_n(r.insurance)}</td><td class='num'>{_n(r.available)}</td></tr>"
         for r in report.reserves
     )
-    reserve_head = _row(
-        [
-            _e(_("check")),
-            _e(_("status")),
-            _e(_("required ({currency})").format(currency=report.reporting_currency)),
-            _e(_("cash counted")),
-            _e(_("insurance counted")),
-            _e(_("available")),
-        ],
-        head=True,
+    reserve_head = _head(
+        _("check"),
+        _("status"),
+        _("required ({currency})").format(currency=report.reporting_currency),
+        _("cash counted"),
+        _("insurance counted"),
+        _("available"),
     )
     reserve_title = _e(_("Reserves against requirement"))
     reserve_section = (
@@ -233,9 +224,7 @@ def render_html(report: Report, lang: Lang = Lang.EN) -> str:
         for f in pol.figures
     )
     figures_title = _e(_("Figures: law, guidance, proposal or assumption"))
-    figures_head = _row(
-        [_e(h) for h in (_("figure"), _("value"), _("status"), _("source"))], head=True
-    )
+    figures_head = _head(_("figure"), _("value"), _("status"), _("source"))
     marked = f"<h3>{figures_title}</h3><table>{figures_head}{marked}</table>" if marked else ""
     claimed = (
         ""
@@ -246,32 +235,22 @@ def render_html(report: Report, lang: Lang = Lang.EN) -> str:
         )
         + "</p>"
     )
-    asset_head = _row(
-        [
-            _e(h)
-            for h in (
-                _("asset"),
-                _("price"),
-                _("liabilities"),
-                _("customer cold"),
-                _("customer hot"),
-                _("customer total"),
-                _("coverage"),
-                _("surplus"),
-                _("surplus ({currency})").format(currency=report.reporting_currency),
-                _("cold share"),
-                _("own cold"),
-                _("own hot"),
-            )
-        ],
-        head=True,
+    asset_head = _head(
+        _("asset"),
+        _("price"),
+        _("liabilities"),
+        _("customer cold"),
+        _("customer hot"),
+        _("customer total"),
+        _("coverage"),
+        _("surplus"),
+        _("surplus ({currency})").format(currency=report.reporting_currency),
+        _("cold share"),
+        _("own cold"),
+        _("own hot"),
     )
-    check_head = _row(
-        [
-            _e(h)
-            for h in (_("check"), _("status"), _("expected"), _("actual"), _("reason"), _("method"))
-        ],
-        head=True,
+    check_head = _head(
+        _("check"), _("status"), _("expected"), _("actual"), _("reason"), _("method")
     )
     checks = "".join(_check_row(c, _) for c in report.checks)
     heading = _e(_("Proof-of-reserves verification report"))
@@ -284,7 +263,7 @@ def render_html(report: Report, lang: Lang = Lang.EN) -> str:
         snapshot=f"<code>{_e(snap.id)}</code>",
         time=_e(snap.time.isoformat()),
     )
-    snapshot_head = _row([_e(_("chain")), _e(_("height")), _e(_("block hash"))], head=True)
+    snapshot_head = _head(_("chain"), _("height"), _("block hash"))
     commitment = _(
         "Liability tree root commitment {commitment}, {count} accounts as declared (the "
         "commitment does not bind the count; {command} confirms it from the ledger)."
