@@ -93,7 +93,9 @@ def verify_proof(
             )
         else:
             warnings, chain_id = _check_message(proof, binding, None)
-            verified = _verify_ethereum(proof, contracts, chain_id, keccak_first)
+            verified = _verify_ethereum(
+                proof, contracts, chain_id, keccak_first, binding.legacy_message
+            )
     except btc_address.AddressError as e:
         return CheckResult(id=check_id, status=Status.FAIL, reason=f"address: {e}")
     except Rejected as e:
@@ -101,6 +103,9 @@ def verify_proof(
     except Undecided as e:
         return CheckResult(id=check_id, status=Status.INCONCLUSIVE, reason=e.reason)
     reason = f"{verified.scheme}: {verified.detail}" if verified.detail else verified.scheme
+    if "weaker" in verified.evidence:
+        # A weaker proof says so in its warnings too, where readers of every kind look.
+        warnings = [*warnings, verified.evidence["weaker"]]
     if warnings:
         reason += f" (warning: {'; '.join(warnings)})"
     evidence = {"scheme": verified.scheme, **verified.evidence, "warnings": warnings}
@@ -165,6 +170,7 @@ def _verify_ethereum(
     contracts: ContractWallets | None,
     chain_id: int | None,
     keccak_first: bool,
+    legacy_message: bool,
 ) -> Verified:
     try:
         addr = eth_address.parse(proof.address)
@@ -176,7 +182,7 @@ def _verify_ethereum(
     if public_key is not None:
         eip191.check_public_key(addr, public_key)
     try:
-        return eip191.verify(addr, msg, sig, keccak_first)
+        return eip191.verify(addr, msg, sig, keccak_first, raw_keccak=legacy_message)
     except Rejected as eoa:
         if contracts is None:
             raise Rejected(

@@ -3,7 +3,10 @@ libsecp256k1.
 
 Two hashes are tried: the standard personal_sign of the message, and the
 variant that personal_signs the 32-byte keccak of the message, which OKX's
-published address lists use.
+published address lists use. A third, HTX's, signs keccak256(message) bare, with
+no prefix: it is tried only where legacy messages are allowed and is marked
+weaker, because a signature over a bare 32-byte hash could as well be a
+transaction's signature that someone passes off as a message's.
 """
 
 from collections.abc import Iterator
@@ -16,6 +19,11 @@ from verifier.ownership.outcome import Rejected, Verified
 
 _PREFIX = b"\x19Ethereum Signed Message:\n"
 SCHEMES = ("EIP-191 personal_sign", "EIP-191 personal_sign of keccak256(message)")
+RAW_SCHEME = "raw keccak256(message), no EIP-191 prefix"
+RAW_WARNING = (
+    "weaker: signed bare keccak256(message) with no EIP-191 prefix, "
+    "so the same signature could be over a transaction hash"
+)
 
 
 def personal_hash(message: bytes) -> bytes:
@@ -52,14 +60,29 @@ def recover(digest: bytes, sig: bytes) -> bytes | None:
     return keccak256(key.format(compressed=False)[1:])[12:]
 
 
-def verify(address: bytes, message: bytes, sig: bytes, keccak_first: bool = False) -> Verified:
+def check_shape(sig: bytes) -> None:
+    """A recoverable secp256k1 signature: r, s and v, the shape Ethereum and TRON share."""
     if len(sig) != 65:
         raise Rejected(f"an EOA signature is 65 bytes, this one is {len(sig)}")
     if sig[64] not in (0, 1, 27, 28):
         raise Rejected(f"signature's v byte {sig[64]} is not 27/28 (or 0/1)")
+
+
+def verify(
+    address: bytes,
+    message: bytes,
+    sig: bytes,
+    keccak_first: bool = False,
+    *,
+    raw_keccak: bool = False,
+) -> Verified:
+    """`raw_keccak` also accepts HTX's unprefixed hash, as a weaker proof (see above)."""
+    check_shape(sig)
     for scheme, digest in digests(message, keccak_first):
         if recover(digest, sig) == address:
             return Verified(scheme)
+    if raw_keccak and recover(keccak256(message), sig) == address:
+        return Verified(RAW_SCHEME, evidence={"weaker": RAW_WARNING})
     raise Rejected(N_("signature recovers another address (wrong message, signature or address)"))
 
 
