@@ -2,12 +2,16 @@
 with eth_keys (not the verifier's coincurve path) from keys the tests make: each
 verifies, each signature byte flipped fails, a wrong address fails."""
 
+import pytest
+from bitcoin.base58 import CBase58Data
 from eth_keys import keys
+from eth_utils import keccak
 
 from tests.ownership import tamper
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, ownership_message
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
+from verifier.ownership import tron
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import keccak256
 from verifier.ownership.verify import Binding, verify_proof
@@ -62,3 +66,78 @@ def test_raw_keccak_wrong_address_fails() -> None:
     message = ownership_message("ethereum", "1", other)
     changed = proof.model_copy(update={"address": other, "message": message})
     assert verify_proof(changed, LEGACY).status is Status.FAIL
+
+
+def _tron_address(key: keys.PrivateKey) -> str:
+    return str(CBase58Data.from_bytes(key.public_key.to_canonical_address(), 0x41))
+
+
+def _tron(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") -> OwnershipClaim:
+    """Hashed as TronWeb does, written out here rather than taken from the verifier."""
+    address = _tron_address(key)
+    message = ownership_message("tron", "mainnet", address).encode()
+    header = b"\x19TRON Signed Message:\n"
+    if hashing == "v1":
+        digest = keccak(header + b"32" + keccak(message))
+    else:
+        digest = keccak(header + str(len(message)).encode() + message)
+    return OwnershipClaim.model_validate(
+        {
+            "chain": chain,
+            "address": address,
+            "message": message.decode(),
+            "signature": _sign(key, digest),
+        }
+    )
+
+
+@pytest.mark.parametrize(("hashing", "scheme"), [("v1", tron.SCHEMES[0]), ("v2", tron.SCHEMES[1])])
+def test_tron_verifies_both_hashings(hashing: str, scheme: str) -> None:
+    proof = _tron(hashing)
+    assert proof.address.startswith("T")
+    result = verify_proof(proof, STRICT)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == scheme
+    assert result.evidence["warnings"] == []
+
+
+def test_tron_row_may_name_the_network() -> None:
+    assert _tron("v2", chain="tron:mainnet").chain == "tron"
+
+
+@pytest.mark.parametrize("hashing", ["v1", "v2"])
+def test_tron_every_signature_byte_flipped_fails(hashing: str) -> None:
+    proof = _tron(hashing)
+    for i, sig in tamper.signatures(proof.signature):
+        changed = proof.model_copy(update={"signature": sig})
+        assert verify_proof(changed, STRICT).status is Status.FAIL, f"byte {i} still verifies"
+
+
+def test_tron_wrong_address_fails() -> None:
+    proof = _tron("v2")
+    other = _tron_address(OTHER)
+    message = ownership_message("tron", "mainnet", other)
+    changed = proof.model_copy(update={"address": other, "message": message})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert "another address" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [("T" + "1" * 33, "base58check"), (str(CBase58Data.from_bytes(bytes(20), 0x00)), "0x41")],
+)
+def test_tron_bad_address_fails_naming_it(address: str, problem: str) -> None:
+    proof = _tron("v2")
+    message = ownership_message("tron", "mainnet", address)
+    result = verify_proof(proof.model_copy(update={"address": address, "message": message}), STRICT)
+    assert result.status is Status.FAIL
+    assert problem in result.reason
+
+
+def test_tron_message_for_another_chain_fails() -> None:
+    proof = _tron("v2")
+    message = ownership_message("ethereum", "1", proof.address)
+    result = verify_proof(proof.model_copy(update={"message": message}), STRICT)
+    assert result.status is Status.FAIL
+    assert "message is for chain" in result.reason

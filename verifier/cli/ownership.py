@@ -29,8 +29,9 @@ def verify(
         Path,
         typer.Argument(
             help="Ownership proofs: a JSON list of objects, or a CSV with a header row, with "
-            "the keys/columns chain (bitcoin or ethereum), address, message, signature "
-            "(base64 BIP-137/BIP-322 for Bitcoin, 0x hex EIP-191 for Ethereum), and optional "
+            "the keys/columns chain (bitcoin, ethereum or tron), address, message, signature "
+            "(base64 BIP-137/BIP-322 for Bitcoin, 0x hex EIP-191 for Ethereum, 0x hex TronWeb "
+            "for TRON), and optional "
             "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex)"
         ),
     ],
@@ -49,7 +50,10 @@ def verify(
     ] = None,
     legacy_message: Annotated[
         bool,
-        typer.Option(help="Accept other messages (e.g. a fixed phrase), with a warning"),
+        typer.Option(
+            help="Accept other messages (e.g. a fixed phrase), with a warning, and Ethereum "
+            "signatures over bare keccak256(message), marked weaker"
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
     rpc_timeout: RpcTimeoutOption = None,

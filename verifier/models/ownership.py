@@ -9,7 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-Chain = Literal["bitcoin", "ethereum"]
+Chain = Literal["bitcoin", "ethereum", "tron"]
+# Chains whose rows may also name their one network, as `tron:mainnet`.
+_MAINNET_ONLY = ("tron",)
 
 
 class OwnershipProof(BaseModel):
@@ -58,6 +60,16 @@ class OwnershipProof(BaseModel):
 class OwnershipClaim(OwnershipProof):
     chain: Chain
     address: str
+
+    @field_validator("chain", mode="before")
+    @classmethod
+    def _chain(cls, value: object) -> object:
+        """`tron:mainnet` is how ownership files name the chain; `tron` is kept."""
+        if isinstance(value, str):
+            family, _, network = value.partition(":")
+            if family in _MAINNET_ONLY and network == "mainnet":
+                return family
+        return value
 
     @field_validator("address")
     @classmethod

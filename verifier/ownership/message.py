@@ -11,8 +11,8 @@ _FIELDS = ("exchange", "snapshot", "chain", "address")
 class OwnershipMessage:
     exchange: str
     snapshot: str
-    chain: str  # "bitcoin" or "ethereum"
-    network: str  # a Bitcoin network name or an Ethereum chain id
+    chain: str  # "bitcoin", "ethereum", "evm" or "tron"
+    network: str  # a Bitcoin network name, an Ethereum chain id, or "mainnet"
     address: str
 
     def text(self) -> str:

@@ -15,10 +15,15 @@ from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import message as ownership_message
+from verifier.ownership import tron
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.eth import address as eth_address
 from verifier.ownership.eth import eip191
 from verifier.ownership.outcome import Rejected, Undecided, Verified
+
+# Chains whose ownership is checked but whose balances this verifier does not read,
+# so chains.names has no family for them: their networks are named here.
+OWNERSHIP_ONLY_NETWORKS: dict[str, frozenset[str]] = {"tron": frozenset({"mainnet"})}
 
 LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
 
@@ -91,6 +96,9 @@ def verify_proof(
                 proof.script_bytes(),
                 proof.public_key_bytes(),
             )
+        elif proof.chain == "tron":
+            warnings, _ = _check_message(proof, binding, None)
+            verified = tron.verify(proof.address, proof.message.encode(), proof.signature)
         else:
             warnings, chain_id = _check_message(proof, binding, None)
             verified = _verify_ethereum(
@@ -125,17 +133,7 @@ def _check_message(
             "message is not the por-ownership:v1 ownership message "
             "(a fixed phrase can be replayed; it is accepted, with a warning, only where legacy messages are allowed)"
         )
-    try:
-        # bitcoin:<network>, ethereum:<chain id> or evm:<registered name>
-        named = parse_chain(f"{parsed.chain}:{parsed.network}")
-    except ChainNameError as e:
-        if parsed.chain not in ("bitcoin", "ethereum", "evm"):
-            raise Rejected(
-                f"message is for chain {parsed.chain!r}, the row is {proof.chain}"
-            ) from None
-        raise Rejected(f"message's chain: {e}") from None
-    if named.family != ("bitcoin" if proof.chain == "bitcoin" else "evm"):
-        raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
+    chain_id = _chain_id(proof, parsed)
     if not _same_address(parsed.address, proof.address, proof.chain):
         raise Rejected(f"message names address {parsed.address}, the row is {proof.address}")
     if btc_networks is not None and parsed.network not in btc_networks:
@@ -155,7 +153,33 @@ def _check_message(
                 named=repr(parsed.snapshot), expected=repr(binding.snapshot_id)
             )
         )
-    return [], None if btc_networks is not None else named.chain_id
+    return [], chain_id
+
+
+def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage) -> int | None:
+    """The EVM chain id the message names (None for other chains), or Rejected when
+    the message's chain is not the row's."""
+    if proof.chain in OWNERSHIP_ONLY_NETWORKS:
+        if (
+            parsed.chain != proof.chain
+            or parsed.network not in OWNERSHIP_ONLY_NETWORKS[proof.chain]
+        ):
+            raise Rejected(
+                f"message is for chain {parsed.chain}:{parsed.network}, the row is {proof.chain}"
+            )
+        return None
+    try:
+        # bitcoin:<network>, ethereum:<chain id> or evm:<registered name>
+        named = parse_chain(f"{parsed.chain}:{parsed.network}")
+    except ChainNameError as e:
+        if parsed.chain not in ("bitcoin", "ethereum", "evm"):
+            raise Rejected(
+                f"message is for chain {parsed.chain!r}, the row is {proof.chain}"
+            ) from None
+        raise Rejected(f"message's chain: {e}") from None
+    if named.family != ("bitcoin" if proof.chain == "bitcoin" else "evm"):
+        raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
+    return None if named.family == "bitcoin" else named.chain_id
 
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:

@@ -9,7 +9,7 @@ weaker, because a signature over a bare 32-byte hash could as well be a
 transaction's signature that someone passes off as a message's.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from coincurve import PublicKey
 
@@ -78,12 +78,23 @@ def verify(
 ) -> Verified:
     """`raw_keccak` also accepts HTX's unprefixed hash, as a weaker proof (see above)."""
     check_shape(sig)
-    for scheme, digest in digests(message, keccak_first):
-        if recover(digest, sig) == address:
-            return Verified(scheme)
+    scheme = matching_scheme(address, sig, digests(message, keccak_first))
+    if scheme is not None:
+        return Verified(scheme)
     if raw_keccak and recover(keccak256(message), sig) == address:
         return Verified(RAW_SCHEME, evidence={"weaker": RAW_WARNING})
     raise Rejected(N_("signature recovers another address (wrong message, signature or address)"))
+
+
+def matching_scheme(
+    address: bytes, sig: bytes, candidates: Iterable[tuple[str, bytes]]
+) -> str | None:
+    """The first scheme whose digest `sig` recovers `address` from; shared with TRON,
+    whose keys and addresses are Ethereum's under other message prefixes."""
+    for scheme, digest in candidates:
+        if recover(digest, sig) == address:
+            return scheme
+    return None
 
 
 def check_public_key(address: bytes, public_key: bytes) -> None:
