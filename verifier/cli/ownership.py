@@ -29,9 +29,10 @@ def verify(
         Path,
         typer.Argument(
             help="Ownership proofs: a JSON list of objects, or a CSV with a header row, with "
-            "the keys/columns chain (bitcoin, ethereum or tron), address, message, signature "
-            "(base64 BIP-137/BIP-322 for Bitcoin, 0x hex EIP-191 for Ethereum, 0x hex TronWeb "
-            "for TRON), and optional "
+            "the keys/columns chain (bitcoin, ethereum, tron, dogecoin or litecoin), address, "
+            "message, signature "
+            "(base64 BIP-137/BIP-322 for Bitcoin, base64 BIP-137 for Dogecoin and Litecoin, 0x "
+            "hex EIP-191 for Ethereum, 0x hex TronWeb for TRON), and optional "
             "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex)"
         ),
     ],

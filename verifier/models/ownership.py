@@ -9,9 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-Chain = Literal["bitcoin", "ethereum", "tron"]
-# Chains whose rows may also name their one network, as `tron:mainnet`.
-_MAINNET_ONLY = ("tron",)
+Chain = Literal["bitcoin", "ethereum", "tron", "dogecoin", "litecoin"]
+# Chains whose ownership is checked on mainnet only and whose balances this
+# verifier does not read; rows may name them with their network, as `tron:mainnet`.
+MAINNET_ONLY = ("tron", "dogecoin", "litecoin")
 
 
 class OwnershipProof(BaseModel):
@@ -67,7 +68,7 @@ class OwnershipClaim(OwnershipProof):
         """`tron:mainnet` is how ownership files name the chain; `tron` is kept."""
         if isinstance(value, str):
             family, _, network = value.partition(":")
-            if family in _MAINNET_ONLY and network == "mainnet":
+            if family in MAINNET_ONLY and network == "mainnet":
                 return family
         return value
 

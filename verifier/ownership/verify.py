@@ -13,17 +13,14 @@ from chains.bitcoin import addresses as btc_address
 from chains.names import ChainNameError, parse_chain
 from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status
-from verifier.models.ownership import OwnershipClaim
+from verifier.models.ownership import MAINNET_ONLY, OwnershipClaim
 from verifier.ownership import message as ownership_message
 from verifier.ownership import tron
+from verifier.ownership.btc import forks
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.eth import address as eth_address
 from verifier.ownership.eth import eip191
 from verifier.ownership.outcome import Rejected, Undecided, Verified
-
-# Chains whose ownership is checked but whose balances this verifier does not read,
-# so chains.names has no family for them: their networks are named here.
-OWNERSHIP_ONLY_NETWORKS: dict[str, frozenset[str]] = {"tron": frozenset({"mainnet"})}
 
 LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
 
@@ -96,6 +93,11 @@ def verify_proof(
                 proof.script_bytes(),
                 proof.public_key_bytes(),
             )
+        elif proof.chain in forks.COINS:
+            warnings, _ = _check_message(proof, binding, None)
+            verified = forks.verify(
+                proof.chain, proof.address, proof.message.encode(), proof.signature
+            )
         elif proof.chain == "tron":
             warnings, _ = _check_message(proof, binding, None)
             verified = tron.verify(proof.address, proof.message.encode(), proof.signature)
@@ -159,11 +161,9 @@ def _check_message(
 def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage) -> int | None:
     """The EVM chain id the message names (None for other chains), or Rejected when
     the message's chain is not the row's."""
-    if proof.chain in OWNERSHIP_ONLY_NETWORKS:
-        if (
-            parsed.chain != proof.chain
-            or parsed.network not in OWNERSHIP_ONLY_NETWORKS[proof.chain]
-        ):
+    if proof.chain in MAINNET_ONLY:
+        # chains.names has no family for these: their balances are not read.
+        if parsed.chain != proof.chain or parsed.network != "mainnet":
             raise Rejected(
                 f"message is for chain {parsed.chain}:{parsed.network}, the row is {proof.chain}"
             )
@@ -184,7 +184,7 @@ def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage)
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:
     """Hex and bech32 addresses are case-insensitive; base58 ones are not."""
-    if chain == "ethereum" or in_row[:2].lower() in ("bc", "tb"):
+    if chain == "ethereum" or in_row[:2].lower() in ("bc", "tb") or in_row[:4].lower() == "ltc1":
         return in_message.lower() == in_row.lower()
     return in_message == in_row
 

@@ -4,6 +4,9 @@ The header byte says which key encoding and address type were signed for:
 27-30 P2PKH with an uncompressed key, 31-34 P2PKH compressed, 35-38
 P2SH-P2WPKH, 39-42 P2WPKH. Many wallets (Electrum, Trezor and others) sign
 segwit addresses with the 31-34 header; that is accepted and said so.
+
+Litecoin and Dogecoin wallets sign the same way under their own coin's message
+magic ("Litecoin Signed Message:\n", ...): `coin` names it.
 """
 
 from coincurve import PublicKey
@@ -13,7 +16,7 @@ from verifier.i18n import N_
 from verifier.ownership.hashes import hash160, sha256d
 from verifier.ownership.outcome import Rejected, Verified
 
-_MAGIC = b"\x18Bitcoin Signed Message:\n"
+BITCOIN = "Bitcoin"
 SIGNATURE_LENGTH = 65
 _HEADER_KIND = {27: Kind.P2PKH, 31: Kind.P2PKH, 35: Kind.P2SH, 39: Kind.P2WPKH}
 _HABIT = "segwit address signed with a P2PKH header (31-34), a common wallet habit"
@@ -29,30 +32,37 @@ def compact_size(n: int) -> bytes:
     return b"\xff" + n.to_bytes(8, "little")
 
 
-def message_hash(message: bytes) -> bytes:
-    return sha256d(_MAGIC + compact_size(len(message)) + message)
+def message_hash(message: bytes, coin: str = BITCOIN) -> bytes:
+    magic = f"{coin} Signed Message:\n".encode()
+    return sha256d(compact_size(len(magic)) + magic + compact_size(len(message)) + message)
 
 
 def is_bip137(raw: bytes) -> bool:
     return len(raw) == SIGNATURE_LENGTH and 27 <= raw[0] <= 42
 
 
-def recover(raw: bytes, message: bytes) -> bytes:
+def recover(raw: bytes, message: bytes, coin: str = BITCOIN) -> bytes:
     """The signing key, serialised as the header says (compressed or not)."""
     header = raw[0]
     if not 27 <= header <= 42:
         raise Rejected(f"BIP-137 header byte {header} is outside 27-42")
     try:
         key = PublicKey.from_signature_and_message(
-            raw[1:] + bytes([(header - 27) & 3]), message_hash(message), hasher=None
+            raw[1:] + bytes([(header - 27) & 3]), message_hash(message, coin), hasher=None
         )
     except ValueError:
         raise Rejected("signature does not recover any public key") from None
     return key.format(compressed=header >= 31)
 
 
-def verify(address: Address, message: bytes, raw: bytes, public_key: bytes | None) -> Verified:
-    key = recover(raw, message)
+def verify(
+    address: Address,
+    message: bytes,
+    raw: bytes,
+    public_key: bytes | None,
+    coin: str = BITCOIN,
+) -> Verified:
+    key = recover(raw, message, coin)
     header_kind = _HEADER_KIND[27 + (raw[0] - 27) // 4 * 4]
     key_hash = hash160(key)
     detail = ""
@@ -68,4 +78,5 @@ def verify(address: Address, message: bytes, raw: bytes, public_key: bytes | Non
         raise Rejected(N_("signature recovers a key that does not own this address"))
     if public_key is not None and public_key != key:
         raise Rejected("signature was made by another key than the published public_key")
-    return Verified("BIP-137", detail, {"public_key": key.hex()})
+    scheme = "BIP-137" if coin == BITCOIN else f"BIP-137 ({coin} message magic)"
+    return Verified(scheme, detail, {"public_key": key.hex()})
