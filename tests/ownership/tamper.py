@@ -7,6 +7,11 @@ from bitcoin.base58 import CBase58Data
 
 from chains.bitcoin import segwit as bech32
 from chains.bitcoin.addresses import Address, Kind
+from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID
+from verifier.models.check import Status
+from verifier.models.ownership import OwnershipClaim
+from verifier.ownership.message import OwnershipMessage
+from verifier.ownership.verify import Binding, verify_proof
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _HEX = "0123456789abcdef"
@@ -31,6 +36,20 @@ def signatures(signature: str) -> Iterator[tuple[int, str]]:
         changed = bytearray(raw)
         changed[i] ^= 0x01
         yield i, with_bytes(prefix, bytes(changed), is_hex)
+
+
+def assert_every_signature_byte_fails(proof: OwnershipClaim, binding: Binding) -> None:
+    """Each one-bit change of each signature byte makes the proof fail."""
+    for i, sig in signatures(proof.signature):
+        changed = proof.model_copy(update={"signature": sig})
+        assert verify_proof(changed, binding).status is Status.FAIL, f"byte {i} still verifies"
+
+
+def at_address(proof: OwnershipClaim, address: str) -> OwnershipClaim:
+    """The proof claimed for another address of a mainnet-only chain, its message
+    naming that address too, so that only the signature can tell."""
+    message = OwnershipMessage(EXCHANGE, SNAPSHOT_ID, proof.chain, "mainnet", address).text()
+    return proof.model_copy(update={"address": address, "message": message})
 
 
 def replace_byte(signature: str, position: int, value: int) -> str:

@@ -1,17 +1,20 @@
 """Signatures of the chains beyond Bitcoin's and Ethereum's standard ones, made here
-with eth_keys (not the verifier's coincurve path) from keys the tests make: each
+from keys the tests make, with eth_keys for secp256k1 (not the verifier's coincurve
+path) and PyNaCl for ed25519, hashed as the wallets do, written out here: each
 verifies, each signature byte flipped fails, a wrong address fails."""
 
+import base58
 import pytest
 from bitcoin.base58 import CBase58Data
 from eth_keys import keys
 from eth_utils import keccak
+from nacl.signing import SigningKey
 
 from tests.ownership import tamper
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, ownership_message
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
-from verifier.ownership import tron
+from verifier.ownership import ed25519, tron
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import keccak256
 from verifier.ownership.verify import Binding, verify_proof
@@ -53,11 +56,7 @@ def test_raw_keccak_fails_without_legacy_message() -> None:
 
 
 def test_raw_keccak_every_signature_byte_flipped_fails() -> None:
-    proof = _raw_keccak()
-    for i, sig in tamper.signatures(proof.signature):
-        changed = proof.model_copy(update={"signature": sig})
-        result = verify_proof(changed, LEGACY)
-        assert result.status is Status.FAIL, f"byte {i} flipped still verifies"
+    tamper.assert_every_signature_byte_fails(_raw_keccak(), LEGACY)
 
 
 def test_raw_keccak_wrong_address_fails() -> None:
@@ -107,18 +106,13 @@ def test_tron_row_may_name_the_network() -> None:
 
 @pytest.mark.parametrize("hashing", ["v1", "v2"])
 def test_tron_every_signature_byte_flipped_fails(hashing: str) -> None:
-    proof = _tron(hashing)
-    for i, sig in tamper.signatures(proof.signature):
-        changed = proof.model_copy(update={"signature": sig})
-        assert verify_proof(changed, STRICT).status is Status.FAIL, f"byte {i} still verifies"
+    tamper.assert_every_signature_byte_fails(_tron(hashing), STRICT)
 
 
 def test_tron_wrong_address_fails() -> None:
     proof = _tron("v2")
     other = _tron_address(OTHER)
-    message = ownership_message("tron", "mainnet", other)
-    changed = proof.model_copy(update={"address": other, "message": message})
-    result = verify_proof(changed, STRICT)
+    result = verify_proof(tamper.at_address(proof, other), STRICT)
     assert result.status is Status.FAIL
     assert "another address" in result.reason
 
@@ -129,8 +123,7 @@ def test_tron_wrong_address_fails() -> None:
 )
 def test_tron_bad_address_fails_naming_it(address: str, problem: str) -> None:
     proof = _tron("v2")
-    message = ownership_message("tron", "mainnet", address)
-    result = verify_proof(proof.model_copy(update={"address": address, "message": message}), STRICT)
+    result = verify_proof(tamper.at_address(proof, address), STRICT)
     assert result.status is Status.FAIL
     assert problem in result.reason
 
@@ -141,3 +134,54 @@ def test_tron_message_for_another_chain_fails() -> None:
     result = verify_proof(proof.model_copy(update={"message": message}), STRICT)
     assert result.status is Status.FAIL
     assert "message is for chain" in result.reason
+
+
+SOLANA_KEY = SigningKey(bytes(range(5, 37)))
+
+
+def _solana(key: SigningKey = SOLANA_KEY, hex_signature: bool = False) -> OwnershipClaim:
+    """Signed with PyNaCl's SigningKey, as Solana wallets sign the message's bytes."""
+    address = base58.b58encode(bytes(key.verify_key)).decode()
+    message = ownership_message("solana", "mainnet", address)
+    sig = key.sign(message.encode()).signature
+    text = "0x" + sig.hex() if hex_signature else base58.b58encode(sig).decode()
+    return OwnershipClaim(chain="solana", address=address, message=message, signature=text)
+
+
+@pytest.mark.parametrize("hex_signature", [False, True])
+def test_solana_verifies(hex_signature: bool) -> None:
+    result = verify_proof(_solana(hex_signature=hex_signature), STRICT)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == ed25519.SOLANA_SCHEME
+
+
+def test_solana_every_signature_byte_flipped_fails() -> None:
+    tamper.assert_every_signature_byte_fails(_solana(hex_signature=True), STRICT)
+
+
+def test_solana_wrong_address_fails() -> None:
+    proof = _solana()
+    other = _solana(SigningKey(bytes(range(6, 38)))).address
+    result = verify_proof(tamper.at_address(proof, other), STRICT)
+    assert result.status is Status.FAIL
+    assert "wrong message, signature or address" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("address", "0OIl", "not base58"),
+        ("address", "1111", "not 32"),
+        ("signature", "0xabcd", "not 64"),
+        ("signature", "zzzz", "not 64"),
+    ],
+)
+def test_solana_malformed_fails_naming_it(field: str, value: str, problem: str) -> None:
+    proof = _solana()
+    if field == "address":
+        changed = tamper.at_address(proof, value)
+    else:
+        changed = proof.model_copy(update={"signature": value})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert problem in result.reason

@@ -5,8 +5,9 @@ Every row ends as a CheckResult: pass (verified), fail with the reason, or
 inconclusive when the check could not run (a contract wallet's node unreachable).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from chains.bitcoin import addresses as btc_address
@@ -14,13 +15,21 @@ from chains.names import ChainNameError, parse_chain
 from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import MAINNET_ONLY, OwnershipClaim
+from verifier.ownership import ed25519, tron
 from verifier.ownership import message as ownership_message
-from verifier.ownership import tron
 from verifier.ownership.btc import forks
 from verifier.ownership.btc import signature as btc_signature
 from verifier.ownership.eth import address as eth_address
 from verifier.ownership.eth import eip191
 from verifier.ownership.outcome import Rejected, Undecided, Verified
+
+# Each mainnet-only chain's check of (address, message, signature): the address
+# alone names the key, so none needs the script or public_key columns.
+_MAINNET_ONLY_CHECKS: dict[str, Callable[[str, bytes, str], Verified]] = {
+    "tron": tron.verify,
+    "solana": ed25519.verify_solana,
+    **{chain: partial(forks.verify, coin) for chain, coin in forks.COINS.items()},
+}
 
 LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
 
@@ -93,14 +102,10 @@ def verify_proof(
                 proof.script_bytes(),
                 proof.public_key_bytes(),
             )
-        elif proof.chain in forks.COINS:
+        elif proof.chain in _MAINNET_ONLY_CHECKS:
             warnings, _ = _check_message(proof, binding, None)
-            verified = forks.verify(
-                proof.chain, proof.address, proof.message.encode(), proof.signature
-            )
-        elif proof.chain == "tron":
-            warnings, _ = _check_message(proof, binding, None)
-            verified = tron.verify(proof.address, proof.message.encode(), proof.signature)
+            check = _MAINNET_ONLY_CHECKS[proof.chain]
+            verified = check(proof.address, proof.message.encode(), proof.signature)
         else:
             warnings, chain_id = _check_message(proof, binding, None)
             verified = _verify_ethereum(

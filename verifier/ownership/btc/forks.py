@@ -52,8 +52,7 @@ def parse_address(coin: Coin, text: str) -> Address:
     return Address(text, Kind.P2PKH, bytes(data), frozenset({"mainnet"}))
 
 
-def verify(chain: str, address_text: str, message: bytes, signature: str) -> Verified:
-    coin = COINS[chain]
+def verify(coin: Coin, address_text: str, message: bytes, signature: str) -> Verified:
     address = parse_address(coin, address_text)
     try:
         raw = base64.b64decode(signature.strip(), validate=True)
