@@ -31,6 +31,7 @@ _MAINNET_ONLY_CHECKS: dict[str, Callable[[str, bytes, str], Verified]] = {
     **{chain: partial(forks.verify, coin) for chain, coin in forks.COINS.items()},
 }
 
+NOT_PROVEN = "not proven: the row has no signature"
 LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
 
 
@@ -91,6 +92,8 @@ def verify_proof(
     keccak_first: bool = False,
 ) -> CheckResult:
     check_id = f"ownership {proof.chain} {proof.address}"
+    if not proof.signature:
+        return CheckResult(id=check_id, status=Status.FAIL, reason=NOT_PROVEN)
     try:
         if proof.chain == "bitcoin":
             addr = btc_address.parse(proof.address)
