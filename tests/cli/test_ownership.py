@@ -95,8 +95,9 @@ def test_legacy_phrase_needs_the_flag(tmp_path: Path) -> None:
     [
         ("[{}]", "p.json: [0].message: required field is missing"),
         (
-            '[{"chain": "dogecoin", "address": "a", "message": "m", "signature": "s"}]',
-            "p.json: [0].chain: Input should be 'bitcoin' or 'ethereum'",
+            '[{"chain": "cardano", "address": "a", "message": "m", "signature": "s"}]',
+            "p.json: [0].chain: Input should be 'bitcoin', 'ethereum', 'tron', 'dogecoin', "
+            "'litecoin' or 'solana'",
         ),
         (
             '[{"chain": "bitcoin", "address": "a", "message": "m", "signature": "s", '

@@ -15,7 +15,11 @@ from verifier.io.tables import read_rows
 from verifier.models.ownership import OwnershipClaim
 
 COLUMNS = tuple(OwnershipClaim.model_fields)
-_REQUIRED = tuple(n for n, f in OwnershipClaim.model_fields.items() if f.is_required())
+# A CSV must have the signature column even though a row's cell may be empty (that
+# row is then not proven): a file without the column is more likely the wrong file.
+_REQUIRED = tuple(
+    n for n, f in OwnershipClaim.model_fields.items() if f.is_required() or n == "signature"
+)
 _ROWS = TypeAdapter(list[OwnershipClaim])
 
 
