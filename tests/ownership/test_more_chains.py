@@ -3,6 +3,8 @@ from keys the tests make, with eth_keys for secp256k1 (not the verifier's coincu
 path) and PyNaCl for ed25519, hashed as the wallets do, written out here: each
 verifies, each signature byte flipped fails, a wrong address fails."""
 
+import hashlib
+
 import base58
 import pytest
 from bitcoin.base58 import CBase58Data
@@ -185,3 +187,69 @@ def test_solana_malformed_fails_naming_it(field: str, value: str, problem: str) 
     result = verify_proof(changed, STRICT)
     assert result.status is Status.FAIL
     assert problem in result.reason
+
+
+APTOS_KEY = SigningKey(bytes(range(7, 39)))
+
+
+def _aptos_address(key: SigningKey) -> str:
+    return "0x" + hashlib.sha3_256(bytes(key.verify_key) + b"\x00").hexdigest()
+
+
+def _aptos(key: SigningKey = APTOS_KEY, address_line: bool = True) -> OwnershipClaim:
+    """The full message as the Aptos wallet standard writes it, signed with PyNaCl."""
+    address = _aptos_address(key)
+    inner = ownership_message("aptos", "mainnet", address)
+    head = f"APTOS\naddress: {address}\n" if address_line else "APTOS\n"
+    full = f"{head}application: https://example.org\nchainId: 1\nmessage: {inner}\nnonce: 42"
+    return OwnershipClaim(
+        chain="aptos",
+        address=address,
+        message=full,
+        signature="0x" + key.sign(full.encode()).signature.hex(),
+        public_key=bytes(key.verify_key).hex(),
+    )
+
+
+@pytest.mark.parametrize("address_line", [True, False])
+def test_aptos_verifies(address_line: bool) -> None:
+    result = verify_proof(_aptos(address_line=address_line), STRICT)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == ed25519.APTOS_SCHEME
+
+
+def test_aptos_every_signature_byte_flipped_fails() -> None:
+    tamper.assert_every_signature_byte_fails(_aptos(), STRICT)
+
+
+def test_aptos_wrong_address_fails() -> None:
+    other = _aptos(SigningKey(bytes(range(8, 40))))
+    # The other key's address and key, with this key's full message and signature.
+    changed = _aptos().model_copy(update={"address": other.address, "public_key": other.public_key})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert "names address" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("update", "problem"),
+    [
+        ({"public_key": None}, "public_key: an Aptos proof needs"),
+        ({"public_key": "00" * 32}, "not the key of this address"),
+        ({"message": "por-ownership:v1"}, "not an Aptos signMessage full message"),
+        ({"message": "APTOS\nfoo: 1\nmessage: m\nnonce: 1"}, "unknown line"),
+    ],
+)
+def test_aptos_malformed_fails_naming_it(update: dict[str, str | None], problem: str) -> None:
+    result = verify_proof(_aptos().model_copy(update=update), STRICT)
+    assert result.status is Status.FAIL
+    assert problem in result.reason
+
+
+def test_aptos_other_keys_message_with_this_signature_fails() -> None:
+    """Everything of the other key's proof but the signature, which is this key's."""
+    other = _aptos(SigningKey(bytes(range(8, 40))))
+    changed = other.model_copy(update={"signature": _aptos().signature})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert "wrong message, signature or address" in result.reason

@@ -29,12 +29,14 @@ def verify(
         Path,
         typer.Argument(
             help="Ownership proofs: a JSON list of objects, or a CSV with a header row, with "
-            "the keys/columns chain (bitcoin, ethereum, tron, dogecoin, litecoin or solana), "
+            "the keys/columns chain (bitcoin, ethereum, tron, dogecoin, litecoin, solana or "
+            "aptos), "
             "address, "
             "message, signature "
             "(base64 BIP-137/BIP-322 for Bitcoin, base64 BIP-137 for Dogecoin and Litecoin, 0x "
             "hex EIP-191 for Ethereum, 0x hex TronWeb for TRON, base58 or 0x hex ed25519 for "
-            "Solana), and optional "
+            "Solana, 0x hex ed25519 over the wallet's full message for Aptos, with "
+            "public_key), and optional "
             "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex)"
         ),
     ],

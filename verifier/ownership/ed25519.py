@@ -1,12 +1,18 @@
-"""Solana ownership signatures: ed25519 over the message's bytes, as a Solana
-wallet's signMessage makes them, by the key the address is.
+"""Solana and Aptos ownership signatures: ed25519, which recovers no key, so the
+key is the address (Solana) or is published beside it (Aptos).
 
-A Solana address is the base58 of its 32-byte ed25519 public key, so the key
-is the address and nothing is recovered. ed25519 is checked with PyNaCl
+A Solana address is the base58 of its 32-byte ed25519 public key; the wallet's
+signMessage signs the message's bytes. An Aptos address is sha3-256(public key ||
+0x00), the single-key scheme byte; the wallet standard's signMessage signs its
+"full message": "APTOS", optional address, application and chainId lines, then
+"message: " with the message and "nonce: " with a nonce, each line ending in
+a newline but the last. ed25519 is checked with PyNaCl
 (libsodium, maintained, constant-time, strict about non-canonical points);
 base58 with the `base58` package, since Solana's keys and signatures are plain
 base58 without Bitcoin's checksum, which python-bitcoinlib's decoder demands.
 """
+
+import hashlib
 
 import base58
 from nacl.exceptions import BadSignatureError
@@ -54,3 +60,50 @@ def verify_solana(address: str, message: bytes, signature: str) -> Verified:
     key = _base58(address, "address", 32)
     check(key, message, parse_signature(signature))
     return Verified(SOLANA_SCHEME)
+
+
+APTOS_SCHEME = "Aptos signMessage (ed25519)"
+_APTOS_HEADER = "APTOS\n"
+_APTOS_OPTIONAL = ("address: ", "application: ", "chainId: ")
+
+
+def aptos_inner_message(full: str, address: str) -> str:
+    """The message inside the wallet standard's full message, which must also name
+    no other address; Rejected when the text has not that shape."""
+    start = full.find("\nmessage: ")
+    end = full.rfind("\nnonce: ")
+    if not full.startswith(_APTOS_HEADER) or start < 0 or end <= start:
+        raise Rejected(
+            "message is not an Aptos signMessage full message "
+            "(APTOS, optional address/application/chainId lines, message:, nonce:)"
+        )
+    for line in full[len(_APTOS_HEADER) : start + 1].split("\n")[:-1]:
+        if not line.startswith(_APTOS_OPTIONAL):
+            raise Rejected(f"Aptos full message has an unknown line {line[:40]!r}")
+        if line.startswith("address: ") and _aptos_account(line[9:]) != _aptos_account(address):
+            raise Rejected(f"Aptos full message names address {line[9:]}, the row is {address}")
+    return full[start + len("\nmessage: ") : end]
+
+
+def _aptos_account(text: str) -> bytes:
+    """32 bytes; wallets may drop the hex's leading zeros."""
+    body = text.removeprefix("0x").removeprefix("0X")
+    try:
+        raw = bytes.fromhex(body.rjust(64, "0"))
+    except ValueError:
+        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits") from None
+    if len(raw) != 32:
+        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits")
+    return raw
+
+
+def verify_aptos(
+    address: str, full_message: bytes, signature: str, public_key: bytes | None
+) -> Verified:
+    account = _aptos_account(address)
+    if public_key is None:
+        raise Rejected("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
+    if len(public_key) != 32 or hashlib.sha3_256(public_key + b"\x00").digest() != account:
+        raise Rejected("published public_key is not the key of this address")
+    check(public_key, full_message, parse_signature(signature))
+    return Verified(APTOS_SCHEME)

@@ -105,6 +105,13 @@ def verify_proof(
                 proof.script_bytes(),
                 proof.public_key_bytes(),
             )
+        elif proof.chain == "aptos":
+            # The binding is checked on the message inside the wallet's full message.
+            inner = ed25519.aptos_inner_message(proof.message, proof.address)
+            warnings, _ = _check_message(proof.model_copy(update={"message": inner}), binding, None)
+            verified = ed25519.verify_aptos(
+                proof.address, proof.message.encode(), proof.signature, proof.public_key_bytes()
+            )
         elif proof.chain in _MAINNET_ONLY_CHECKS:
             warnings, _ = _check_message(proof, binding, None)
             check = _MAINNET_ONLY_CHECKS[proof.chain]
@@ -192,7 +199,11 @@ def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage)
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:
     """Hex and bech32 addresses are case-insensitive; base58 ones are not."""
-    if chain == "ethereum" or in_row[:2].lower() in ("bc", "tb") or in_row[:4].lower() == "ltc1":
+    if (
+        chain in ("ethereum", "aptos")
+        or in_row[:2].lower() in ("bc", "tb")
+        or in_row[:4].lower() == "ltc1"
+    ):
         return in_message.lower() == in_row.lower()
     return in_message == in_row
 
