@@ -14,7 +14,7 @@ from tests.ownership import tamper
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, ownership_message
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
-from verifier.ownership.verify import Binding, verify_proof
+from verifier.ownership.verify import BALANCES_NOT_READ, Binding, verify_proof
 
 STRICT = Binding(EXCHANGE, SNAPSHOT_ID)
 KEY = PrivateKey(bytes(range(3, 35)))
@@ -64,6 +64,7 @@ def test_verifies_under_the_coins_magic(case: str) -> None:
     assert result.status is Status.PASS, result.reason
     coin = CASES[case][1].split()[0].decode()
     assert result.evidence["scheme"] == f"BIP-137 ({coin} message magic)"
+    assert result.evidence["balances"] == BALANCES_NOT_READ
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -19,7 +19,7 @@ from verifier.models.ownership import OwnershipClaim
 from verifier.ownership import ed25519, tron
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import keccak256
-from verifier.ownership.verify import Binding, verify_proof
+from verifier.ownership.verify import BALANCES_NOT_READ, Binding, verify_proof
 
 STRICT = Binding(EXCHANGE, SNAPSHOT_ID)
 LEGACY = Binding(EXCHANGE, SNAPSHOT_ID, legacy_message=True)
@@ -48,6 +48,7 @@ def test_raw_keccak_is_accepted_with_legacy_message_and_marked_weaker() -> None:
     assert result.status is Status.PASS, result.reason
     assert result.evidence["scheme"] == eip191.RAW_SCHEME
     assert result.evidence["weaker"] == eip191.RAW_WARNING
+    assert "balances" not in result.evidence
     assert eip191.RAW_WARNING in result.evidence["warnings"]
     assert "weaker" in result.reason
 
@@ -216,6 +217,8 @@ def test_aptos_verifies(address_line: bool) -> None:
     result = verify_proof(_aptos(address_line=address_line), STRICT)
     assert result.status is Status.PASS, result.reason
     assert result.evidence["scheme"] == ed25519.APTOS_SCHEME
+    assert result.evidence["balances"] == BALANCES_NOT_READ
+    assert BALANCES_NOT_READ in result.reason
 
 
 def test_aptos_every_signature_byte_flipped_fails() -> None:

@@ -31,6 +31,7 @@ _MAINNET_ONLY_CHECKS: dict[str, Callable[[str, bytes, str], Verified]] = {
     **{chain: partial(forks.verify, coin) for chain, coin in forks.COINS.items()},
 }
 
+BALANCES_NOT_READ = "this verifier does not read balances on this chain"
 NOT_PROVEN = "not proven: the row has no signature"
 LEGACY_WARNING = "legacy message: not bound to exchange, chain or snapshot, so it can be replayed"
 
@@ -134,6 +135,10 @@ def verify_proof(
     if warnings:
         reason += f" (warning: {'; '.join(warnings)})"
     evidence = {"scheme": verified.scheme, **verified.evidence, "warnings": warnings}
+    if proof.chain in MAINNET_ONLY:
+        # Proven control is not proven reserves: say so beside the result.
+        reason += f"; {BALANCES_NOT_READ}"
+        evidence["balances"] = BALANCES_NOT_READ
     return CheckResult(id=check_id, status=Status.PASS, reason=reason, evidence=evidence)
 
 
