@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.ownership.test_more_chains import raw_keccak_proof, tron_proof
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, all_vectors
 from verifier.cli import app
 from verifier.io.ownership import COLUMNS
@@ -150,3 +151,22 @@ def test_installed_command_prints_no_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == f"por: error: {path}: [0].message: required field is missing\n"
+
+
+def test_raw_keccak_needs_legacy_message_and_is_marked_weaker(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", [raw_keccak_proof(), tron_proof("v2")])
+    strict = run(str(path), "--exchange", EXCHANGE, "--snapshot-id", SNAPSHOT_ID)
+    assert strict.exit_code == 1, strict.output
+    legacy = run(str(path), "--legacy-message", "--json")
+    assert legacy.exit_code == 0, legacy.output
+    results = json.loads(legacy.output)
+    assert "weaker" in results[0]["evidence"]
+    assert results[1]["evidence"]["scheme"] == "TronWeb signMessageV2"
+
+
+def test_unknown_network_of_a_new_chain_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('[{"chain": "tron:nile", "address": "a", "message": "m", "signature": "s"}]')
+    result = run(str(path))
+    assert result.exit_code == 2
+    assert "[0].chain: Input should be" in result.output

@@ -32,7 +32,7 @@ def _sign(key: keys.PrivateKey, digest: bytes) -> str:
     return "0x" + (sig[:64] + bytes([27 + sig[64]])).hex()
 
 
-def _raw_keccak(key: keys.PrivateKey = KEY) -> OwnershipClaim:
+def raw_keccak_proof(key: keys.PrivateKey = KEY) -> OwnershipClaim:
     address = key.public_key.to_checksum_address()
     message = ownership_message("ethereum", "1", address)
     return OwnershipClaim(
@@ -44,7 +44,7 @@ def _raw_keccak(key: keys.PrivateKey = KEY) -> OwnershipClaim:
 
 
 def test_raw_keccak_is_accepted_with_legacy_message_and_marked_weaker() -> None:
-    result = verify_proof(_raw_keccak(), LEGACY)
+    result = verify_proof(raw_keccak_proof(), LEGACY)
     assert result.status is Status.PASS, result.reason
     assert result.evidence["scheme"] == eip191.RAW_SCHEME
     assert result.evidence["weaker"] == eip191.RAW_WARNING
@@ -54,16 +54,16 @@ def test_raw_keccak_is_accepted_with_legacy_message_and_marked_weaker() -> None:
 
 
 def test_raw_keccak_fails_without_legacy_message() -> None:
-    result = verify_proof(_raw_keccak(), STRICT)
+    result = verify_proof(raw_keccak_proof(), STRICT)
     assert result.status is Status.FAIL
 
 
 def test_raw_keccak_every_signature_byte_flipped_fails() -> None:
-    tamper.assert_every_signature_byte_fails(_raw_keccak(), LEGACY)
+    tamper.assert_every_signature_byte_fails(raw_keccak_proof(), LEGACY)
 
 
 def test_raw_keccak_wrong_address_fails() -> None:
-    proof = _raw_keccak()
+    proof = raw_keccak_proof()
     other = OTHER.public_key.to_checksum_address()
     message = ownership_message("ethereum", "1", other)
     changed = proof.model_copy(update={"address": other, "message": message})
@@ -74,7 +74,7 @@ def _tron_address(key: keys.PrivateKey) -> str:
     return str(CBase58Data.from_bytes(key.public_key.to_canonical_address(), 0x41))
 
 
-def _tron(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") -> OwnershipClaim:
+def tron_proof(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") -> OwnershipClaim:
     """Hashed as TronWeb does, written out here rather than taken from the verifier."""
     address = _tron_address(key)
     message = ownership_message("tron", "mainnet", address).encode()
@@ -95,7 +95,7 @@ def _tron(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") -> Owne
 
 @pytest.mark.parametrize(("hashing", "scheme"), [("v1", tron.SCHEMES[0]), ("v2", tron.SCHEMES[1])])
 def test_tron_verifies_both_hashings(hashing: str, scheme: str) -> None:
-    proof = _tron(hashing)
+    proof = tron_proof(hashing)
     assert proof.address.startswith("T")
     result = verify_proof(proof, STRICT)
     assert result.status is Status.PASS, result.reason
@@ -104,16 +104,16 @@ def test_tron_verifies_both_hashings(hashing: str, scheme: str) -> None:
 
 
 def test_tron_row_may_name_the_network() -> None:
-    assert _tron("v2", chain="tron:mainnet").chain == "tron"
+    assert tron_proof("v2", chain="tron:mainnet").chain == "tron"
 
 
 @pytest.mark.parametrize("hashing", ["v1", "v2"])
 def test_tron_every_signature_byte_flipped_fails(hashing: str) -> None:
-    tamper.assert_every_signature_byte_fails(_tron(hashing), STRICT)
+    tamper.assert_every_signature_byte_fails(tron_proof(hashing), STRICT)
 
 
 def test_tron_wrong_address_fails() -> None:
-    proof = _tron("v2")
+    proof = tron_proof("v2")
     other = _tron_address(OTHER)
     result = verify_proof(tamper.at_address(proof, other), STRICT)
     assert result.status is Status.FAIL
@@ -125,14 +125,14 @@ def test_tron_wrong_address_fails() -> None:
     [("T" + "1" * 33, "base58check"), (str(CBase58Data.from_bytes(bytes(20), 0x00)), "0x41")],
 )
 def test_tron_bad_address_fails_naming_it(address: str, problem: str) -> None:
-    proof = _tron("v2")
+    proof = tron_proof("v2")
     result = verify_proof(tamper.at_address(proof, address), STRICT)
     assert result.status is Status.FAIL
     assert problem in result.reason
 
 
 def test_tron_message_for_another_chain_fails() -> None:
-    proof = _tron("v2")
+    proof = tron_proof("v2")
     message = ownership_message("ethereum", "1", proof.address)
     result = verify_proof(proof.model_copy(update={"message": message}), STRICT)
     assert result.status is Status.FAIL
