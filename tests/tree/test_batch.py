@@ -307,7 +307,7 @@ def children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             found |= {int(c) for c in (task / "children").read_text().split()}
-        except FileNotFoundError:  # the thread ended meanwhile
+        except (FileNotFoundError, ProcessLookupError):  # the thread ended meanwhile
             continue
     return {c for c in found if alive(c)}
 
@@ -315,7 +315,7 @@ def children(pid: int) -> set[int]:
 def alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before, or while, it was read
         return False
     return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
