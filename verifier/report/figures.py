@@ -36,7 +36,12 @@ _JA_STEPS = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
 def _short(x: Fraction) -> str:
     """At most one decimal, and none when it is whole: 2.0 -> "2", 2.5 -> "2.5"."""
     tenths = round(x * 10)
-    return f"{tenths // 10:,}" if tenths % 10 == 0 else f"{tenths / 10:,.1f}"
+    return f"{tenths // 10:,}" if tenths % 10 == 0 else _one_decimal(tenths)
+
+
+def _one_decimal(tenths: int) -> str:
+    """A count of tenths (not negative) as "12,345.6", in integers: no float between."""
+    return f"{tenths // 10:,}.{tenths % 10}"
 
 
 def axis_amount(value: float | int, currency: str, lang: Lang) -> str:
@@ -52,4 +57,4 @@ def axis_amount(value: float | int, currency: str, lang: Lang) -> str:
     step = next(((s, w) for s, w in _EN_STEPS if x >= s), None)
     if step is None:
         return f"{currency} {sign}{_short(x)}"
-    return f"{currency} {sign}{float(x / step[0]):.1f}{step[1]}"
+    return f"{currency} {sign}{_one_decimal(round(x / step[0] * 10))}{step[1]}"
