@@ -118,6 +118,11 @@ def _named(check_id: str, _: Translator) -> str:
     return check_id if name is None else f"{name} {check_id}"
 
 
+def _per_asset(title: str, first: Column, *figures: str) -> FittedTable:
+    """A table of one row per asset: its name, then its figures aligned right."""
+    return FittedTable(title, [first, *(Column(h, justify="right") for h in figures)])
+
+
 def status_word(status: Status, _: Translator) -> str:
     """A status as the reader's language says it (the JSON keeps pass/fail/inconclusive)."""
     words = {Status.PASS: _("pass"), Status.FAIL: _("fail"), Status.INCONCLUSIVE: _("inconclusive")}
@@ -156,23 +161,16 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
                 _text(grouped(_.text(c.reason))),
             )
     cur = report.reporting_currency
-    assets = FittedTable(
+    assets = _per_asset(
         _("Per asset (whole units; values in {currency})").format(currency=cur),
-        [
-            # wide enough for "  on evm:ethereum", the row of one chain's part of an asset
-            Column(_("asset"), min_width=17),
-            *(
-                Column(h, justify="right")
-                for h in (
-                    _("liabilities"),
-                    _("held (verified)"),
-                    _("coverage"),
-                    _("surplus"),
-                    _("value"),
-                    _("cold"),
-                )
-            ),
-        ],
+        # wide enough for "  on evm:ethereum", the row of one chain's part of an asset
+        Column(_("asset"), min_width=17),
+        _("liabilities"),
+        _("held (verified)"),
+        _("coverage"),
+        _("surplus"),
+        _("value"),
+        _("cold"),
     )
     unknown = _("unknown")
     mapped: list[RenderableType] = []
@@ -194,23 +192,16 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
                 mapped.append(_text(f"{a.symbol} {where}: {held}"))
     window: list[RenderableType] = []
     if report.window is not None:
-        table = FittedTable(
+        table = _per_asset(
             _("Across the window ({spec}; whole units)").format(spec=report.window.spec),
-            [
-                Column(_("asset"), min_width=6),
-                *(
-                    Column(h, justify="right")
-                    for h in (
-                        _("at snapshot"),
-                        _("minimum"),
-                        _("median"),
-                        _("maximum"),
-                        _("min cover"),
-                        _("in"),
-                        _("out"),
-                    )
-                ),
-            ],
+            Column(_("asset"), min_width=6),
+            _("at snapshot"),
+            _("minimum"),
+            _("median"),
+            _("maximum"),
+            _("min cover"),
+            _("in"),
+            _("out"),
         )
         for w in report.window.assets:
             figures = (w.at_snapshot, w.minimum, w.median, w.maximum, w.min_coverage)
