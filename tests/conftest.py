@@ -28,7 +28,7 @@ def shared() -> Path:
 # starts a node itself. Marked here, once, so that `-m "not nodes"` can never run a
 # test that needs a node because somebody forgot a marker.
 _NODE_FIXTURES = frozenset({"anvil", "bcoin", "faucet"})
-_NODE_LAUNCHERS = ("run_anvil(", "run_bcoin(", "make_demo")
+_NODE_LAUNCHERS = ("run_anvil(", "run_bcoin(", "make_demo", "make_stablecoin_demo")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,18 +13,22 @@ from verifier.models.balances import BalancesFile
 from verifier.models.plan import PlanSummary
 from verifier.models.prices import PricesFile
 from verifier.models.proof import PROOF
+from verifier.models.stablecoin import StablecoinAttestation
 from verifier.models.tree import TreeRoot
 from verifier.reconcile.policy import PolicyFile
 from verifier.report.model import Report
+from verifier.report.stablecoin import StablecoinReport
 
 # name -> (the model, whether the tool writes it: written files are described as they
 # are serialized, read files as they are validated)
 FORMATS: dict[str, tuple[type[BaseModel] | TypeAdapter[Any], bool]] = {
     "attestation": (Attestation, False),
+    "stablecoin-attestation": (StablecoinAttestation, False),
     "balances": (BalancesFile, False),
     "prices": (PricesFile, False),
     "policy": (PolicyFile, False),
     "report": (Report, True),
+    "stablecoin-report": (StablecoinReport, True),
     "tree-root": (TreeRoot, True),
     "inclusion-proof": (PROOF, True),
     "plan-summary": (PlanSummary, True),

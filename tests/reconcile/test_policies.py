@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.attestations import EXCHANGE_PRESETS
 from verifier.errors import InputError, OptionError
 from verifier.reconcile.policy import (
     ColdShare,
@@ -31,13 +32,16 @@ def test_one_preset_per_regime() -> None:
         "bh-cbb",
         "br-bcb",
         "eu-mica",
+        "eu-mica-emt",
         "hk-sfc",
+        "jp-epi",
         "jp-fsa-2026-draft",
         "jp-psa",
         "kr",
         "sg-mas",
         "th-sec",
         "uk-fca",
+        "us-genius",
     ]
 
 
@@ -109,7 +113,7 @@ def test_hk_counts_escrow_and_pooled_deposits_of_six_months_and_says_what_a_snap
     assert any("daily" in x for x in hk.not_checked)
 
 
-@pytest.mark.parametrize("name", presets())
+@pytest.mark.parametrize("name", EXCHANGE_PRESETS)
 def test_every_preset_requires_full_coverage_per_asset(name: str) -> None:
     rule = _rule(name, "coverage")
     assert isinstance(rule, Coverage) and rule.min_ratio == 1

@@ -7,6 +7,7 @@ import pytest
 from tests.support.attestations import (
     COLD_BTC,
     COLD_ETH,
+    EXCHANGE_PRESETS,
     HOT_BTC,
     attestation,
     balances,
@@ -14,10 +15,9 @@ from tests.support.attestations import (
     set_balance,
     status,
 )
-from verifier.reconcile.policy import presets
 
 
-@pytest.mark.parametrize("name", presets())
+@pytest.mark.parametrize("name", EXCHANGE_PRESETS)
 def test_the_base_scenario_under_each_preset(tmp_path: Path, name: str) -> None:
     """96% cold passes everywhere but Hong Kong, which asks for 98%."""
     report = reconciled(tmp_path, attestation(name))

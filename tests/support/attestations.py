@@ -13,6 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from verifier.reconcile.policy import for_stablecoins, load_policy, presets
+
+# the presets for exchanges' attestations (the others judge stablecoin issuers')
+EXCHANGE_PRESETS = [n for n in presets() if not for_stablecoins(load_policy(n))]
 SNAPSHOT_TIME = "2026-03-31T15:00:00Z"
 BTC_BLOCK = "11" * 32
 ETH_BLOCK = "22" * 32

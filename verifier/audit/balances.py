@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from chains.addresses import normalize
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.evidence import Bundle, Recorder
+from chains.jsonrpc import JsonRpcClient
 from chains.names import parse_chain, same_chain
 from chains.snapshot import Balances, Failed, Snapshot
 from chains.transport import DEFAULT_TIMEOUT
@@ -22,6 +23,7 @@ from verifier.i18n import N_
 from verifier.io.addresses import AddressList
 from verifier.models.attestation import Attestation, ChainPoint, Token, Wallet
 from verifier.models.check import CheckResult, Status
+from verifier.models.stablecoin import StablecoinAttestation
 from verifier.reconcile.observations import Balance, ReadAt, Unknown, WalletKey
 
 METHOD = {
@@ -59,6 +61,18 @@ class Sources:
     eth_confirmations: int | None = None  # every EVM chain; default: the registry's per chain
     rpc_timeout: float = DEFAULT_TIMEOUT  # seconds a node request may take, retries included
 
+    def client(self, chain: str, url: str | None, endpoint: str = "") -> JsonRpcClient:
+        """A JSON-RPC client of `chain`'s node at `url`, recorded when recording, or
+        replaying the bundle (NotInEvidence when the bundle has no endpoint for it);
+        `endpoint` names it in the bundle when it is not the chain's own name."""
+        return JsonRpcClient.connect(
+            url,
+            endpoint=endpoint or chain,
+            recorder=self.recorder,
+            bundle=self.bundle,
+            timeout=self.rpc_timeout,
+        )
+
     def evm_endpoint(self, chain: str) -> str | None:
         """The node named for the EVM chain `chain` (as the attestation spells it)."""
         own = next((url for named, url in self.evm_rpc.items() if same_chain(named, chain)), None)
@@ -71,7 +85,7 @@ def _served_by_eth_rpc(chain: str) -> bool:
     return chain.startswith("ethereum:") or parse_chain(chain).chain_id == 1
 
 
-def check_endpoints(att: Attestation, sources: Sources) -> None:
+def check_endpoints(att: Attestation | StablecoinAttestation, sources: Sources) -> None:
     """Refuse an endpoint that no chain of the attestation would be read from: an
     option that cannot apply is refused, never ignored."""
     evm = [p.chain for p in att.snapshot.chains if not p.chain.startswith("bitcoin:")]

@@ -73,7 +73,7 @@ def verify_attestation(
     )
     return build_report(
         rec,
-        balances_source=_balances_source(sources),
+        balances_source=balances_source(sources),
         prices_source=prices_source,
         scope=[
             N_(
@@ -87,7 +87,8 @@ def verify_attestation(
     )
 
 
-def _balances_source(sources: Sources) -> str:
+def balances_source(sources: Sources) -> str:
+    """Where the chain answers come from, for the report's scope."""
     if sources.bundle is not None:
         return N_("an evidence bundle replayed offline (no network)")
     named = [

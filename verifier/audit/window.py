@@ -116,13 +116,7 @@ def _chain(att: Attestation, sources: Sources, spec: WindowSpec, point: ChainPoi
             point.chain, point.height, sampling.RULE, reason=f"the window needs {need}"
         )
     try:
-        client = JsonRpcClient.connect(
-            url,
-            endpoint=point.chain,
-            recorder=sources.recorder,
-            bundle=sources.bundle,
-            timeout=sources.rpc_timeout,
-        )
+        client = sources.client(point.chain, url)
     except NotInEvidence as e:
         return ChainWindow(
             point.chain, point.height, sampling.RULE, reason=f"{Reason.NOT_IN_EVIDENCE}: {e}"

@@ -16,7 +16,8 @@ from verifier.i18n import N_
 from verifier.io.attestation import load_other_entities, load_prices
 from verifier.io.evidence import load_bundle
 from verifier.models.attestation import Attestation
-from verifier.reconcile.policy import Policy, load_policy, presets
+from verifier.models.stablecoin import StablecoinAttestation
+from verifier.reconcile.policy import Policy, for_stablecoins, load_policy, presets
 
 PolicyOption = Annotated[
     str | None,
@@ -63,16 +64,26 @@ RpcTimeoutOption = Annotated[
 ]
 
 
-def applied_policy(policy: str | None, att: Attestation, attestation: Path) -> Policy:
-    """--policy, or the policy the attestation claims when it is a preset."""
+def applied_policy(
+    policy: str | None, att: Attestation | StablecoinAttestation, attestation: Path
+) -> Policy:
+    """--policy, or the policy the attestation claims when it is a preset; a policy
+    for the other kind of attestation (a stablecoin's for an exchange's) is refused."""
     if policy is not None:
         if not policy.strip():
             raise InputError("--policy", None, "is empty: give a preset or a policy file")
-        return load_policy(policy)
-    if att.policy not in presets():
-        problem = f"{att.policy!r} is not a preset; give --policy FILE"
-        raise InputError(str(attestation), "policy", problem)
-    return load_policy(att.policy)
+        applied, where, field = load_policy(policy), "--policy", None
+    else:
+        if att.policy not in presets():
+            problem = f"{att.policy!r} is not a preset; give --policy FILE"
+            raise InputError(str(attestation), "policy", problem)
+        applied, where, field = load_policy(att.policy), str(attestation), "policy"
+    stablecoin = for_stablecoins(applied)
+    if stablecoin != isinstance(att, StablecoinAttestation):
+        kind = "a stablecoin issuer's" if stablecoin else "an exchange's"
+        problem = f"{applied.id} is a policy for {kind} attestation, this one is not"
+        raise InputError(where, field, problem)
+    return applied
 
 
 def auditor_prices(prices: Path | None, att: Attestation) -> tuple[dict[str, Fraction] | None, str]:

@@ -18,6 +18,8 @@ from verifier.models.check import EXIT_CODES
 from verifier.report.html_report import render_html
 from verifier.report.json_report import render_json
 from verifier.report.model import Report
+from verifier.report.stablecoin import StablecoinReport
+from verifier.report.stablecoin_render import render_stablecoin_html, render_stablecoin_terminal
 from verifier.report.terminal import render_terminal
 
 FORCE = "--force"
@@ -53,7 +55,7 @@ def planned_outputs(
 
 
 def deliver(
-    report: Report,
+    report: Report | StablecoinReport,
     outputs: Outputs,
     json_out: Path | None,
     html_out: Path | None,
@@ -66,8 +68,17 @@ def deliver(
         if json_out is not None:
             outputs.stage(json_out, render_json(report).encode())
         if html_out is not None:
-            outputs.stage(html_out, render_html(report, lang).encode())
+            html = (
+                render_stablecoin_html(report, lang)
+                if isinstance(report, StablecoinReport)
+                else render_html(report, lang)
+            )
+            outputs.stage(html_out, html.encode())
     for note in notes:
         out.print(note, markup=False)
-    out.print(render_terminal(report, lang))
+    out.print(
+        render_stablecoin_terminal(report, lang)
+        if isinstance(report, StablecoinReport)
+        else render_terminal(report, lang)
+    )
     raise typer.Exit(EXIT_CODES[report.verdict])

@@ -9,7 +9,8 @@ import typer
 from chains.evidence import Recorder
 from chains.names import ChainNameError, parse_chain
 from verifier.audit.balances import Sources, check_endpoints
-from verifier.audit.run import verify_attestation
+from verifier.audit.run import balances_source, verify_attestation
+from verifier.audit.stablecoin import verify_stablecoin
 from verifier.audit.window import SAMPLES, WindowSpec
 from verifier.cli.common import (
     EvidenceOutOption,
@@ -29,7 +30,10 @@ from verifier.cli.common import other_entities as other_entities_of
 from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
 from verifier.errors import InputError
 from verifier.i18n import Lang
-from verifier.io.attestation import load_attestation
+from verifier.io.attestation import load_any_attestation
+from verifier.models.stablecoin import StablecoinAttestation
+from verifier.report.model import Report
+from verifier.report.stablecoin import StablecoinReport, build_stablecoin_report
 
 
 def command(
@@ -100,21 +104,28 @@ def command(
 ) -> None:
     """Verify an attestation: liability commitment, ownership, balances at the snapshot,
     coverage and the regulator's policy; with --window, across the blocks around it too.
-    Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
+    A stablecoin issuer's (kind "stablecoin"): the token's supply on every chain against
+    the declared reserves. Exit 0 pass, 1 fail, 2 inconclusive or bad input."""
     outputs = planned_outputs(
         [attestation, offline, prices, other_entities, policy],
         force,
         [(json_out, "--json"), (html_out, "--html"), (evidence_out, "--evidence-out")],
     )
     spec = _window(window, samples, seed)
-    att = load_attestation(attestation)
+    att = load_any_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
+    if isinstance(att, StablecoinAttestation):
+        _exchange_only(
+            ("--btc-rpc", btc_rpc),
+            ("--esplora", esplora),
+            ("--prices", prices),
+            ("--other-entities", other_entities),
+            ("--window", window),
+        )
     evm_rpc = _evm_endpoints(rpc or [])
     if offline is not None and (btc_rpc or esplora or eth_rpc or evm_rpc):
         raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
     bundle = replayed_bundle(offline, evidence_out)
-    auditor, prices_source = auditor_prices(prices, att)
-    others = other_entities_of(other_entities)
     recorder = Recorder() if evidence_out is not None else None
     sources = Sources(
         btc_rpc=btc_rpc,
@@ -131,21 +142,36 @@ def command(
         ),
     )
     check_endpoints(att, sources)
-    report = verify_attestation(
-        att,
-        sources,
-        applied,
-        prices=auditor,
-        prices_source=prices_source,
-        other_entities=others,
-        window=spec,
-    )
+    report: Report | StablecoinReport
+    if isinstance(att, StablecoinAttestation):
+        report = build_stablecoin_report(
+            verify_stablecoin(att, sources, applied), source=balances_source(sources)
+        )
+    else:
+        auditor, prices_source = auditor_prices(prices, att)
+        report = verify_attestation(
+            att,
+            sources,
+            applied,
+            prices=auditor,
+            prices_source=prices_source,
+            other_entities=other_entities_of(other_entities),
+            window=spec,
+        )
     notes: list[str] = []
     if recorder is not None and evidence_out is not None:
         recorded = recorder.bundle
         outputs.stage(evidence_out, recorded.to_bytes())
         notes.append(f"evidence bundle {evidence_out} (sha256 {recorded.digest()})")
     deliver(report, outputs, json_out, html_out, notes, lang)
+
+
+def _exchange_only(*given: tuple[str, object]) -> None:
+    """Refuse the options that only an exchange's attestation takes (an option that
+    cannot apply is refused, never ignored)."""
+    for flag, value in given:
+        if value is not None:
+            raise InputError(flag, None, "applies to an exchange's attestation, not a stablecoin's")
 
 
 def _window(text: str | None, samples: int | None, seed: str | None) -> WindowSpec | None:

@@ -1,6 +1,6 @@
 """Babel extraction methods for what is not Python: policy presets (TOML), whose
-title, status and assumptions a report quotes, and the customer page's HTML, whose
-texts are marked {{_:...}} (babel.cfg names both)."""
+title, status, assumptions and what they leave unchecked a report quotes, and the
+customer page's HTML, whose texts are marked {{_:...}} (babel.cfg names both)."""
 
 import re
 import tomllib
@@ -31,7 +31,12 @@ def _method(texts: Callable[[str], Iterator[Extracted]]) -> Method:
 def _policy(raw: str) -> Iterator[Extracted]:
     """The texts of one policy preset that a report shows, each with its line."""
     policy = tomllib.loads(raw)
-    texts = [policy.get("title"), policy.get("status"), *policy.get("assumptions", [])]
+    texts = [
+        policy.get("title"),
+        policy.get("status"),
+        *policy.get("assumptions", []),
+        *policy.get("not_checked", []),
+    ]
     lines = raw.splitlines()
     for text in texts:
         if isinstance(text, str) and text:

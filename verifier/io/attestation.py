@@ -8,12 +8,13 @@ from typing import Any
 
 from chains.addresses import normalize
 from verifier.errors import InputError
-from verifier.io.documents import read_json_model, refuse_first
+from verifier.io.documents import DOCUMENT_LIMIT, json_model, read_json_model, refuse_first
 from verifier.io.files import read_text
-from verifier.io.jsontext import parse_json_native
+from verifier.io.jsontext import parse_json, parse_json_native
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
 from verifier.models.prices import PricesFile
+from verifier.models.stablecoin import StablecoinAttestation
 from verifier.reconcile.observations import (
     Observations,
     OwnershipStatus,
@@ -25,7 +26,24 @@ from verifier.reconcile.observations import (
 
 
 def load_attestation(path: Path) -> Attestation:
-    att = read_json_model(path, Attestation)
+    """An exchange's attestation; a stablecoin issuer's is refused, naming its kind."""
+    att = load_any_attestation(path)
+    if isinstance(att, StablecoinAttestation):
+        raise InputError(str(path), "kind", "a stablecoin attestation: `por verify` checks it")
+    return att
+
+
+def load_any_attestation(path: Path) -> Attestation | StablecoinAttestation:
+    """An attestation of either kind, by its `kind` field ("stablecoin"; absent or
+    "exchange" for an exchange's), so that each kind's errors name its own fields."""
+    text = read_text(path, DOCUMENT_LIMIT)
+    doc = parse_json(text, str(path))
+    kind = doc.get("kind") if isinstance(doc, dict) else None
+    att: Attestation | StablecoinAttestation = (
+        json_model(text, str(path), StablecoinAttestation)
+        if kind == "stablecoin"
+        else json_model(text, str(path), Attestation)
+    )
     refuse_first(str(path), att.problems())
     return att
 

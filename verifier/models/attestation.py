@@ -237,9 +237,12 @@ class AveragePrices(BaseModel):
 
 class Attestation(WrittenAsBefore):
     model_config = _STRICT
-    added = ("average_prices",)
+    added = ("kind", "average_prices")
 
     format: Literal["por-attestation-v1"]
+    # An exchange's attestation; a file without `kind` is one (the kind every file had
+    # before stablecoin issuers' attestations, verifier/models/stablecoin.py).
+    kind: Literal["exchange"] | None = None
     exchange: Exchange
     reporting_currency: Currency
     snapshot: Snapshot
@@ -278,7 +281,7 @@ class Attestation(WrittenAsBefore):
         chains = [p.chain for p in att.snapshot.chains]
         refs: list[ChainRef | None] = []
         for i, chain in enumerate(chains):
-            named = _chain_ref(chain)
+            named = chain_ref(chain)
             ref = None if isinstance(named, str) else named
             if isinstance(named, str):
                 yield f"snapshot.chains[{i}].chain", named
@@ -289,9 +292,9 @@ class Attestation(WrittenAsBefore):
                 yield f"snapshot.chains[{i}].chain", f"{chain!r} is {other!r} again"
             refs.append(ref)
         for i, w in enumerate(att.wallets):
-            unpinned = _unpinned(w.chain, chains, refs)
-            if unpinned:
-                yield f"wallets[{i}].chain", unpinned
+            missing = unpinned(w.chain, chains, refs)
+            if missing:
+                yield f"wallets[{i}].chain", missing
             for j, a in enumerate(w.assets):
                 if a not in symbols:
                     yield (
@@ -302,9 +305,9 @@ class Attestation(WrittenAsBefore):
         natives = native_assets()
         seen: set[tuple[str, str]] = set()
         for i, t in enumerate(att.tokens):
-            unpinned = _unpinned(t.chain, chains, refs)
-            if unpinned:
-                yield f"tokens[{i}].chain", unpinned
+            missing = unpinned(t.chain, chains, refs)
+            if missing:
+                yield f"tokens[{i}].chain", missing
             if t.symbol not in decimals:
                 yield f"tokens[{i}].symbol", f"{t.symbol!r} is not an asset of the liability tree"
             elif t.decimals != decimals[t.symbol]:
@@ -328,7 +331,7 @@ class Attestation(WrittenAsBefore):
                 yield f"reserve_inputs.incident_losses[{i}].fiscal_year", f"{y} is listed twice"
 
 
-def _chain_ref(chain: str) -> ChainRef | str:
+def chain_ref(chain: str) -> ChainRef | str:
     """The chain `chain` names, or why it names none the adapters can read."""
     try:
         return parse_chain(chain)
@@ -336,7 +339,7 @@ def _chain_ref(chain: str) -> ChainRef | str:
         return str(e)
 
 
-def _unpinned(chain: str, chains: list[str], refs: list[ChainRef | None]) -> str | None:
+def unpinned(chain: str, chains: list[str], refs: list[ChainRef | None]) -> str | None:
     """Why `chain` (a wallet's or a token's) has no block in the snapshot, or None.
 
     Each chain is spelled one way throughout an attestation, as its snapshot entry
@@ -345,7 +348,7 @@ def _unpinned(chain: str, chains: list[str], refs: list[ChainRef | None]) -> str
     """
     if chain in chains:
         return None
-    ref = _chain_ref(chain)
+    ref = chain_ref(chain)
     if isinstance(ref, str):
         return f"no snapshot block for {chain!r} ({ref})"
     if ref in refs:

@@ -19,6 +19,7 @@ from verifier.errors import InputError, OptionError
 from verifier.io.documents import read_toml_model
 from verifier.models.attestation import Currency, HeldAt, Peril
 from verifier.models.numbers import DecimalText
+from verifier.models.stablecoin import IssuerType
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 Share = DecimalText  # a fraction such as "0.05"; checked to be <= 1 where it is a share
@@ -145,6 +146,71 @@ class HotReserve(BaseModel):
     average: Averaging | None = None  # hot value at average prices, as for the cold share
 
 
+# What a stablecoin policy names a reserve asset by: its type, and "time_deposit" for
+# a bank or trust deposit with a maturity (models/stablecoin.py ReserveAsset.category).
+Category = Literal[
+    "cash",
+    "bank_deposit",
+    "trust_deposit",
+    "time_deposit",
+    "government_bill",
+    "repo",
+    "mmf",
+]
+
+
+class ShareBound(BaseModel):
+    """Eligible reserves of these categories, as a share of the outstanding supply's
+    value: at least `min` (MiCA: 30% deposited at credit institutions), at most `max`
+    (Japan's trust-type coins: 50% in government bonds and time deposits)."""
+
+    model_config = _STRICT
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}$")]  # for the check id
+    of: Annotated[list[Category], Field(min_length=1)]
+    min: Share | None = None
+    max: Share | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Self:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if any(x is not None and x > 1 for x in (self.min, self.max)):
+            raise ValueError("a share must be at most 1")
+        return self
+
+
+class ReserveTerms(BaseModel):
+    """What counts as a reserve for one type of issuer: the categories in `eligible`,
+    and of those with a maturity, only what matures within the days given (remaining
+    from the snapshot's date; no limit where none is given)."""
+
+    model_config = _STRICT
+
+    eligible: Annotated[list[Category], Field(min_length=1)]
+    max_bill_days: Annotated[int, Field(ge=0)] | None = None
+    max_repo_days: Annotated[int, Field(ge=0)] | None = None
+    repo_collateral: list[Literal["government_bill", "government_note", "government_bond"]] = []
+    max_deposit_days: Annotated[int, Field(ge=0)] | None = None
+    shares: list[ShareBound] = []
+
+
+class StablecoinReserves(BaseModel):
+    """A stablecoin's outstanding supply (read on chain) covered `min_ratio` times by
+    eligible reserves in the peg currency, declared at most `max_age_days` before the
+    snapshot; the terms by issuer type ("any" for every type not named)."""
+
+    model_config = _STRICT
+
+    kind: Literal["stablecoin-reserves"]
+    min_ratio: DecimalText
+    max_age_days: Annotated[int, Field(ge=0)]
+    terms: Annotated[dict[IssuerType | Literal["any"], ReserveTerms], Field(min_length=1)]
+
+    def terms_for(self, issuer_type: str) -> ReserveTerms | None:
+        return self.terms.get(issuer_type) or self.terms.get("any")  # type: ignore[call-overload]
+
+
 Rule = Annotated[
     Coverage
     | ColdShare
@@ -152,7 +218,8 @@ Rule = Annotated[
     | LiabilityReserve
     | OwnFunds
     | Compensation
-    | HotReserve,
+    | HotReserve
+    | StablecoinReserves,
     Field(discriminator="kind"),
 ]
 ReserveRule = LiabilityReserve | OwnFunds | Compensation | HotReserve
@@ -220,12 +287,18 @@ class Policy(BaseModel):
 
 
 def figure_value(rule: Rule, field: str) -> Any:
-    """The value at `field` (a dotted path) of `rule`, or KeyError if the rule has none."""
+    """The value at `field` (a dotted path: field names, keys of a table, indexes of a
+    list, "terms.trust.shares.0.max") of `rule`, or KeyError if the rule has none."""
     node: Any = rule
     for part in field.split("."):
-        if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+        if isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
             raise KeyError(field)
-        node = getattr(node, part)
     return node
 
 
@@ -237,13 +310,26 @@ def set_figures(rule: Rule) -> list[str]:
         out = []
         for name in sorted(node.model_fields_set):
             value = getattr(node, name)
+            items: list[tuple[str, Any]] = []
+            if isinstance(value, dict):
+                items = [(str(k), v) for k, v in value.items()]
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                items = [(str(i), v) for i, v in enumerate(value)]
             if isinstance(value, BaseModel):
                 out += walk(value, f"{prefix}{name}.")
-            elif name != "kind":
+            elif items and all(isinstance(v, BaseModel) for _, v in items):
+                for key, v in items:
+                    out += walk(v, f"{prefix}{name}.{key}.")
+            elif name not in ("kind", "name"):  # a rule's kind, a share bound's name
                 out.append(f"{prefix}{name}")
         return out
 
     return walk(rule, "")
+
+
+def for_stablecoins(policy: Policy) -> bool:
+    """Whether the policy judges a stablecoin issuer's attestation (else an exchange's)."""
+    return any(isinstance(r, StablecoinReserves) for r in policy.rules)
 
 
 def presets() -> list[str]:

@@ -20,6 +20,7 @@ from verifier.reconcile.policy import (
     OwnFunds,
     Policy,
     Rule,
+    StablecoinReserves,
 )
 from verifier.reconcile.quantity import Quantity, total
 from verifier.reconcile.reserves import Counted, Requirement, Valued, counted, requirement
@@ -81,6 +82,9 @@ def rule_check(rule: Rule, ctx: Context) -> Check:
             return _matching(ctx)
         case LiabilityReserve() | OwnFunds() | Compensation() | HotReserve():
             return _reserve(rule, ctx)
+        case StablecoinReserves():
+            # the CLI refuses a stablecoin policy for an exchange's attestation first
+            raise ValueError("a stablecoin-reserves rule checks a stablecoin attestation")
 
 
 def _coverage(rule: Coverage, ctx: Context) -> Check:

@@ -2,6 +2,7 @@
 with their parts after them, the statements of scope and limitation an auditor's
 report needs."""
 
+from collections.abc import Sequence
 from fractions import Fraction
 from importlib.metadata import version
 
@@ -71,13 +72,7 @@ def build_report(
     """`scope` and `limitations`: statements the caller adds (what it checked itself);
     `window_spec`: the window as asked, when one was read."""
     att = rec.attestation
-    entries: list[ReportCheck] = []
-    top: list[CheckResult] = []
-    reserves: list[ReserveLine] = []
-    for check in rec.checks:
-        result = check.verify()
-        top.append(result)
-        _flatten(check, result, None, 0, entries, reserves)
+    entries, top, reserves = flatten(rec.checks)
     tree = att.liabilities.tree
     chains = ", ".join(f"{p.chain} #{p.height}" for p in att.snapshot.chains)
     stated = [
@@ -136,17 +131,7 @@ def build_report(
             liability_root_commitment=tree.root_commitment,
             account_count_declared=tree.account_count,
         ),
-        policy=PolicyInfo(
-            id=rec.policy.id,
-            title=rec.policy.title,
-            status=rec.policy.status,
-            source=rec.policy.source,
-            claimed=att.policy,
-            sources=rec.policy.sources,
-            assumptions=rec.policy.assumptions,
-            not_checked=rec.policy.not_checked,
-            figures=_figures(rec.policy),
-        ),
+        policy=policy_info(rec.policy, att.policy),
         verdict=overall(top),
         scope=stated,
         assets=[_asset_line(att, p, rec.prices) for p in rec.positions],
@@ -155,6 +140,36 @@ def build_report(
         checks=entries,
         limitations=notes,
         window=None if rec.window is None else _window(rec, window_spec),
+    )
+
+
+def flatten(
+    checks: Sequence[Check],
+) -> tuple[list[ReportCheck], list[CheckResult], list[ReserveLine]]:
+    """Every check verified once: the report's entries (composites followed by their
+    parts), the top-level results the verdict is of, and the reserve lines."""
+    entries: list[ReportCheck] = []
+    top: list[CheckResult] = []
+    reserves: list[ReserveLine] = []
+    for check in checks:
+        result = check.verify()
+        top.append(result)
+        _flatten(check, result, None, 0, entries, reserves)
+    return entries, top, reserves
+
+
+def policy_info(policy: Policy, claimed: str) -> PolicyInfo:
+    """The policy applied, as a report states it, beside the one the attestation claims."""
+    return PolicyInfo(
+        id=policy.id,
+        title=policy.title,
+        status=policy.status,
+        source=policy.source,
+        claimed=claimed,
+        sources=policy.sources,
+        assumptions=policy.assumptions,
+        not_checked=policy.not_checked,
+        figures=_figures(policy),
     )
 
 

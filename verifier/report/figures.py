@@ -11,8 +11,9 @@ from fractions import Fraction
 from verifier.i18n import Lang
 
 # a plain decimal number standing on its own in a text (not part of a word, an
-# address or a hash): an optional sign, digits, optionally '.' and digits
-_NUMBER = re.compile(r"(?<![\w.#])(-?)(\d+)(\.\d+)?(?![\w])")
+# address, a hash, a chain id such as ethereum:31337 or a date such as 2026-03-31):
+# an optional sign, digits, optionally '.' and digits
+_NUMBER = re.compile(r"(?<![\w.#:-])(-?)(\d+)(\.\d+)?(?![\w-])")
 
 
 def _group(digits: str) -> str:

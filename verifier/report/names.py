@@ -31,6 +31,8 @@ def _names(_: Translator) -> dict[str, str]:
         "own-funds": _.pgettext("check", "own-funds"),
         "compensation": _.pgettext("check", "compensation"),
         "hot-reserve": _.pgettext("check", "hot-reserve"),
+        "supply": _.pgettext("check", "supply"),
+        "reserves": _.pgettext("check", "reserves"),
     }
 
 

@@ -10,6 +10,7 @@ Figures keep every digit: they are grouped by thousands and, when a column is to
 narrow (an 80-column terminal), folded onto the next line, never cut with '…'."""
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, JustifyMethod, RenderableType, RenderResult
@@ -20,7 +21,7 @@ from verifier.i18n import Lang, Translator, translator
 from verifier.models.check import Status
 from verifier.report.escape import printable
 from verifier.report.figures import grouped
-from verifier.report.model import Report, ReportCheck
+from verifier.report.model import PolicyInfo, Report, ReportCheck
 from verifier.report.names import check_name, figure_status
 
 STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.INCONCLUSIVE: "yellow"}
@@ -37,7 +38,7 @@ def _shown(c: ReportCheck, by_id: dict[str, ReportCheck]) -> bool:
     return root.id.startswith(("policy.", "window.")) and c.depth <= 2
 
 
-def _text(value: object) -> Text:
+def text_cell(value: object) -> Text:
     return Text("" if value is None else printable(str(value)))
 
 
@@ -118,7 +119,7 @@ def _named(check_id: str, _: Translator) -> str:
     return check_id if name is None else f"{name} {check_id}"
 
 
-def _per_asset(title: str, first: Column, *figures: str) -> FittedTable:
+def per_row(title: str, first: Column, *figures: str) -> FittedTable:
     """A table of one row per asset: its name, then its figures aligned right."""
     return FittedTable(title, [first, *(Column(h, justify="right") for h in figures)])
 
@@ -140,28 +141,9 @@ def tally_words(_: Translator) -> dict[Status, str]:
 
 def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     _ = translator(lang)
-    by_id = {c.id: c for c in report.checks}
-    checks = FittedTable(
-        _("Checks ({count}; passing details folded)").format(count=len(report.checks)),
-        [
-            Column(_("check"), min_width=20),
-            Column(_("status"), no_wrap=True),
-            Column(_("expected"), min_width=10),
-            Column(_("actual"), min_width=10),
-            Column(_("reason"), min_width=10),
-        ],
-    )
-    for c in report.checks:
-        if _shown(c, by_id):
-            checks.add_row(
-                _text("  " * c.depth + _named(c.id, _)),
-                Text(status_word(c.status, _), style=STYLE[c.status]),
-                _text(grouped(c.expected if c.expected is None else str(c.expected))),
-                _text(grouped(c.actual if c.actual is None else str(c.actual))),
-                _text(grouped(_.text(c.reason))),
-            )
+    checks = checks_table(report.checks, _)
     cur = report.reporting_currency
-    assets = _per_asset(
+    assets = per_row(
         _("Per asset (whole units; values in {currency})").format(currency=cur),
         # wide enough for "  on evm:ethereum", the row of one chain's part of an asset
         Column(_("asset"), min_width=17),
@@ -177,22 +159,22 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
     for a in report.assets:
         cells = [a.symbol, grouped(a.liabilities), grouped(a.customer_total) or unknown]
         cells += [grouped(x) or "-" for x in (a.coverage, a.surplus, a.surplus_value, a.cold_share)]
-        assets.add_row(*(_text(x) for x in cells))
+        assets.add_row(*(text_cell(x) for x in cells))
         for on in a.chains if a.split else []:
             # each chain's part of the holdings; what was read there, below the table
             # when a token counts as the asset by the attestation's mapping
             assets.add_row(
-                _text("  " + _("on {chain}").format(chain=on.chain)),
+                text_cell("  " + _("on {chain}").format(chain=on.chain)),
                 Text(""),
-                _text(grouped(on.customer_total) or unknown),
+                text_cell(grouped(on.customer_total) or unknown),
             )
             if on.mapped:
                 held = "; ".join(_.text(h) for h in on.held_as)
                 where = _("on {chain}").format(chain=on.chain)
-                mapped.append(_text(f"{a.symbol} {where}: {held}"))
+                mapped.append(text_cell(f"{a.symbol} {where}: {held}"))
     window: list[RenderableType] = []
     if report.window is not None:
-        table = _per_asset(
+        table = per_row(
             _("Across the window ({spec}; whole units)").format(spec=report.window.spec),
             Column(_("asset"), min_width=6),
             _("at snapshot"),
@@ -207,11 +189,11 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
             figures = (w.at_snapshot, w.minimum, w.median, w.maximum, w.min_coverage)
             flows = (w.inflow_before, w.outflow_after)
             table.add_row(
-                _text(w.symbol), *(_text(grouped(x) or unknown) for x in (*figures, *flows))
+                text_cell(w.symbol), *(text_cell(grouped(x) or unknown) for x in (*figures, *flows))
             )
         window.append(table)
     parts: list[RenderableType] = [
-        _text(
+        text_cell(
             _("{name} ({id}), snapshot {snapshot} at {time}; policy {policy} ({status})").format(
                 name=report.exchange.name,
                 id=report.exchange.id,
@@ -225,24 +207,68 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
         *mapped,
         *window,
         checks,
+        *policy_notes(report.policy, _),
+        verdict_line(report, lang),
     ]
-    if report.policy.figures:
-        parts.append(Text(_("Figures of the policy (law, guidance, proposal or assumption):")))
-        parts += [
-            _text(f"  - {f.rule}.{f.field} = {f.value}: " + figure_status(f.status, _).upper())
-            for f in report.policy.figures
-        ]
-    if report.policy.assumptions:
-        parts.append(Text(_("Assumptions of the policy:"), style="bold"))
-        parts += [_text(f"  - {_.text(a)}") for a in report.policy.assumptions]
-    if report.policy.not_checked:
-        parts.append(Text(_("Required by the regime, not checked at a snapshot:"), style="bold"))
-        parts += [_text(f"  - {_.text(a)}") for a in report.policy.not_checked]
-    parts.append(verdict_line(report, lang))
     return Group(*parts)
 
 
-def verdict_line(report: Report, lang: Lang = Lang.EN) -> Text:
+def checks_table(checks: list[ReportCheck], _: Translator) -> FittedTable:
+    """Every check that did not pass and the groups (passing details folded)."""
+    by_id = {c.id: c for c in checks}
+    table = FittedTable(
+        _("Checks ({count}; passing details folded)").format(count=len(checks)),
+        [
+            Column(_("check"), min_width=20),
+            Column(_("status"), no_wrap=True),
+            Column(_("expected"), min_width=10),
+            Column(_("actual"), min_width=10),
+            Column(_("reason"), min_width=10),
+        ],
+    )
+    for c in checks:
+        if _shown(c, by_id):
+            table.add_row(
+                text_cell("  " * c.depth + _named(c.id, _)),
+                Text(status_word(c.status, _), style=STYLE[c.status]),
+                text_cell(grouped(c.expected if c.expected is None else str(c.expected))),
+                text_cell(grouped(c.actual if c.actual is None else str(c.actual))),
+                text_cell(grouped(_.text(c.reason))),
+            )
+    return table
+
+
+def policy_notes(policy: PolicyInfo, _: Translator) -> list[RenderableType]:
+    """The policy's figures with how firm each is, its assumptions, and what the
+    regime requires that a snapshot cannot show."""
+    parts: list[RenderableType] = []
+    if policy.figures:
+        parts.append(Text(_("Figures of the policy (law, guidance, proposal or assumption):")))
+        parts += [
+            text_cell(f"  - {f.rule}.{f.field} = {f.value}: " + figure_status(f.status, _).upper())
+            for f in policy.figures
+        ]
+    if policy.assumptions:
+        parts.append(Text(_("Assumptions of the policy:"), style="bold"))
+        parts += [text_cell(f"  - {_.text(a)}") for a in policy.assumptions]
+    if policy.not_checked:
+        parts.append(Text(_("Required by the regime, not checked at a snapshot:"), style="bold"))
+        parts += [text_cell(f"  - {_.text(a)}") for a in policy.not_checked]
+    return parts
+
+
+class Judged(Protocol):
+    """A report with a verdict over its checks: an exchange's or a stablecoin issuer's."""
+
+    @property
+    def verdict(self) -> Status: ...
+    @property
+    def checks(self) -> list[ReportCheck]: ...
+    @property
+    def policy(self) -> PolicyInfo: ...
+
+
+def verdict_line(report: Judged, lang: Lang = Lang.EN) -> Text:
     _ = translator(lang)
     counts = {s: sum(c.status is s for c in report.checks) for s in Status}
     tally = _(", ").join(tally_words(_)[s].format(count=n) for s, n in counts.items())
