@@ -52,12 +52,18 @@ def test_no_table_overflows_the_page(
     browser: PageBrowser, short_demo_report: Report, tmp_path: Path, lang: Lang
 ) -> None:
     _open(browser, tmp_path, short_demo_report, lang)
+    assert_fits(browser, ARTIFACTS / f"report-{lang}")
+
+
+def assert_fits(browser: PageBrowser, shots: Path) -> None:
+    """The page loaded has no table wider than it at each size and nothing to scroll
+    sideways; a screenshot per size as SHOTS-WIDTHxHEIGHT.png; no script error."""
     for size in SIZES:
         browser.call("viewport", **size)
         seen = browser.call("evaluate", expression=OVERFLOW)
         assert seen["tables"] >= 4
         assert seen["wide"] == [] and seen["scroll"] <= seen["page"], (size, seen)
-        path = ARTIFACTS / f"report-{lang}-{size['width']}x{size['height']}.png"
+        path = shots.with_name(f"{shots.name}-{size['width']}x{size['height']}.png")
         browser.call("screenshot", path=str(path), **size)
         assert path.stat().st_size > 10_000
     log = browser.call("log")

@@ -230,3 +230,10 @@ def test_html_and_japanese(tmp_path: Path) -> None:
     assert "ステーブルコイン裏付資産の検証報告書" in page and "除外: " in page
     assert "確認しない事項" in page and "提案" in page  # the draft's figures, marked
     assert "判定: 不合格" in r.stdout
+
+
+def test_an_unknown_kind_is_one_line_naming_the_field(tmp_path: Path) -> None:
+    code, _, output = replay(tmp_path, _set("kind", "bank"))
+    assert code == 2
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and "attestation.json: kind: 'bank' is not a kind" in lines[0]

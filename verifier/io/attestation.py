@@ -39,6 +39,8 @@ def load_any_attestation(path: Path) -> Attestation | StablecoinAttestation:
     text = read_text(path, DOCUMENT_LIMIT)
     doc = parse_json(text, str(path))
     kind = doc.get("kind") if isinstance(doc, dict) else None
+    if kind not in (None, "exchange", "stablecoin"):
+        raise InputError(str(path), "kind", f"{kind!r} is not a kind (exchange, stablecoin)")
     att: Attestation | StablecoinAttestation = (
         json_model(text, str(path), StablecoinAttestation)
         if kind == "stablecoin"
