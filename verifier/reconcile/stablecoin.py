@@ -255,13 +255,15 @@ def _dates_check(att: StablecoinAttestation, max_age: int, day: date) -> Check:
         id="reserves.dates",
         status=Status.FAIL if stale else Status.PASS,
         reason="; ".join(stale),
-        expected=N_("at most {days} days old").format(days=max_age),
-        actual=str(min(a.as_of for a in att.reserves)),
+        # in days before the snapshot: the policy's limit, and the oldest figure's age
+        expected=f"<= {max_age}",
+        actual=str(max((day - a.as_of).days for a in att.reserves)),
     )
     return Given(
         result,
         N_(
             "Each reserve asset's figure is as of a date at most the policy's number of days "
-            "before the snapshot's date."
+            "before the snapshot's date (expected: that limit; actual: the oldest figure's "
+            "age, in days)."
         ),
     )
