@@ -38,6 +38,22 @@ class Pin:
         return self.snapshot.block_hash
 
 
+def block_at(client: JsonRpcClient, height: int) -> Snapshot:
+    """The block the node has at `height`, for a list that names heights, not hashes:
+    pin it, and `check_snapshot` checks it again (confirmations, reorg) around the reads."""
+    tip_hex, block = client.batch(
+        [("eth_blockNumber", []), ("eth_getBlockByNumber", [hex(height), False])]
+    )
+    tip = hexio.quantity(tip_hex, "eth_blockNumber")
+    if tip < height or block is None:
+        raise ChainError(Reason.NODE_BEHIND, f"height {height} is above the node's tip {tip}")
+    return Snapshot(height, _hash_of(block))
+
+
+def _hash_of(block: object) -> str:
+    return "0x" + hexio.data(hexio.field(block, "hash", "eth_getBlockByNumber"), "hash", 32).hex()
+
+
 def check_snapshot(
     client: JsonRpcClient, snapshot: Snapshot, *, chain_id: int, confirmations: int
 ) -> int:
@@ -62,7 +78,7 @@ def check_snapshot(
         raise ChainError(
             Reason.NODE_BEHIND, f"the node's tip is {tip}, below the snapshot {snapshot.height}"
         )
-    found = "0x" + hexio.data(hexio.field(block, "hash", "eth_getBlockByNumber"), "hash", 32).hex()
+    found = _hash_of(block)
     if found != snapshot.block_hash:
         raise ChainError(
             Reason.REORG,

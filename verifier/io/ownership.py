@@ -5,7 +5,6 @@ in a JSON list, `line 3, column script` in a CSV.
 """
 
 from pathlib import Path
-
 from typing import TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from chains.addresses import normalize
 from verifier.errors import InputError
 from verifier.io.files import read_text
-from verifier.io.ownership import COLUMNS as POR_COLUMNS
 from verifier.io.ownership import REQUIRED as POR_REQUIRED
 from verifier.io.ownership import claims_of, validated_row
 from verifier.io.tables import Record, is_blank, read_records, table
@@ -91,7 +91,10 @@ def read_any(path: Path, fmt: Format) -> list[OwnershipClaim] | ReserveList:
 
 
 def read_list(path: Path, fmt: Format) -> ReserveList:
-    """A vendor's list (a `por` file has no heights or balances to compare)."""
+    """A vendor's list whose balances can be added up: a `por` file has none, and a
+    coin and address claimed twice would count its balance twice, so it is refused
+    (the same address without a claimed balance may repeat: HTX's list repeats
+    signed addresses under several coins' sections)."""
     found = read_any(path, fmt)
     if not isinstance(found, ReserveList):
         raise InputError(
@@ -100,6 +103,19 @@ def read_list(path: Path, fmt: Format) -> ReserveList:
             "an ownership proof file (por) claims no balances: give the list as the exchange "
             f"published it ({Format.OKX}, {Format.HTX})",
         )
+    claimed: dict[tuple[str, str], int] = {}
+    for row in found.rows:
+        if row.amount is None:
+            continue
+        key = (row.coin.upper(), normalize(row.address))
+        if key in claimed:
+            raise InputError(
+                found.source,
+                f"line {row.line}",
+                f"{row.coin} {row.address} is claimed again (first at line {claimed[key]}): "
+                "its balance would be counted twice",
+            )
+        claimed[key] = row.line
     return found
 
 

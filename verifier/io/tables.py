@@ -67,7 +67,9 @@ def table(
         if len(cells) > len(header):
             raise InputError(source, f"line {line}", "more cells than columns")
         _check_cells(cells, header, source, line)
-        rows.append((line, {name: cell for name, cell in zip(header, cells) if cell.strip()}))
+        rows.append(
+            (line, {name: cell for name, cell in zip(header, cells, strict=False) if cell.strip()})
+        )
     return rows
 
 

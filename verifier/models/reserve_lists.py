@@ -102,7 +102,7 @@ class Network:
     chain: str
 
 
-_EVM = "ethereum"
+_EVM: Chain = "ethereum"
 # The networks the vendors' lists and verifiers name (OKX's Network column and coin
 # suffixes, common/coin.go; HTX's coin suffixes, src/utils/constants.js), upper case.
 NETWORKS: dict[str, Network] = {

@@ -94,7 +94,9 @@ def _claims(row: ReserveRow) -> _Plan | CheckResult:
                     **{extra: row.script_or_key or None},
                 ),
             )
-            for i, (signer, signature) in enumerate(zip(signers, row.signatures), start=1)
+            for i, (signer, signature) in enumerate(
+                zip(signers, row.signatures, strict=False), start=1
+            )
         ]
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
