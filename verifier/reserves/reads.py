@@ -107,7 +107,7 @@ def _read_group(
     )
     return _pinned(
         JsonRpcClient.connect(nodes.evm[chain], timeout=nodes.timeout),
-        lambda c: evm_block_at(c, height),
+        lambda c: evm_block_at(c, height, chain_id=chain.chain_id),
         lambda c, snap: read_evm(c, snap, addresses, evm),
     )
 
