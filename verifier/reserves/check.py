@@ -96,11 +96,12 @@ def _place(row: ReserveRow, nodes: Nodes, btc_network: str) -> _Placed:
     name = f"bitcoin:{btc_network}" if network.chain == "bitcoin" else network.chain
     ref = parse_chain(name)
     if row.kind and row.kind.lower() != "non staking":
-        return _Placed(name, ref, status=inconclusive, reason=STAKED.format(kind=row.kind))
+        reason = STAKED.format(kind=row.kind)
+        return _Placed(name, ref, ref.decimals, status=inconclusive, reason=reason)
     missing = [what for what, v in (("height", row.height), ("amount", row.amount)) if v is None]
     if missing:
         reason = NO_CLAIM.format(missing=" or ".join(missing))
-        return _Placed(name, ref, status=inconclusive, reason=reason)
+        return _Placed(name, ref, ref.decimals, status=inconclusive, reason=reason)
     if row.asset.upper() != ref.native:
         reason = TOKEN.format(asset=row.asset, chain=name)
         return _Placed(name, ref, status=inconclusive, reason=reason)
@@ -175,6 +176,8 @@ def _text(units: int | None) -> str | None:
 
 
 def _totals(rows: Sequence[ReserveRow], checked: Sequence[RowCheck]) -> list[CoinTotal]:
+    """Per coin, over the rows that claim a balance: the claims, and what is on chain
+    when every one of them was read (a partial sum is no total)."""
     by_coin: dict[str, list[tuple[ReserveRow, RowCheck]]] = {}
     for row, c in zip(rows, checked, strict=True):
         by_coin.setdefault(row.coin, []).append((row, c))
@@ -182,8 +185,11 @@ def _totals(rows: Sequence[ReserveRow], checked: Sequence[RowCheck]) -> list[Coi
     for coin, pairs in by_coin.items():
         checks = [c for _, c in pairs]
         decimals = {c.decimals for c in checks}
-        claimed = _sum([c.claimed for c in checks])
-        on_chain = _sum([c.on_chain for c in checks])
+        # A row that claims nothing (HTX lists signed addresses without a balance) adds
+        # nothing to either side.
+        claiming = [c for c in checks if c.claimed_text is not None]
+        claimed = _sum([c.claimed for c in claiming])
+        on_chain = _sum([c.on_chain for c in claiming])
         totals.append(
             CoinTotal(
                 coin=coin,
