@@ -124,7 +124,9 @@ def _detect(records: Sequence[Record], source: str) -> Format:
     for fmt, layout in _LAYOUTS.items():
         if _address_header(records, layout) is not None:
             return fmt
-    if any(set(POR_REQUIRED) <= set(h) for h in headers):
+    if any("chain" in h for h in headers):
+        # No vendor's list has a `chain` column: our proof file, whose own reader
+        # says what else it lacks.
         return Format.POR
     # The nearest format is the one whose required columns the file comes closest to.
     # On a tie the exchanges' formats come first: a file with a summary block is theirs.
