@@ -18,6 +18,7 @@ from tests.support.anvil import Anvil, run_anvil
 from tests.support.bcoin import Bcoin
 from tests.support.btc_wallet import DemoKey, Faucet, Kind
 from tests.support.cli import Run
+from tests.support.esplora_server import run_esplora
 from tests.support.eth import Chain
 
 Por = Callable[..., Run]
@@ -213,3 +214,32 @@ def test_json_output_is_refused_over_an_existing_file(
     assert code == 2 and "--force" in err and existing.read_text() == "keep"
     code, _, err = por("reserves", "check", str(path), "--json", str(path), "--force")
     assert code == 2 and path.read_text().startswith(rl.OKX_SUMMARY)
+
+
+def test_bitcoin_rows_by_esplora_agree_with_raw_blocks(
+    por: Por, bcoin: Bcoin, btc: tuple[int, int, list[DemoKey]], tmp_path: Path
+) -> None:
+    _, height, keys = btc
+    rows = [
+        ["BTC", keys[0].address, height, "0.0005", "huobi", rl.sign_btc(keys[0].private, "huobi")],
+        [
+            "BTC",
+            keys[2].address,
+            height + 1000,
+            "0",
+            "huobi",
+            rl.sign_btc(keys[2].private, "huobi"),
+        ],
+    ]
+    path = rl.htx_csv(tmp_path / "esplora.csv", rows)
+    with run_esplora(bcoin, page_size=2) as url:
+        code, report, _ = run_json(
+            por, tmp_path, path, "--esplora", url, "--btc-network", "regtest"
+        )
+    found = by_line(report)
+    assert found[rl.FIRST_ROW]["status"] == "pass" and found[rl.FIRST_ROW]["on_chain"] == "50000"
+    assert found[rl.FIRST_ROW + 1]["balance_reason"].startswith("node-behind")
+    assert code == 2
+    # one Bitcoin source, never both
+    code, _, err = por("reserves", "check", str(path), "--esplora", url, "--btc-rpc", bcoin.url)
+    assert code == 2 and "give one Bitcoin source" in err
