@@ -100,9 +100,8 @@ def _claims(row: ReserveRow) -> _Plan | CheckResult:
         ]
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
-        return CheckResult(
-            id=rid, status=Status.FAIL, reason=f"{first['loc'][0]}: {first['msg']}".strip()
-        )
+        problem = str(first["msg"]).removeprefix("Value error, ")
+        return CheckResult(id=rid, status=Status.FAIL, reason=f"{first['loc'][0]}: {problem}")
     return _Plan(claims, owners)
 
 

@@ -63,19 +63,18 @@ def read_all(wanted: Sequence[Key], nodes: Nodes) -> dict[Key, Read]:
     for chain, height, address in wanted:
         # One read per address however the list spells it (case of hex, bech32).
         groups.setdefault((chain, height), {}).setdefault(normalize(address), address)
-    out: dict[Key, Read] = {}
+    read: dict[tuple[ChainRef, int, str], Read] = {}  # by normalised address
     for (chain, height), spelled in groups.items():
         addresses = list(spelled.values())
         snapshot, result = _read_group(chain, height, addresses, nodes)
-        for address in addresses:
-            out[(chain, height, address)] = _one(snapshot, result, addresses.index(address))
-    return {key: out[(key[0], key[1], groups[key[:2]][normalize(key[2])])] for key in wanted}
+        for i, address in enumerate(addresses):
+            read[(chain, height, normalize(address))] = _one(snapshot, result, i)
+    return {(c, h, a): read[(c, h, normalize(a))] for c, h, a in wanted}
 
 
-def _one(snapshot: Snapshot | None, result: BalancesResult | None, index: int) -> Read:
+def _one(snapshot: Snapshot | None, result: BalancesResult, index: int) -> Read:
     if isinstance(result, Balances):
         return Read(result.snapshot, result.balances[index].balance, "read")
-    assert result is not None
     return Read(snapshot, None, result.verdict, f"{result.reason}: {result.message}")
 
 
