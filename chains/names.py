@@ -17,6 +17,7 @@ from chains.ethereum.block import NETWORKS as ETHEREUM_NETWORKS
 from chains.ethereum.registry import EvmChain, by_id, by_name, chains
 
 BITCOIN_NATIVE = "BTC"
+BITCOIN_DECIMALS = 8
 # The native asset of an EVM chain the registry does not list (a local test chain):
 # what `ethereum:<chain id>` always meant.
 DEFAULT_NATIVE = "ETH"
@@ -58,6 +59,14 @@ class ChainRef:
             return BITCOIN_NATIVE
         entry = self.registered
         return entry.native if entry is not None else DEFAULT_NATIVE
+
+    @property
+    def decimals(self) -> int:
+        """The decimals of the native asset: base units per coin are 10**decimals."""
+        if self.family == "bitcoin":
+            return BITCOIN_DECIMALS
+        entry = self.registered
+        return entry.decimals if entry is not None else 18  # ETH's, as `native` says
 
     @property
     def confirmations(self) -> int:

@@ -129,6 +129,15 @@ def _view(client: JsonRpcClient, snapshot: Snapshot) -> ChainView:
     return ChainView(genesis, tip, at_height, info.get("chain"))
 
 
+def block_at(client: JsonRpcClient, height: int) -> Snapshot:
+    """The block the node has at `height`, for a list that names heights, not hashes:
+    pin it, and the adapter checks it again (confirmations, reorg) around its reads."""
+    tip = answers.height(client.call("getblockcount", []), "getblockcount")
+    if height > tip:
+        raise ChainError(Reason.NODE_BEHIND, f"height {height} is above the node's tip {tip}")
+    return Snapshot(height, _hash_at(client, height))
+
+
 def _hash_at(client: JsonRpcClient, height: int) -> str:
     return answers.hash_hex(client.call("getblockhash", [height]), f"getblockhash {height}")
 

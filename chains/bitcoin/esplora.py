@@ -139,6 +139,15 @@ def read_balances(
         return e.result()
 
 
+def block_at(client: EsploraClient, height: int) -> Snapshot:
+    """The block the server has at `height` (see core.block_at)."""
+    tip = answers.height_text(client.text("/blocks/tip/height"), "/blocks/tip/height")
+    found = _hash_at(client, height) if height <= tip else None
+    if found is None:
+        raise ChainError(Reason.NODE_BEHIND, f"height {height} is above the server's tip {tip}")
+    return Snapshot(height, found)
+
+
 def _hash_at(client: EsploraClient, height: int) -> str | None:
     path = f"/block-height/{height}"
     try:

@@ -38,6 +38,35 @@ class Pin:
         return self.snapshot.block_hash
 
 
+def block_at(client: JsonRpcClient, height: int, *, chain_id: int) -> Snapshot:
+    """The block the node has at `height`, for a list that names heights, not hashes:
+    pin it, and `check_snapshot` checks it again (confirmations, reorg) around the reads.
+    A node on another chain is named as such, whatever its height."""
+    chain_hex, tip_hex, block = client.batch(
+        [
+            ("eth_chainId", []),
+            ("eth_blockNumber", []),
+            ("eth_getBlockByNumber", [hex(height), False]),
+        ]
+    )
+    _check_chain(hexio.quantity(chain_hex, "eth_chainId"), chain_id)
+    tip = hexio.quantity(tip_hex, "eth_blockNumber")
+    if tip < height or block is None:
+        raise ChainError(Reason.NODE_BEHIND, f"height {height} is above the node's tip {tip}")
+    return Snapshot(height, _hash_of(block))
+
+
+def _check_chain(node_chain: int, chain_id: int) -> None:
+    if node_chain != chain_id:
+        raise ChainError(
+            Reason.WRONG_CHAIN, f"the node is on chain id {node_chain}, expected {chain_id}"
+        )
+
+
+def _hash_of(block: object) -> str:
+    return "0x" + hexio.data(hexio.field(block, "hash", "eth_getBlockByNumber"), "hash", 32).hex()
+
+
 def check_snapshot(
     client: JsonRpcClient, snapshot: Snapshot, *, chain_id: int, confirmations: int
 ) -> int:
@@ -52,17 +81,13 @@ def check_snapshot(
         ],
         block_hash=snapshot.block_hash,
     )
-    node_chain = hexio.quantity(chain_hex, "eth_chainId")
-    if node_chain != chain_id:
-        raise ChainError(
-            Reason.WRONG_CHAIN, f"the node is on chain id {node_chain}, expected {chain_id}"
-        )
+    _check_chain(hexio.quantity(chain_hex, "eth_chainId"), chain_id)
     tip = hexio.quantity(tip_hex, "eth_blockNumber")
     if tip < snapshot.height or block is None:
         raise ChainError(
             Reason.NODE_BEHIND, f"the node's tip is {tip}, below the snapshot {snapshot.height}"
         )
-    found = "0x" + hexio.data(hexio.field(block, "hash", "eth_getBlockByNumber"), "hash", 32).hex()
+    found = _hash_of(block)
     if found != snapshot.block_hash:
         raise ChainError(
             Reason.REORG,

@@ -41,6 +41,7 @@ from typer.testing import CliRunner
 from tests.support.attestations import attestation as sample_attestation
 from tests.support.attestations import balances as sample_balances
 from tests.support.places import places
+from tests.support.reserve_lists import HTX_HEADER
 from verifier.cli import app
 from verifier.models.attestation import Attestation
 from verifier.models.balances import BalancesFile
@@ -524,6 +525,18 @@ def _demo_files() -> dict[str, bytes]:
     writer.writerow(columns)
     writer.writerows([[c.get(k) or "" for k in columns] for c in claims])
     files["own.csv"] = table.getvalue().encode()
+    # The same proofs as HTX publishes its list (byte-order mark, summary block), for
+    # those that need no script or key column (HTX's layout has none). The blank line
+    # is written ",," here, as a spreadsheet exports it: csv_edit edits rectangular tables.
+    plain = [c for c in claims if not c.get("script") and not c.get("public_key")]
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerows([["\ufeffcoin", "snapshot height", "balance"], ["BTC(ALL)", "-", "1"]])
+    writer.writerows([["", "", ""], HTX_HEADER.split(",")])
+    for c in plain:
+        coin = "BTC" if c["chain"] == "bitcoin" else "ETH"
+        writer.writerow([coin, c["address"], "-", "-", c["message"], c["signature"]])
+    files["htx.csv"] = table.getvalue().encode()
     bundle = json.loads(files["evidence.json"])
     for family, chain in (("eth", "ethereum:31337"), ("btc", "bitcoin:regtest")):
         records = [dict(r, endpoint="primary") for r in bundle["records"] if r["endpoint"] == chain]
@@ -641,6 +654,17 @@ def _csv_rows(data: bytes) -> list[Any]:
     table = list(csv.reader(io.StringIO(data.decode(), newline="")))
     header = table[0]
     return [dict(zip(header, r, strict=False)) for r in table[1:] if any(c.strip() for c in r)]
+
+
+def _htx_rows(data: bytes) -> list[Any]:
+    """The address rows under HTX's header, as the list means them (cells without their
+    spaces, hex addresses in any case)."""
+    text = data.decode("utf-8-sig")
+    _, found, rows = text.partition(HTX_HEADER + "\n")
+    if not found:
+        return []
+    cells = [[c.strip() for c in r] for r in csv.reader(io.StringIO(rows, newline="")) if r]
+    return [[c.lower() if c.startswith("0x") else c for c in r] for r in cells if any(r)]
 
 
 def _lines(data: bytes) -> list[str]:
@@ -875,6 +899,13 @@ TARGETS = [
         "csv",
         None,
         _each_one_of_the_originals(_csv_rows, "own.csv"),
+    ),
+    Target(
+        ["ownership", "verify", "{w}/htx.csv", *OWNERSHIP],
+        "htx.csv",
+        "csv",
+        None,
+        _each_one_of_the_originals(_htx_rows, "htx.csv"),
     ),
 ]
 

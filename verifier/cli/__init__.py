@@ -13,6 +13,7 @@ from verifier.cli import (
     inclusion,
     ownership,
     reconcile,
+    reserves,
     tree,
     verify,
 )
@@ -59,6 +60,7 @@ app.add_typer(tree.app, name="tree")
 app.add_typer(inclusion.app, name="inclusion")
 app.add_typer(chain.app, name="chain")
 app.add_typer(ownership.app, name="ownership")
+app.add_typer(reserves.app, name="reserves")
 app.add_typer(history.app, name="history")
 app.add_typer(administer.app, name="administer")
 app.command("reconcile")(reconcile.command)

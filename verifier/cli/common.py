@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from chains.evidence import Bundle
+from chains.names import ChainNameError, parse_chain
 from chains.transport import DEFAULT_TIMEOUT, MAX_TIMEOUT
 from verifier.errors import InputError
 from verifier.i18n import N_
@@ -116,3 +117,25 @@ def request_deadline(seconds: float | None, *, contacts_node: bool) -> float:
     if not contacts_node:
         raise InputError("--rpc-timeout", None, "no node is asked (none named, or a replay)")
     return seconds
+
+
+def evm_endpoints(given: list[str]) -> dict[str, str]:
+    """Each --rpc CHAIN=URL as chain -> URL, one per chain however it is spelled."""
+    out: dict[str, str] = {}
+    for item in given:
+        chain, equals, url = item.partition("=")
+        if not equals or not url.strip():
+            raise InputError("--rpc", None, f"{item!r} is not CHAIN=URL")
+        if ":" not in chain:
+            chain = f"evm:{chain}"  # a registry name alone: --rpc ethereum=URL
+        try:
+            ref = parse_chain(chain)
+        except ChainNameError as e:
+            raise InputError("--rpc", None, str(e)) from None
+        if ref.family != "evm":
+            raise InputError("--rpc", None, f"{chain} is not an EVM chain (--btc-rpc, --esplora)")
+        twice = next((named for named in out if parse_chain(named) == ref), None)
+        if twice is not None:
+            raise InputError("--rpc", None, f"{chain} is named twice ({twice})")
+        out[chain] = url.strip()
+    return out

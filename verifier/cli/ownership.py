@@ -13,9 +13,10 @@ from verifier.cli.common import RpcTimeoutOption, request_deadline
 from verifier.cli.output import STYLE, out
 from verifier.cli.style import PorGroup
 from verifier.errors import InputError
-from verifier.io.ownership import load
+from verifier.io.reserve_lists import Format, read_any
 from verifier.models.check import EXIT_CODES, CheckResult, Status, overall
 from verifier.ownership.eth.erc1271 import ContractWallets
+from verifier.ownership.lists import verify_rows
 from verifier.ownership.verify import Binding, verify_all
 
 app = typer.Typer(cls=PorGroup, no_args_is_help=True, help="Verify address ownership proofs.")
@@ -37,9 +38,18 @@ def verify(
             "hex EIP-191 for Ethereum, 0x hex TronWeb for TRON, base58 or 0x hex ed25519 for "
             "Solana, 0x hex ed25519 over the wallet's full message for Aptos, with "
             "public_key), and optional "
-            "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex)"
+            "script (hex: P2SH redeem or P2WSH witness script) and public_key (hex); or an "
+            "exchange's address list as published (OKX's CSV, HTX's CSV)"
         ),
     ],
+    file_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="auto (from the header), por (the proof file above), okx-csv or htx-csv "
+            "(the exchanges' lists: one result per row, its line named)",
+        ),
+    ] = Format.AUTO,
     exchange: Annotated[
         str | None, typer.Option(help="Exchange id every message must name")
     ] = None,
@@ -65,10 +75,14 @@ def verify(
 ) -> None:
     """One line per proof: verified, failed (why) or inconclusive.
     Exit 0 only when every proof verifies, 1 when one fails, 2 otherwise."""
-    proofs = load(file)
+    proofs = read_any(file, file_format)
     deadline = request_deadline(rpc_timeout, contacts_node=eth_rpc is not None)
     contracts = _contract_wallets(eth_rpc, snapshot, deadline)
-    results = verify_all(proofs, Binding(exchange, snapshot_id, legacy_message), contracts)
+    binding = Binding(exchange, snapshot_id, legacy_message)
+    if isinstance(proofs, list):
+        results = verify_all(proofs, binding, contracts)
+    else:
+        results = verify_rows(proofs.rows, binding, contracts)
     if as_json:
         out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
     else:

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from chains.evidence import Recorder
-from chains.names import ChainNameError, parse_chain
 from verifier.audit.balances import Sources, check_endpoints
 from verifier.audit.run import balances_source, verify_attestation
 from verifier.audit.stablecoin import verify_stablecoin
@@ -23,6 +22,7 @@ from verifier.cli.common import (
     RpcTimeoutOption,
     applied_policy,
     auditor_prices,
+    evm_endpoints,
     replayed_bundle,
     request_deadline,
 )
@@ -114,6 +114,7 @@ def command(
     spec = _window(window, samples, seed)
     att = load_any_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
+<<<<<<< HEAD
     if isinstance(att, StablecoinAttestation):
         _exchange_only(
             ("--btc-rpc", btc_rpc),
@@ -123,6 +124,9 @@ def command(
             ("--window", window),
         )
     evm_rpc = _evm_endpoints(rpc or [])
+=======
+    evm_rpc = evm_endpoints(rpc or [])
+>>>>>>> reserve-lists
     if offline is not None and (btc_rpc or esplora or eth_rpc or evm_rpc):
         raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
     bundle = replayed_bundle(offline, evidence_out)
@@ -187,25 +191,3 @@ def _window(text: str | None, samples: int | None, seed: str | None) -> WindowSp
     except ValueError as e:
         flag = "--samples" if "samples" in str(e) else "--seed" if "seed" in str(e) else "--window"
         raise InputError(flag, None, str(e)) from None
-
-
-def _evm_endpoints(given: list[str]) -> dict[str, str]:
-    """Each --rpc CHAIN=URL as chain -> URL, one per chain however it is spelled."""
-    out: dict[str, str] = {}
-    for item in given:
-        chain, equals, url = item.partition("=")
-        if not equals or not url.strip():
-            raise InputError("--rpc", None, f"{item!r} is not CHAIN=URL")
-        if ":" not in chain:
-            chain = f"evm:{chain}"  # a registry name alone: --rpc ethereum=URL
-        try:
-            ref = parse_chain(chain)
-        except ChainNameError as e:
-            raise InputError("--rpc", None, str(e)) from None
-        if ref.family != "evm":
-            raise InputError("--rpc", None, f"{chain} is not an EVM chain (--btc-rpc, --esplora)")
-        twice = next((named for named in out if parse_chain(named) == ref), None)
-        if twice is not None:
-            raise InputError("--rpc", None, f"{chain} is named twice ({twice})")
-        out[chain] = url.strip()
-    return out

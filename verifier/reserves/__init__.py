@@ -1,0 +1,1 @@
+"""`por reserves check`: a published reserve list's claimed balances against the chains."""
