@@ -114,7 +114,6 @@ def command(
     spec = _window(window, samples, seed)
     att = load_any_attestation(attestation)
     applied = applied_policy(policy, att, attestation)
-<<<<<<< HEAD
     if isinstance(att, StablecoinAttestation):
         _exchange_only(
             ("--btc-rpc", btc_rpc),
@@ -123,10 +122,7 @@ def command(
             ("--other-entities", other_entities),
             ("--window", window),
         )
-    evm_rpc = _evm_endpoints(rpc or [])
-=======
     evm_rpc = evm_endpoints(rpc or [])
->>>>>>> reserve-lists
     if offline is not None and (btc_rpc or esplora or eth_rpc or evm_rpc):
         raise InputError("--offline", None, "replays a bundle: give no endpoint with it")
     bundle = replayed_bundle(offline, evidence_out)
