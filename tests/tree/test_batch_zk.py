@@ -6,6 +6,7 @@ whole (no account or leaf index twice), and Gate's and Binance's published sampl
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ BUILDERS: dict[str, Builder] = {"binance-zk": _binance, "gate-zk": _gate, "htx-z
 ACCOUNTS = 3
 
 
-def one_tree(fmt: str) -> list[dict[str, Any]]:
+@cache
+def one_tree(fmt: str) -> tuple[dict[str, Any], ...]:
     """ACCOUNTS customer files of one tree: the leaves first, then each one's path."""
     build = BUILDERS[fmt]
     leaves: list[int] = []
@@ -50,13 +52,13 @@ def one_tree(fmt: str) -> list[dict[str, Any]]:
     for i in range(ACCOUNTS):
         build(i, keep)
     paths = builders.zk_tree(leaves)
-    return [build(i, paths[i]) for i in range(ACCOUNTS)]
+    return tuple(build(i, paths[i]) for i in range(ACCOUNTS))
 
 
 @pytest.fixture(scope="module", params=sorted(BUILDERS))
 def tree(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
     fmt: str = request.param
-    files = one_tree(fmt)
+    files = [*one_tree(fmt)]
     assert len({f[ROOT_FIELD[fmt]] for f in files}) == 1
     return fmt, files
 
@@ -70,6 +72,12 @@ def write(tmp_path: Path, files: list[dict[str, Any]]) -> Path:
 def verify_all(proofs: Path, *extra: str) -> tuple[int, str]:
     r = run("inclusion", "verify-all", str(proofs), *extra)
     return r.exit_code, r.stdout + r.stderr
+
+
+def under_its_root(tmp_path: Path, fmt: str, files: list[dict[str, Any]]) -> tuple[int, str]:
+    """`files` (one tree's, some changed) against that tree's published root."""
+    root = one_tree(fmt)[0][ROOT_FIELD[fmt]]
+    return verify_all(write(tmp_path, files), "--commitment", root, "--subset")
 
 
 def test_every_account_of_one_tree_is_included(
@@ -100,9 +108,7 @@ def test_a_changed_total_fails_at_the_root_naming_its_line(
     fmt, files = tree
     changed = [*files]
     changed[1] = files[1] | {TOTAL_FIELD[fmt]: files[1][TOTAL_FIELD[fmt]] + 1}
-    code, out = verify_all(
-        write(tmp_path, changed), "--commitment", files[0][ROOT_FIELD[fmt]], "--subset"
-    )
+    code, out = under_its_root(tmp_path, fmt, changed)
     assert code == 1, out
     assert "NOT INCLUDED line 2:" in out
     assert f"root ({ROOT_FIELD[fmt]}): the leaf recomputed from your values" in out
@@ -122,9 +128,7 @@ def test_a_repeated_account_is_named_with_both_lines(
     tmp_path: Path, tree: tuple[str, list[dict[str, Any]]]
 ) -> None:
     fmt, files = tree
-    code, out = verify_all(
-        write(tmp_path, [*files, files[0]]), "--commitment", files[0][ROOT_FIELD[fmt]], "--subset"
-    )
+    code, out = under_its_root(tmp_path, fmt, [*files, files[0]])
     assert code == 1, out
     assert f"DUPLICATE line {ACCOUNTS + 1}: the account id of line 1 again" in out
     assert f"DUPLICATE line {ACCOUNTS + 1}: the leaf index of line 1 again" in out
@@ -136,16 +140,14 @@ def test_a_malformed_line_is_named_by_line_and_field(
     fmt, files = tree
     proof_field = "MerkleProofEncode" if fmt == "gate-zk" else "Proof"
     bad = files[2] | {proof_field: [*files[2][proof_field][:27], "not base64"]}
-    code, out = verify_all(
-        write(tmp_path, [*files[:2], bad]), "--commitment", files[0][ROOT_FIELD[fmt]], "--subset"
-    )
+    code, out = under_its_root(tmp_path, fmt, [*files[:2], bad])
     assert code == 1, out
     assert f"malformed: line 3: {proof_field}.27: not base64 of 32 bytes" in out
 
 
 def test_a_negative_total_fails_even_under_its_root(tmp_path: Path) -> None:
     """Go hashes a big.Int's magnitude: the flipped sign reaches the same root."""
-    files = one_tree("gate-zk")
+    files = [*one_tree("gate-zk")]
     files[1] = files[1] | {"TotalAssetDebt": -files[1]["TotalAssetDebt"]}
     code, out = verify_all(
         write(tmp_path, files), "--commitment", files[0]["TreeRootHash"], "--subset"

@@ -212,16 +212,31 @@ def _python_verdict(
         return
     result.seen(number, proof["account_id"].encode("utf-8", "surrogatepass"), proof["index"])
     verdict = verify_proof(proof, want if compared else None)
-    failure = verdict.failure
-    if failure is None and not compared and proof["root_commitment"] != want:
+    root = ("root_commitment", proof["root_commitment"])
+    _record(result, number, verdict.account, verdict.failure, root, want, compared)
+
+
+def _record(
+    result: ChunkResult,
+    number: int,
+    account: str,
+    failure: str | None,
+    root: tuple[str, str],
+    want: str,
+    compared: bool,
+) -> None:
+    """A line's verdict added to `result`; without a published value, a root (its
+    field's name, its value) other than the first proof's fails."""
+    name, value = root
+    if failure is None and not compared and value != want:
         failure = (
-            f"root_commitment {proof['root_commitment']} is not {want}, the first "
-            "proof's: the proofs of one export belong to one tree"
+            f"{name} {value} is not {want}, the first proof's: the proofs of one export "
+            "belong to one tree"
         )
     if failure is None:
         result.included += 1
     else:
-        result.failures.append((number, f"{verdict.account}: {failure}"))
+        result.failures.append((number, f"{account}: {failure}"))
 
 
 ZkFormat = ModuleType
@@ -253,15 +268,7 @@ def _zk_verdict(
     failure = verdict.failure
     if failure is None and verdict.negatives:
         failure = f"negative balance: {verdict.negatives[0]}"
-    if failure is None and not compared and verdict.root != want:
-        failure = (
-            f"root {verdict.root} is not {want}, the first proof's: the proofs of one "
-            "export belong to one tree"
-        )
-    if failure is None:
-        result.included += 1
-    else:
-        result.failures.append((number, f"{verdict.account}: {failure}"))
+    _record(result, number, verdict.account, failure, ("root", verdict.root), want, compared)
 
 
 def cores() -> int:
