@@ -98,7 +98,7 @@ def test_legacy_phrase_needs_the_flag(tmp_path: Path) -> None:
         (
             '[{"chain": "cardano", "address": "a", "message": "m", "signature": "s"}]',
             "p.json: [0].chain: Input should be 'bitcoin', 'ethereum', 'tron', 'dogecoin', "
-            "'litecoin', 'solana' or 'aptos'",
+            "'litecoin', 'solana', 'aptos' or 'ton'",
         ),
         (
             '[{"chain": "bitcoin", "address": "a", "message": "m", "signature": "s", '

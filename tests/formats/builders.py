@@ -552,13 +552,20 @@ def zk_root(leaf: int, index: int, siblings: list[int]) -> int:
     return node
 
 
+# The 28 siblings, or what gives them from the leaf's hash (a tree of several
+# accounts is built from their leaves first).
+ZkSiblings = list[int] | Callable[[int], list[int]]
+
+
 def zk_file(
-    names: dict[str, str], top: dict[str, Any], leaf: list[int], siblings: list[int]
+    names: dict[str, str], top: dict[str, Any], leaf: list[int], siblings: ZkSiblings
 ) -> dict[str, Any]:
     """The customer file: `top` (already under the vendor's names) with the root and the
     28 siblings as the vendor writes them (hex, base64)."""
     index = top[names["index"]]
-    root = zk_root(hash_elements(leaf), index, siblings)
+    leaf_hash = hash_elements(leaf)
+    siblings = siblings(leaf_hash) if callable(siblings) else siblings
+    root = zk_root(leaf_hash, index, siblings)
     proof = [base64.b64encode(s.to_bytes(32, "big")).decode() for s in siblings]
     return top | {names["root"]: f"{root:064x}", names["proof"]: proof}
 
@@ -572,7 +579,7 @@ def zk_binance(
     index: int,
     totals: list[int],
     assets: list[tuple[int, list[int]]],
-    siblings: list[int],
+    siblings: ZkSiblings,
 ) -> dict[str, Any]:
     flat = [v for row in zk_binance_slots(assets) for v in row]
     commitment = hash_elements(zk_pack(flat))
@@ -593,7 +600,7 @@ def zk_gate(
     index: int,
     totals: list[int],
     assets: list[tuple[int, int, int]],
-    siblings: list[int],
+    siblings: ZkSiblings,
 ) -> dict[str, Any]:
     slots = [[0, 0] for _ in range(800)]
     for i, equity, debt in assets:
@@ -610,7 +617,7 @@ def zk_gate(
 
 
 def zk_htx(
-    account: int, index: int, totals: list[int], assets: list[tuple[int, int]], siblings: list[int]
+    account: int, index: int, totals: list[int], assets: list[tuple[int, int]], siblings: ZkSiblings
 ) -> dict[str, Any]:
     """HTX: 174 slots of one signed balance, each hashed by its magnitude."""
     slots = [0] * 174
@@ -624,3 +631,17 @@ def zk_htx(
         "Assets": [{"Index": i, "Balance": b} for i, b in assets],
     }
     return zk_file(BINANCE_ZK, top, [account, *map(abs, totals), hash_elements(slots)], siblings)
+
+
+def zk_tree(leaves: list[int], empty: int = 0) -> list[list[int]]:
+    """The 28 siblings of each of `leaves`, at indexes 0, 1, ...: a sparse tree whose
+    empty leaf is `empty` and whose empty subtrees hash up from it."""
+    level, paths = list(leaves), [list[int]() for _ in leaves]
+    for depth in range(28):
+        if len(level) % 2:
+            level.append(empty)
+        for i in range(len(leaves)):
+            paths[i].append(level[(i >> depth) ^ 1])
+        level = [hash_elements(level[j : j + 2]) for j in range(0, len(level), 2)]
+        empty = hash_elements([empty, empty])
+    return paths

@@ -81,6 +81,8 @@ def tron_proof(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") ->
     header = b"\x19TRON Signed Message:\n"
     if hashing == "v1":
         digest = keccak(header + b"32" + keccak(message))
+    elif hashing == "v1-bytes":  # trx.sign(toHex(message))
+        digest = keccak(header + b"32" + message)
     else:
         digest = keccak(header + str(len(message)).encode() + message)
     return OwnershipClaim.model_validate(
@@ -93,8 +95,11 @@ def tron_proof(hashing: str, key: keys.PrivateKey = KEY, chain: str = "tron") ->
     )
 
 
-@pytest.mark.parametrize(("hashing", "scheme"), [("v1", tron.SCHEMES[0]), ("v2", tron.SCHEMES[1])])
-def test_tron_verifies_both_hashings(hashing: str, scheme: str) -> None:
+TRON_HASHINGS = [("v1", tron.SCHEMES[0]), ("v2", tron.SCHEMES[1]), ("v1-bytes", tron.SCHEMES[2])]
+
+
+@pytest.mark.parametrize(("hashing", "scheme"), TRON_HASHINGS)
+def test_tron_verifies_every_hashing(hashing: str, scheme: str) -> None:
     proof = tron_proof(hashing)
     assert proof.address.startswith("T")
     result = verify_proof(proof, STRICT)
@@ -107,9 +112,36 @@ def test_tron_row_may_name_the_network() -> None:
     assert tron_proof("v2", chain="tron:mainnet").chain == "tron"
 
 
-@pytest.mark.parametrize("hashing", ["v1", "v2"])
+@pytest.mark.parametrize("hashing", [h for h, _ in TRON_HASHINGS])
 def test_tron_every_signature_byte_flipped_fails(hashing: str) -> None:
     tamper.assert_every_signature_byte_fails(tron_proof(hashing), STRICT)
+
+
+def hex_message_tron_proof(prefix: str) -> OwnershipClaim:
+    """A legacy list's hex message, signed as TronWeb's v1 signs hex: its decoded bytes."""
+    payload = b"I own this address"
+    digest = keccak(b"\x19TRON Signed Message:\n32" + payload)
+    return OwnershipClaim(
+        chain="tron",
+        address=_tron_address(KEY),
+        message=prefix + payload.hex(),
+        signature=_sign(KEY, digest),
+    )
+
+
+@pytest.mark.parametrize("prefix", ["", "0x"])
+def test_tron_v1_over_a_hex_message_verifies_its_decoded_bytes(prefix: str) -> None:
+    proof = hex_message_tron_proof(prefix)
+    result = verify_proof(proof, LEGACY)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == tron.SCHEMES[3]
+    tamper.assert_every_signature_byte_fails(proof, LEGACY)
+
+
+def test_tron_hex_message_of_other_bytes_fails() -> None:
+    proof = hex_message_tron_proof("0x")
+    changed = proof.model_copy(update={"message": proof.message[:-2] + "00"})
+    assert verify_proof(changed, LEGACY).status is Status.FAIL
 
 
 def test_tron_wrong_address_fails() -> None:

@@ -76,7 +76,13 @@ def verify(
 
 @app.command("verify-all")
 def verify_all(
-    proofs: Annotated[Path, typer.Argument(help="Proofs, one JSON per line (por tree export)")],
+    proofs: Annotated[
+        Path,
+        typer.Argument(
+            help="Proofs, one JSON per line (por tree export), or customer files of "
+            "binance-zk, gate-zk or htx-zk, one a line"
+        ),
+    ],
     commitment: Annotated[
         str | None,
         typer.Option(
@@ -107,7 +113,8 @@ def verify_all(
         ),
     ] = None,
 ) -> None:
-    """Verify every por-mst-v1 proof of a file against the published root, on every core,
+    """Verify every por-mst-v1 proof (or zk-family customer file) of a file against the
+    published root, on every core,
     and the file as a whole: no account id or leaf index twice, and (with --root) one
     proof for each account root.json declares. For an exchange's export before delivery,
     or the proofs customers received (--subset).

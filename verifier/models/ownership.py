@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-Chain = Literal["bitcoin", "ethereum", "tron", "dogecoin", "litecoin", "solana", "aptos"]
+Chain = Literal["bitcoin", "ethereum", "tron", "dogecoin", "litecoin", "solana", "aptos", "ton"]
 # Chains whose ownership is checked on mainnet only and whose balances this
 # verifier does not read; rows may name them with their network, as `tron:mainnet`.
-MAINNET_ONLY = ("tron", "dogecoin", "litecoin", "solana", "aptos")
+MAINNET_ONLY = ("tron", "dogecoin", "litecoin", "solana", "aptos", "ton")
 
 
 class OwnershipProof(BaseModel):

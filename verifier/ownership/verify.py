@@ -15,7 +15,7 @@ from chains.names import ChainNameError, parse_chain
 from verifier.i18n import N_
 from verifier.models.check import CheckResult, Status
 from verifier.models.ownership import MAINNET_ONLY, OwnershipClaim
-from verifier.ownership import ed25519, tron
+from verifier.ownership import ed25519, ton, tron
 from verifier.ownership import message as ownership_message
 from verifier.ownership.btc import forks
 from verifier.ownership.btc import signature as btc_signature
@@ -113,6 +113,11 @@ def verify_proof(
             verified = ed25519.verify_aptos(
                 proof.address, proof.message.encode(), proof.signature, proof.public_key_bytes()
             )
+        elif proof.chain == "ton":
+            warnings, _ = _check_message(proof, binding, None)
+            verified = ton.verify(
+                proof.address, proof.message.encode(), proof.signature, proof.public_key_bytes()
+            )
         elif proof.chain in _MAINNET_ONLY_CHECKS:
             warnings, _ = _check_message(proof, binding, None)
             check = _MAINNET_ONLY_CHECKS[proof.chain]
@@ -203,7 +208,10 @@ def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage)
 
 
 def _same_address(in_message: str, in_row: str, chain: str) -> bool:
-    """Hex and bech32 addresses are case-insensitive; base58 ones are not."""
+    """Hex and bech32 addresses are case-insensitive; base58 ones are not; a TON
+    address has a bounceable and a non-bounceable text."""
+    if chain == "ton":
+        return ton.same_address(in_message, in_row)
     if (
         chain in ("ethereum", "aptos")
         or in_row[:2].lower() in ("bc", "tb")

@@ -11,6 +11,13 @@ should be the whole export (the count against the accounts root.json declares).
 Without a published value, the proofs are held to the commitment of the first one
 (one export, one tree) and the result is inconclusive, never a pass.
 
+Lines of the zk proof-of-solvency family (binance-zk, gate-zk, htx-zk: one customer
+file's JSON object per line, as an exchange or an auditor gathers them) are verified
+too, each by its format's own rule with the same reasons as `por inclusion verify`:
+the fast path knows only por-mst-v1, so every such line is the Python path's, and the
+file-wide checks read the vendor's account id hash and account index. Their root is
+compared with the published one (--commitment), or held to the first line's.
+
 Worker processes never outlive the run: they ignore Ctrl-C (the parent decides),
 die with their parent whatever kills it (Linux), and are killed when anything goes
 wrong in the parent, a worker included.
@@ -32,14 +39,18 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO, Literal
 
 import numpy as np
 
 from verifier.errors import InputError, OptionError
 from verifier.io.files import open_binary
+from verifier.io.jsontext import parse_json
 from verifier.models.proof import parse_proof
 from verifier.tree._fastverify import certify
+from verifier.tree.formats import binance_zk, gate_zk, htx_zk
+from verifier.tree.formats.source import Doc, Request, lacking
 from verifier.tree.verify import verify_proof
 
 # A chunk is whole lines of about this many bytes (some 800 proofs at height 32): one
@@ -191,22 +202,73 @@ def _python_verdict(
 ) -> None:
     """The Python verifier's verdict on one line, with its reason, added to `result`."""
     try:
+        zk_line = _zk_line(raw, number)
+        if zk_line is not None:
+            _zk_verdict(result, number, *zk_line, want, compared)
+            return
         proof = parse_proof(raw, f"line {number}")
     except InputError as e:
         result.malformed.append((number, e.field, e.problem))
         return
     result.seen(number, proof["account_id"].encode("utf-8", "surrogatepass"), proof["index"])
     verdict = verify_proof(proof, want if compared else None)
-    failure = verdict.failure
-    if failure is None and not compared and proof["root_commitment"] != want:
+    root = ("root_commitment", proof["root_commitment"])
+    _record(result, number, verdict.account, verdict.failure, root, want, compared)
+
+
+def _record(
+    result: ChunkResult,
+    number: int,
+    account: str,
+    failure: str | None,
+    root: tuple[str, str],
+    want: str,
+    compared: bool,
+) -> None:
+    """A line's verdict added to `result`; without a published value, a root (its
+    field's name, its value) other than the first proof's fails."""
+    name, value = root
+    if failure is None and not compared and value != want:
         failure = (
-            f"root_commitment {proof['root_commitment']} is not {want}, the first "
-            "proof's: the proofs of one export belong to one tree"
+            f"{name} {value} is not {want}, the first proof's: the proofs of one export "
+            "belong to one tree"
         )
     if failure is None:
         result.included += 1
     else:
-        result.failures.append((number, f"{verdict.account}: {failure}"))
+        result.failures.append((number, f"{account}: {failure}"))
+
+
+ZkFormat = ModuleType
+ZK_FORMATS: tuple[ZkFormat, ...] = (binance_zk, gate_zk, htx_zk)
+# A line holding none of these keys is no zk customer file: it is not parsed twice.
+_ZK_MARKERS = tuple(f'"{fmt.FIELDS.account}"'.encode() for fmt in ZK_FORMATS)
+
+
+def _zk_line(raw: bytes, number: int) -> tuple[ZkFormat, Doc] | None:
+    """The zk family's format of a line and the line as its Doc (named "line N" in
+    errors), or None when the line is of no zk format (the spec's proof is tried)."""
+    if not any(marker in raw for marker in _ZK_MARKERS):
+        return None
+    label = f"line {number}"
+    value = parse_json(raw, label)
+    doc = Doc(Path(label), "json", value, "")
+    found = [f for f in ZK_FORMATS if f.detect(doc) and not lacking(doc, f.REQUIRED)]
+    return (found[0], doc) if len(found) == 1 else None
+
+
+def _zk_verdict(
+    result: ChunkResult, number: int, fmt: ZkFormat, doc: Doc, want: str, compared: bool
+) -> None:
+    """A zk customer file's verdict under its format's rule, as `por inclusion verify`
+    gives it; InputError when the line is malformed."""
+    verdict = fmt.verify(doc, Request(published=want if compared else None))
+    fields = fmt.FIELDS
+    result.seen(number, doc.value[fields.account].lower().encode(), int(doc.value[fields.index]))
+    failure = verdict.failure
+    if failure is None and verdict.negatives:
+        failure = f"negative balance: {verdict.negatives[0]}"
+    _record(result, number, verdict.account, failure, ("root", verdict.root), want, compared)
 
 
 def cores() -> int:
@@ -273,11 +335,16 @@ def verify_file(
 
 
 def _first_commitment(path: Path) -> str | None:
-    """The root_commitment of the file's first proof of the spec's shape."""
+    """The root_commitment of the file's first proof of the spec's shape, or the root
+    of its first zk customer file."""
     with open_binary(path) as handle:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
                 try:
+                    zk_line = _zk_line(raw, number)
+                    if zk_line is not None:
+                        fmt, doc = zk_line
+                        return str(doc.value[fmt.FIELDS.root]).lower()
                     return parse_proof(raw, f"line {number}")["root_commitment"]
                 except InputError:
                     continue

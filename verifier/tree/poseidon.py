@@ -27,6 +27,7 @@ from the vendors' fork (poseidon_bn254.json; scripts/poseidon_constants.py says 
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from verifier.io.files import read_text
 from verifier.io.jsontext import parse_json
@@ -50,8 +51,15 @@ class _Width:
 
 
 @cache
+def constants() -> dict[str, Any]:
+    """poseidon_bn254.json as written (hex text; the offline page inlines some widths)."""
+    doc: dict[str, Any] = parse_json(read_text(CONSTANTS), str(CONSTANTS))
+    return doc
+
+
+@cache
 def _widths() -> dict[int, _Width]:
-    doc = parse_json(read_text(CONSTANTS), str(CONSTANTS))
+    doc = constants()
 
     def ints(row: list[str]) -> tuple[int, ...]:
         return tuple(int(x, 16) for x in row)

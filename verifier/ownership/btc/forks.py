@@ -4,6 +4,14 @@ coin's message magic, for the address types their wallets sign messages with.
 Their addresses are Bitcoin's with other version bytes (Dogecoin P2PKH 0x1e,
 Litecoin P2PKH 0x30) and, for Litecoin's segwit, the bech32 prefix "ltc"; they
 are read into Bitcoin's Address so that BIP-137's checks are the same code.
+
+A P2SH address (Dogecoin 0x16; Litecoin 0x32, and 0x05 from before Litecoin
+took its own) is a hash of a script, and a BIP-137 signature carries no script:
+it can prove one only as P2SH-P2WPKH, the script `0 <hash160(key)>` that the
+header bytes 35-38 name, and only where segwit gives that script its meaning
+(Litecoin). A multisig P2SH needs several signatures and its script, which no
+single signed message carries; on Dogecoin, which has no segwit, a P2SH-P2WPKH
+script is spendable by anyone, so a signature over it proves nothing.
 """
 
 import base64
@@ -22,13 +30,23 @@ from verifier.ownership.outcome import Rejected, Verified
 class Coin:
     name: str  # as its message magic spells it
     p2pkh_version: int
+    p2sh_versions: tuple[int, ...]
     hrp: str | None = None  # bech32 prefix, where the coin has segwit
 
 
 COINS = {
-    "dogecoin": Coin("Dogecoin", 0x1E),
-    "litecoin": Coin("Litecoin", 0x30, "ltc"),
+    "dogecoin": Coin("Dogecoin", 0x1E, (0x16,)),
+    "litecoin": Coin("Litecoin", 0x30, (0x32, 0x05), "ltc"),
 }
+MULTISIG_NOTE = (
+    "a BIP-137 signature proves a P2SH address only as P2SH-P2WPKH (one key); "
+    "a multisig P2SH cannot be proven by one signed message"
+)
+NO_SEGWIT = (
+    "address: a {coin} P2SH address cannot be proven by a signed message: {coin} has no "
+    "segwit, so the one-key P2SH-P2WPKH script is anyone's to spend there, and a multisig "
+    "P2SH needs its signers' signatures and its script, which one signed message does not carry"
+)
 
 
 def parse_address(coin: Coin, text: str) -> Address:
@@ -44,10 +62,15 @@ def parse_address(coin: Coin, text: str) -> Address:
         data = CBase58Data(text)
     except (Base58Error, ValueError) as e:
         raise Rejected(f"address: not base58check ({e})") from None
+    if len(data) == 20 and data.nVersion in coin.p2sh_versions:
+        if coin.hrp is None:
+            raise Rejected(NO_SEGWIT.format(coin=coin.name))
+        return Address(text, Kind.P2SH, bytes(data), frozenset({"mainnet"}))
     if data.nVersion != coin.p2pkh_version or len(data) != 20:
+        versions = ", ".join(f"{v:#04x}" for v in coin.p2sh_versions)
         raise Rejected(
             f"address: version byte {data.nVersion:#04x} is not {coin.name} P2PKH "
-            f"({coin.p2pkh_version:#04x})"
+            f"({coin.p2pkh_version:#04x}) or P2SH ({versions})"
         )
     return Address(text, Kind.P2PKH, bytes(data), frozenset({"mainnet"}))
 
@@ -60,4 +83,9 @@ def verify(coin: Coin, address_text: str, message: bytes, signature: str) -> Ver
         raise Rejected("signature is not base64") from None
     if not bip137.is_bip137(raw):
         raise Rejected("signature is not a 65-byte BIP-137 one with a header of 27-42")
-    return bip137.verify(address, message, raw, None, coin.name)
+    try:
+        return bip137.verify(address, message, raw, None, coin.name)
+    except Rejected as e:
+        if address.kind is Kind.P2SH:
+            raise Rejected(f"{e.reason}; {MULTISIG_NOTE}") from None
+        raise

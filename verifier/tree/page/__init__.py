@@ -23,9 +23,15 @@ from importlib import resources
 from babel.messages.extract import extract
 
 from verifier.i18n import Lang, translator
+from verifier.tree import poseidon
 
 # Concatenated in this order into one script: each file uses names the earlier ones define.
-SCRIPTS = ("json.js", "schema.js", "verify.js", "ui.js")
+SCRIPTS = ("json.js", "schema.js", "verify.js", "zk.js", "ui.js")
+# The Poseidon state widths the zk family's customer files hash with: 3 (the path),
+# 5 and 6 (the leaves; Binance's asset commitment's last block), 7 (Gate's and HTX's
+# asset commitments' last block) and 13 (every full block of 12). Only these go into
+# the page, a third of the whole table.
+POSEIDON_WIDTHS = (3, 5, 6, 7, 13)
 
 # Everything a page could fetch or send is 'none'; only the inline script and style,
 # pinned by their SHA-256, may run. (frame-ancestors, report-uri and sandbox are not
@@ -74,6 +80,17 @@ def script_messages() -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def poseidon_table() -> str:
+    """The constants of POSEIDON_WIDTHS, as zk.js reads them (hex, matrices by row)."""
+    doc = poseidon.constants()
+    widths = {
+        str(t): {key: doc[key][t - 2] for key in ("C", "S", "M", "P")}
+        | {"partial": int(doc["partial_rounds"][t - 2])}
+        for t in POSEIDON_WIDTHS
+    }
+    return json.dumps({"source": doc["source"], "widths": widths}, separators=(",", ":"))
+
+
 def render(lang: Lang = Lang.EN) -> str:
     """The page's HTML in `lang`, ready to save and open from a file or serve as is."""
     _ = translator(lang)
@@ -84,6 +101,7 @@ def render(lang: Lang = Lang.EN) -> str:
     script = (
         '"use strict";\n'
         + f"const MESSAGES = {table};\n"
+        + f"const POSEIDON = {poseidon_table()};\n"
         + "\n".join((files / name).read_text() for name in SCRIPTS)
     )
     style = (files / "page.css").read_text()

@@ -54,21 +54,46 @@ async function check() {
   let input = "commitment";
   let proof;
   let published;
+  let zk = null;
   try {
     published = state.root ? state.root.commitment : publishedCommitment($("commitment").value);
     input = "proof";
     const text = loadProofText(state.proof.bytes, state.proof.name);
+    zk = zkFile(text, state.proof.name);
+    // a vendor's file takes a published root of any length, as the CLI's vendor formats do
+    if (zk) return zkOutcome(verifyZk(zk.format, zk.tree, state.proof.name, published), published);
     input = "commitment";
     commitmentLength(published);
     input = "proof";
     proof = parseProof(text, state.proof.name);
   } catch (e) {
-    if (e instanceof InputError) return { kind: "malformed", input, error: e };
+    if (e instanceof InputError) return { kind: "malformed", input, error: e, format: zk && zk.format.name };
     throw e;
   }
   const verdict = await verifyProof(proof, published);
   const kind = !verdict.included ? "not-included" : verdict.compared ? "included" : "inconclusive";
   return { kind, proof, verdict, published };
+}
+
+// The file's JSON and its format when it is a customer file of the zk family
+// (detected as the CLI detects it), else null: the file is then a por-mst-v1 proof.
+function zkFile(text, source) {
+  const first = text.replace(PYTHON_SPACE, "")[0];
+  if (first !== "{") return null;
+  const tree = readJson(text, source, ["json"]);
+  const format = zkFormat(tree);
+  return format ? { format, tree } : null;
+}
+
+// A zk verdict as the CLI classes it: a negative balance fails a file that checks.
+function zkOutcome(verdict, published) {
+  let kind = verdict.included ? (verdict.compared ? "included" : "inconclusive") : "not-included";
+  if (verdict.included && verdict.negatives.length) {
+    const n = verdict.negatives.length;
+    verdict.failure = `negative balance at ${verdict.negatives[0]}${n > 1 ? ` (and ${n - 1} more)` : ""}`;
+    kind = "not-included";
+  }
+  return { kind, zk: verdict, published };
 }
 
 async function update() {
@@ -116,43 +141,84 @@ function render(outcome) {
     const e = outcome.error;
     result.dataset.field = e.field || "";
     result.dataset.problem = e.problem;
-    result.append(el("p", { id: "reason" }, malformedSentence(outcome.input, e)));
+    result.append(el("p", { id: "reason" }, malformedSentence(outcome.input, e, outcome.format)));
   } else if (outcome.kind === "unavailable") {
     result.append(
       el("p", { id: "reason" }, _("Web Crypto is missing: open this page from a file on your device or over https.")),
     );
   } else if (outcome.kind === "unexpected") {
     result.append(el("p", { id: "reason" }, fill(_("Something unexpected went wrong: {message}."), outcome)));
+  } else if (outcome.zk) {
+    renderZkVerdict(result, outcome);
   } else {
     renderVerdict(result, outcome);
   }
   result.dispatchEvent(new CustomEvent("por:verdict", { bubbles: true }));
 }
 
-function malformedSentence(input, e) {
+function malformedSentence(input, e, format) {
   if (input === "commitment")
     return _("The published root commitment must be 64 hexadecimal characters (32 bytes); what was pasted is not.");
-  const what = input === "root" ? _("published root file") : _("por-mst-v1 proof");
+  const proofKind = format ? fill(_("{format} customer file"), { format }) : _("por-mst-v1 proof");
+  const what = input === "root" ? _("published root file") : proofKind;
   const where = e.field ? fill(_(", field {field}"), e) : "";
   return fill(_("{source} is not a valid {what}{where}: {problem}."), { ...e, what, where });
 }
 
-function renderVerdict(result, { proof, verdict, published }) {
+// The failure, or why the check is unfinished, or that it passed: both kinds of file.
+function renderOutcome(result, verdict, published) {
   if (verdict.failure) {
     result.append(
       el("p", {}, _("This proof does not show your balance in the published liabilities. Keep the file and ask the exchange why. The first check that failed:")),
       el("p", { id: "reason" }, verdict.failure),
     );
   }
-  if (verdict.included && !published) {
+  if (verdict.included && !verdict.failure && !published) {
     result.append(
       el("p", { id: "reason" }, NOT_COMPARED),
       el("p", {}, _("Every step of the check passed. Paste the root commitment the exchange published (or choose its root.json) to finish the check.")),
     );
   }
-  if (verdict.included && published) {
+  if (verdict.included && !verdict.failure && published) {
     result.append(el("p", {}, _("Every step of the check passed, and the root matches the commitment you gave.")));
   }
+}
+
+// A zk customer file: the account and totals it states, the root, and what the file
+// cannot show (the CLI's warnings, in its words).
+function renderZkVerdict(result, { zk, published }) {
+  renderOutcome(result, zk, published);
+  const rows = zk.totals.map(([name, value]) =>
+    el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, grouped(value.toString()))),
+  );
+  result.append(
+    el("h3", {}, _("Your account")),
+    el(
+      "p",
+      {},
+      ...place(_("Account id hash {account} at leaf {index} ({format})"), {
+        account: el("code", { class: "hash" }, zk.account),
+        index: String(zk.index),
+        format: zk.format,
+      }),
+    ),
+    el(
+      "table",
+      { id: "balances", class: "amounts" },
+      el("caption", {}, _("Your totals, as the file states them")),
+      el("tbody", {}, ...rows),
+    ),
+    el("h3", {}, _("Account tree root")),
+    el("p", {}, _("Reached from your leaf:"), " ", el("code", { class: "hash" }, zk.root)),
+  );
+  if (published) result.append(el("p", {}, _("Published:"), " ", el("code", { class: "hash" }, published)));
+  for (const weakness of zk.weaknesses) {
+    result.append(el("p", { class: "warning" }, fill(_("Warning: {warning}."), { warning: weakness })));
+  }
+}
+
+function renderVerdict(result, { proof, verdict, published }) {
+  renderOutcome(result, verdict, published);
   const assets = proof.assets;
   result.append(
     el("h3", {}, _("Your account")),
