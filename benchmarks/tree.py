@@ -78,24 +78,28 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f} (1/5 min)"
 
 
-def seconds_per_hash(size: int, seconds: float = 0.3) -> float:
+def seconds_per_hash(size: int, seconds: float = 0.3) -> tuple[float, float]:
+    """Wall and CPU seconds per SHA-256 of `size` bytes on one core: under load the wall
+    figure drops with the share of a core this process gets, the CPU figure much less."""
     msg = bytes(size)
-    n, start = 0, time.perf_counter()
+    n, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for _ in range(5000):
             sha256(msg).digest()
         n += 5000
-    return (time.perf_counter() - start) / n
+    return (time.perf_counter() - start) / n, (time.process_time() - cpu) / n
 
 
-def account_limit(k: int) -> float:
-    """Accounts/s one core's hashlib allows: an id ("user-1234567"), a leaf, a parent."""
-    return 1 / sum(seconds_per_hash(size) for size in (12, 65 + 16 * k, 65 + 32 * k))
+def account_limit(k: int) -> tuple[float, float]:
+    """Accounts/s one core's hashlib allows, per wall and per CPU second: an id
+    ("user-1234567"), a leaf and a parent."""
+    costs = [seconds_per_hash(size) for size in (12, 65 + 16 * k, 65 + 32 * k)]
+    return 1 / sum(wall for wall, _ in costs), 1 / sum(cpu for _, cpu in costs)
 
 
 def hash_rate() -> float:
     """SHA-256 calls per second on a 161-byte message (a K=3 parent), one core."""
-    return 1 / seconds_per_hash(161, 1.0)
+    return 1 / seconds_per_hash(161, 1.0)[0]
 
 
 PEAK = "\nprint('PEAK', open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
@@ -126,26 +130,54 @@ def disk_used(*dirs: Path) -> int:
     return total
 
 
-class DiskPeak:
-    """The largest `disk_used` seen while the build runs, polled in a thread."""
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux's /proc/PID/task/TID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        with contextlib.suppress(OSError):  # it may have ended since it was listed
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+                found += children
+                todo += children
+    return found
 
-    def __init__(self, *dirs: Path) -> None:
-        self.dirs, self.peak = dirs, 0
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: pages shared between the build's processes count once."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Watch:
+    """Polled while the build runs: the largest `disk_used`, and the largest memory of
+    all the launcher's descendants together (a builder that works in several processes
+    is held to its budget as a whole; ru_maxrss gives only its largest process)."""
+
+    def __init__(self, launcher: int, *dirs: Path) -> None:
+        self.launcher, self.dirs = launcher, dirs
+        self.disk_peak = self.memory_peak_kib = 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
     def _poll(self) -> None:
         while not self._done.wait(0.2):
-            self.peak = max(self.peak, disk_used(*self.dirs))
+            self.disk_peak = max(self.disk_peak, disk_used(*self.dirs))
+            memory = sum(pss_kib(pid) for pid in descendants(self.launcher))
+            self.memory_peak_kib = max(self.memory_peak_kib, memory)
 
-    def __enter__(self) -> "DiskPeak":
+    def __enter__(self) -> "Watch":
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._done.set()
         self._thread.join()
-        self.peak = max(self.peak, disk_used(*self.dirs))
+        self.disk_peak = max(self.disk_peak, disk_used(*self.dirs))
 
 
 @dataclass
@@ -155,9 +187,11 @@ class Build:
     out: Path
     seconds: float
     cpu: float
-    rss_mib: float
+    rss_mib: float  # ru_maxrss: the largest process
+    all_mib: float  # the sum over its processes, sampled
     disk_peak: int
     limit: float  # accounts/s, measured right before
+    cpu_limit: float  # accounts per CPU-second
     load: str
 
 
@@ -182,27 +216,40 @@ def build(ledger: Path, assets: str, n: int, work: Path, extra: list[str]) -> Bu
     out, tmp = work / f"tree-{n}-{ledger.suffix[1:]}", work / "tmp"
     tmp.mkdir(exist_ok=True)
     k = assets.count(",") + 1
-    limit = account_limit(k)  # right before: the machine's speed drifts
+    limit, cpu_limit = account_limit(k)  # right before: the machine's speed drifts
     result = work / "rusage.json"
     command = por("tree", "build", str(ledger), "--assets", assets, "--snapshot-id", "bench")
     command += ["--out", str(out), *extra]
     env = {**os.environ, "TMPDIR": str(tmp)}  # so that its temporary files are counted
     start = time.perf_counter()
-    with DiskPeak(out, tmp) as disk:
-        p = subprocess.run(
+    with (
+        subprocess.Popen(
             [sys.executable, "-c", LAUNCH, str(result), *command],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
             env=env,
-            check=False,
-        )
+        ) as p,
+        Watch(p.pid, out, tmp) as watch,
+    ):
+        _, stderr = p.communicate()
     seconds = time.perf_counter() - start
     usage = json.loads(result.read_text())
     if p.returncode or usage["status"]:
-        sys.exit(f"por tree build failed ({usage['status']}):\n{p.stderr[-3000:]}")
+        sys.exit(f"por tree build failed ({usage['status']}):\n{stderr[-3000:]}")
     return Build(
-        n, k, out, seconds, usage["cpu"], usage["maxrss_kib"] / 1024, disk.peak, limit, load()
+        n,
+        k,
+        out,
+        seconds,
+        usage["cpu"],
+        usage["maxrss_kib"] / 1024,
+        watch.memory_peak_kib / 1024,
+        watch.disk_peak,
+        limit,
+        cpu_limit,
+        load(),
     )
 
 
@@ -211,9 +258,11 @@ def report_build(b: Build) -> None:
     target = TARGETS.get((b.n, b.k), "")
     print(
         f"build {b.n:>11,} accounts x {b.k:>2} assets, end to end: {b.seconds:7.1f} s "
-        f"(CPU {b.cpu:.1f} s: {b.n / b.cpu:,.0f} accounts per CPU-second), "
-        f"{per_s:>9,.0f} accounts/s, peak RSS {b.rss_mib:6,.0f} MiB; "
+        f"(CPU {b.cpu:.1f} s), {per_s:>9,.0f} accounts/s, peak RSS {b.rss_mib:6,.0f} MiB "
+        f"(all its processes, sampled: {b.all_mib:,.0f} MiB PSS); "
         f"ratio {per_s / b.limit:.2f} of the hashlib limit ({b.limit:,.0f} accounts/s); "
+        f"per CPU-second {b.n / b.cpu:,.0f} accounts, {b.n / b.cpu / b.cpu_limit:.2f} of the "
+        f"limit per CPU-second ({b.cpu_limit:,.0f}); "
         f"{load()}" + (f"; target {target}" if target else "")
     )
     sizes = {p.name: p.stat().st_size for p in sorted(b.out.iterdir())}
@@ -417,6 +466,16 @@ def main() -> None:
             report_layout(builds[-1].out / "tree.bin")
             if n != max(dense):  # the largest is kept to cut proofs from
                 shutil.rmtree(builds[-1].out)
+        if len(builds) > 1:
+            small, large = builds[0], builds[-1]
+            growth = large.rss_mib / small.rss_mib - 1
+            print(
+                f"peak RSS from {small.n:,} to {large.n:,} accounts x 3: {small.rss_mib:,.0f} "
+                f"-> {large.rss_mib:,.0f} MiB, grows {growth:.0%} (target < 25% from 1M to 10M)"
+            )
+        if dense:  # before the sparse builds, whose files would push it out of the page cache
+            cut_and_verify(builds[-1].out, dense[-1], work, args)
+            shutil.rmtree(builds[-1].out)
         for n in args.sparse_sizes:
             ledger = work / f"ledger-{n}.parquet"
             write_sparse_ledger(ledger, n)
@@ -425,15 +484,6 @@ def main() -> None:
             report_build(b)
             report_layout(b.out / "tree.bin")
             shutil.rmtree(b.out)
-        if len(builds) > 1:
-            small, large = builds[0], builds[-1]
-            growth = large.rss_mib / small.rss_mib - 1
-            print(
-                f"peak RSS from {small.n:,} to {large.n:,} accounts x 3: {small.rss_mib:,.0f} "
-                f"-> {large.rss_mib:,.0f} MiB, grows {growth:.0%} (target < 25% from 1M to 10M)"
-            )
-        if dense:
-            cut_and_verify(builds[-1].out, dense[-1], work, args)
     finally:
         shutil.rmtree(work)
 

@@ -68,6 +68,8 @@ def test_tree_benchmark_prints_every_row() -> None:
         "build       4,000 accounts x  3 assets, end to end",
         "build       3,000 accounts x 30 assets, end to end",
         "of the hashlib limit",
+        "of the limit per CPU-second",
+        "all its processes, sampled",
         "disk per million accounts: peak",
         "bytes per account measured",
         "non-zero sums per record, of 30",
