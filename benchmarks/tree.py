@@ -6,7 +6,7 @@ the load average at that moment (the machine's 2 cores are shared):
 - a build is `por tree build` run end to end as its own process (start-up, ledger
   read, leaves, levels, tree.bin, accounts.sqlite): its wall and CPU time, its peak
   RSS (the kernel's ru_maxrss of that process, read by a small launcher: see
-  `LAUNCH`), and the disk it used at its peak (output directory and TMPDIR, polled)
+  `LAUNCH`; and the summed PSS of all its processes, sampled), and the disk it used at its peak (output directory and TMPDIR, polled)
   and at its end, per million accounts. `--memory` is passed only when the installed
   builder offers it (`por tree build --help` says so).
 - the limit is hashlib SHA-256 on one core on the messages a tree hashes: per account
@@ -17,7 +17,7 @@ the load average at that moment (the machine's 2 cores are shared):
 - proofs cut from the largest stored 3-asset tree; `verify-all` on 1 and 2 processes.
 
     .venv/bin/python benchmarks/tree.py                  # 1M and 10M x 3, 10M x 30 sparse
-    .venv/bin/python benchmarks/tree.py --with-100m      # adds 100M x 3 (about 10 GB of CSV)
+    .venv/bin/python benchmarks/tree.py --with-100m      # adds 100M x 3 (6 GB of CSV, 25 GB of tree)
     .venv/bin/python benchmarks/tree.py --sizes 1000000 --sparse-sizes 1000000  # quicker
 
 Ledgers come from benchmarks/ledgers.py (its docstring describes the sparse one).
@@ -49,7 +49,6 @@ from ledgers import (  # the sibling module; administer.py imports these from he
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-GIB = 1 << 30
 # (accounts, assets) -> issue 12's target for that build
 TARGETS = {
     (1_000_000, 3): "<= 2.5 s, >= 0.4 of the limit",
@@ -263,7 +262,7 @@ def report_build(b: Build) -> None:
         f"ratio {per_s / b.limit:.2f} of the hashlib limit ({b.limit:,.0f} accounts/s); "
         f"per CPU-second {b.n / b.cpu:,.0f} accounts, {b.n / b.cpu / b.cpu_limit:.2f} of the "
         f"limit per CPU-second ({b.cpu_limit:,.0f}); "
-        f"{load()}" + (f"; target {target}" if target else "")
+        f"{b.load}" + (f"; target {target}" if target else "")
     )
     sizes = {p.name: p.stat().st_size for p in sorted(b.out.iterdir())}
     final = disk_used(b.out)
