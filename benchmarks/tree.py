@@ -20,7 +20,8 @@ the load average at that moment (the machine's 2 cores are shared):
     .venv/bin/python benchmarks/tree.py --with-100m      # adds 100M x 3 (6 GB of CSV, 25 GB of tree)
     .venv/bin/python benchmarks/tree.py --sizes 1000000 --sparse-sizes 1000000  # quicker
 
-Ledgers come from benchmarks/ledgers.py (its docstring describes the sparse one).
+Ledgers come from benchmarks/support/ledgers.py (its docstring describes the sparse
+one; it lives apart so that `./tasks bench`, which runs every benchmarks/*.py, skips it).
 """
 
 import argparse
@@ -40,8 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.append(str(Path(__file__).resolve().parent))
-from ledgers import (  # the sibling module; administer.py imports these from here
+sys.path.append(str(Path(__file__).resolve().parent / "support"))
+from ledgers import (  # not a benchmark itself; administer.py imports these from here
     ASSETS,
     SPARSE_ASSET_LIST,
     write_ledger,

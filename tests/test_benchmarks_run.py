@@ -85,7 +85,7 @@ def test_tree_benchmark_prints_every_row() -> None:
 
 def generate(path: Path, accounts: int, *flags: str) -> str:
     """Run the generator; the asset list it prints."""
-    return run("ledgers.py", str(path), "--accounts", str(accounts), *flags).strip()
+    return run("support/ledgers.py", str(path), "--accounts", str(accounts), *flags).strip()
 
 
 N = 20_000

@@ -20,8 +20,8 @@ Two shapes:
   generator seeded by (seed, group index), so a file depends only on the seed and
   the number of accounts.
 
-    .venv/bin/python benchmarks/ledgers.py OUT.parquet --accounts 10000000 --sparse
-    .venv/bin/python benchmarks/ledgers.py OUT.csv --accounts 1000000
+    .venv/bin/python benchmarks/support/ledgers.py OUT.parquet --accounts 10000000 --sparse
+    .venv/bin/python benchmarks/support/ledgers.py OUT.csv --accounts 1000000
 
 Each prints the `--assets` list that `por tree build` needs for the file.
 """
