@@ -13,9 +13,8 @@ verifier (okx/proof-of-reserves, common/verify.go) derives for OKX's hot wallets
 A wallet of another version or id cannot be matched, and the row says so.
 
 Two message signings are tried: ed25519 over the message's bytes, and OKX's
-("OKX Signed Message:\\n" and the message, each as a Bitcoin var-string: the
-`HashEd25519Msg` of the same file), which is how OKX's published TON rows are
-signed. TON Connect's `ton_proof` signs a structure with the dApp's domain and a
+(`ed25519.okx_signed`: the `HashEd25519Msg` of the same file), which is how
+OKX's published TON rows are signed. TON Connect's `ton_proof` signs a structure with the dApp's domain and a
 timestamp, which no published reserve list carries, so it is not tried.
 
 The wallet codes, the wallet data layouts and the address format come from
@@ -29,13 +28,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from verifier.ownership import ed25519
-from verifier.ownership.btc.bip137 import compact_size
 from verifier.ownership.outcome import Rejected, Verified
 
 if TYPE_CHECKING:
     from ton_core import Address
 
-OKX_HEADER = b"OKX Signed Message:\n"
 SCHEMES = ("TON ed25519 over the message", "TON ed25519, OKX Signed Message")
 WALLETS = ("v3R2", "v4R2", "v5R1", "highload v3 (id 4269)")
 HIGHLOAD_ID = 4269
@@ -68,10 +65,7 @@ def same_address(first: str, second: str) -> bool:
 
 def _messages(message: bytes) -> Iterator[tuple[str, bytes]]:
     yield SCHEMES[0], message
-    yield (
-        SCHEMES[1],
-        compact_size(len(OKX_HEADER)) + OKX_HEADER + compact_size(len(message)) + message,
-    )
+    yield SCHEMES[1], ed25519.okx_signed(message)
 
 
 def wallet_addresses(public_key: bytes, workchain: int) -> dict[str, tuple[int, bytes]]:
