@@ -77,14 +77,25 @@ def check(public_key: bytes, message: bytes, signature: bytes) -> None:
         ) from None
 
 
-def verify_solana(address: str, message: bytes, signature: str) -> Verified:
-    key = _base58(address, "address", 32)
-    raw = parse_signature(signature)
-    for scheme, signed in ((SOLANA_SCHEME, message), (SOLANA_OKX_SCHEME, okx_signed(message))):
+def bare_or_okx(
+    public_key: bytes, message: bytes, signature: bytes, schemes: tuple[str, str]
+) -> str | None:
+    """Which of the two signings `signature` is, named as `schemes` names them (bare
+    message, OKX Signed Message); None when neither."""
+    for scheme, signed in zip(schemes, (message, okx_signed(message)), strict=True):
         try:
-            check(key, signed, raw)
+            check(public_key, signed, signature)
         except Rejected:
             continue
+        return scheme
+    return None
+
+
+def verify_solana(address: str, message: bytes, signature: str) -> Verified:
+    key = _base58(address, "address", 32)
+    schemes = (SOLANA_SCHEME, SOLANA_OKX_SCHEME)
+    scheme = bare_or_okx(key, message, parse_signature(signature), schemes)
+    if scheme is not None:
         return Verified(scheme)
     raise Rejected(
         "signature is not this address's key's over this message, as the message or as "
@@ -106,7 +117,7 @@ def aptos_inner_message(full: str, address: str) -> str:
         return full
     start = full.find("\nmessage: ")
     end = full.rfind("\nnonce: ")
-    if not full.startswith(_APTOS_HEADER) or start < 0 or end <= start:
+    if start < 0 or end <= start:
         raise Rejected(
             "message is not an Aptos signMessage full message "
             "(APTOS, optional address/application/chainId lines, message:, nonce:)"

@@ -23,7 +23,7 @@ wallet version is a contract's compiled bytes, which no one should copy by hand.
 It is imported on first use, so commands that check no TON row do not load it.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -61,11 +61,6 @@ def same_address(first: str, second: str) -> bool:
     except Rejected:
         return first == second
     return (a.wc, a.hash_part) == (b.wc, b.hash_part)
-
-
-def _messages(message: bytes) -> Iterator[tuple[str, bytes]]:
-    yield SCHEMES[0], message
-    yield SCHEMES[1], ed25519.okx_signed(message)
 
 
 def wallet_addresses(public_key: bytes, workchain: int) -> dict[str, tuple[int, bytes]]:
@@ -136,12 +131,8 @@ def verify(address_text: str, message: bytes, signature: str, public_key: bytes 
             "published public_key is not the key of this address as any standard wallet "
             f"({', '.join(WALLETS)}) builds it"
         )
-    raw = ed25519.parse_signature(signature)
-    for scheme, signed in _messages(message):
-        try:
-            ed25519.check(public_key, signed, raw)
-        except Rejected:
-            continue
+    scheme = ed25519.bare_or_okx(public_key, message, ed25519.parse_signature(signature), SCHEMES)
+    if scheme is not None:
         return Verified(scheme, f"wallet {wallet}", {"wallet": wallet})
     raise Rejected(
         "signature is not this key's over this message, as the message or as "
