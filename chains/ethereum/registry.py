@@ -1,6 +1,7 @@
 """The EVM chains known by name (`evm:<name>`): chain id, native asset, default depth
-and whether Multicall3 is deployed, from the data file registry.toml shipped beside
-this module.
+and whether Multicall3 is deployed; and the ERC-20 contracts whose balances reserve
+lists claim by symbol (`USDT-ERC20`), with their decimals; from the data file
+registry.toml shipped beside this module.
 
 Why a loader here and not through verifier/io: `chains` may not import `verifier`,
 and the adapters need the registry themselves (default confirmations, Multicall3).
@@ -8,7 +9,8 @@ The file is package data, not user input, so verifier/io's size and nesting limi
 have nothing to guard; what it does need is the same strictness, which the pydantic
 model below gives: an unknown key, a missing field, a name or chain id twice, or a
 testnet of no listed mainnet refuses the whole file at first use (and in the tests),
-never a silently wrong entry.
+never a silently wrong entry. A token's address must be written with its EIP-55
+checksum, so that a mistyped digit is caught here, not read as another contract.
 """
 
 import tomllib
@@ -16,7 +18,15 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from eth_utils import is_checksum_address
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -35,13 +45,38 @@ class EvmChain(BaseModel):
     testnet_of: str | None = None
 
 
-class _RegistryFile(BaseModel):
+class EvmToken(BaseModel):
+    """An ERC-20 contract a list's coin names (`USDT` on `ethereum`)."""
+
+    model_config = _STRICT
+
+    chain: str  # a registered chain's name
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9.]{0,15}$")]
+    address: str
+    decimals: Annotated[int, Field(ge=0, le=36)]
+
+    @field_validator("address")
+    @classmethod
+    def _checksummed(cls, value: str) -> str:
+        if not is_checksum_address(value):
+            raise ValueError("is not a 20-byte address with its EIP-55 checksum")
+        return value
+
+
+class Registry(BaseModel):
     model_config = _STRICT
 
     chain: Annotated[list[EvmChain], Field(min_length=1)]
+    token: list[EvmToken] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        tokens = [(t.chain, t.symbol) for t in self.token]
+        for t in self.token:
+            if t.chain not in {c.name for c in self.chain}:
+                raise ValueError(f"token {t.symbol}: chain {t.chain!r} is not listed")
+            if tokens.count((t.chain, t.symbol)) > 1:
+                raise ValueError(f"token {t.symbol} on {t.chain} is listed twice")
         names = [c.name for c in self.chain]
         ids = [c.chain_id for c in self.chain]
         for c in self.chain:
@@ -55,17 +90,21 @@ class _RegistryFile(BaseModel):
         return self
 
 
-def parse_registry(text: str) -> tuple[EvmChain, ...]:
-    """The chains of a registry file's text; raises ValueError (pydantic's
-    ValidationError or tomllib's TOMLDecodeError) on any fault."""
-    return tuple(_RegistryFile.model_validate(tomllib.loads(text)).chain)
+def parse_registry(text: str) -> Registry:
+    """A registry file's text; raises ValueError (pydantic's ValidationError or
+    tomllib's TOMLDecodeError) on any fault."""
+    return Registry.model_validate(tomllib.loads(text))
 
 
 @cache
-def chains() -> tuple[EvmChain, ...]:
-    """The shipped registry, in file order (read once)."""
+def _shipped() -> Registry:
     text = resources.files("chains.ethereum").joinpath("registry.toml").read_text("utf-8")
     return parse_registry(text)
+
+
+def chains() -> tuple[EvmChain, ...]:
+    """The shipped registry's chains, in file order (read once)."""
+    return tuple(_shipped().chain)
 
 
 def by_name(name: str) -> EvmChain | None:
@@ -74,3 +113,14 @@ def by_name(name: str) -> EvmChain | None:
 
 def by_id(chain_id: int) -> EvmChain | None:
     return next((c for c in chains() if c.chain_id == chain_id), None)
+
+
+def token(chain_id: int, symbol: str) -> EvmToken | None:
+    """The contract of `symbol` (as a list's coin names it, any case) on a chain."""
+    chain = by_id(chain_id)
+    if chain is None:
+        return None
+    return next(
+        (t for t in _shipped().token if t.chain == chain.name and t.symbol == symbol.upper()),
+        None,
+    )

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from chains.ethereum.registry import by_id, by_name, chains, parse_registry
+from chains.ethereum.registry import by_id, by_name, chains, parse_registry, token
 
 MAINNETS = {
     "ethereum": (1, "ETH"),
@@ -62,5 +62,50 @@ def test_a_faulty_registry_is_refused_whole(bad: str) -> None:
 
 
 def test_a_correct_registry_text_parses() -> None:
-    (one,) = parse_registry(GOOD)
+    (one,) = parse_registry(GOOD).chain
     assert (one.name, one.chain_id, one.multicall3) == ("one", 5, False)
+
+
+def test_the_lists_stablecoins_on_ethereum_are_registered() -> None:
+    usdt, usdc = token(1, "USDT"), token(1, "usdc")
+    assert usdt is not None and usdc is not None
+    assert (usdt.address, usdt.decimals) == ("0xdAC17F958D2ee523a2206206994597C13D831ec7", 6)
+    assert (usdc.address, usdc.decimals) == ("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", 6)
+    # Only where listed: not on another chain, not an unknown symbol or chain.
+    assert token(10, "USDT") is None and token(1, "HT") is None and token(31337, "USDT") is None
+
+
+TOKEN = """
+[[token]]
+chain = "one"
+symbol = "USDT"
+address = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
+decimals = 6
+"""
+
+
+def test_a_token_entry_parses() -> None:
+    (usdt,) = parse_registry(GOOD + TOKEN).token
+    assert (usdt.chain, usdt.symbol, usdt.decimals) == ("one", "USDT", 6)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        TOKEN + TOKEN,  # the same symbol twice on one chain
+        TOKEN.replace('"one"', '"two"'),  # a chain not listed
+        TOKEN.replace(
+            "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+            "0xdac17f958d2ee523a2206206994597c13d831ec7",
+        ),
+        TOKEN.replace(
+            "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+            "0xdAC17F958D2ee523a2206206994597C13D831ec8",
+        ),
+        TOKEN.replace("decimals = 6", "decimals = 37"),
+        TOKEN.replace('symbol = "USDT"', 'symbol = "usdt"'),
+    ],
+)
+def test_a_faulty_token_entry_refuses_the_registry(bad: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_registry(GOOD + bad)

@@ -4,17 +4,20 @@ one result per row with its line; and the lists' bad shapes, one line each, exit
 OKX's real example is read from ../shared (never copied); HTX's layout is written
 here with keys the tests make (its real file is held back for acceptance)."""
 
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from coincurve import PrivateKey
+from nacl.signing import SigningKey
 
 from tests.support import reserve_lists as rl
 from tests.support.btcsign import MAINNET, p2pkh, pub
 from tests.support.cli import Run
 from verifier.io.tables import FIELD_LIMIT
+from verifier.ownership import ed25519
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import hash160
 
@@ -32,23 +35,106 @@ def test_okx_real_csv_every_row_one_result(por: Por, shared: Path) -> None:
     code, out, err = por("ownership", "verify", str(okx), "--legacy-message")
     assert err == ""
     # Lines 16-20 are its address rows: both EOAs' signatures recover (SOURCES.md);
-    # the multisig row is signed by its owners only; TON signatures are not checked
-    # here; its Aptos row signs a bare phrase, not the wallet's full message.
+    # the multisig row is signed by its owners only; the TON row is a Highload v3
+    # wallet's key (the public key column) over OKX's Signed Message; the Aptos row's
+    # key signs the same way and is its eoa1 (the authentication key of a rotated
+    # account), not its address: that eoa1 controls the address is OKX's word.
     assert results(out) == {
         16: "verified",
         17: "verified",
         18: "inconclusive",
-        19: "inconclusive",
-        20: "failed",
+        19: "verified",
+        20: "inconclusive",
     }
     assert out.count("EIP-191 personal_sign of keccak256(message)") == 3
     assert "that they control 0x57e2dcd253527a0f70c6a3de3556f6e6e163f19c" in out
-    assert "signatures on ton are not checked" in out
-    assert code == 1
+    assert "TON ed25519, OKX Signed Message: wallet highload v3 (id 4269)" in out
+    assert (
+        "(0x5bb5d85934c7587a22960ef72e9d8cd5313a60447e57a2183b1aae285d90352e): Aptos ed25519, OKX Signed Message"
+        in out
+    )
+    assert "that they control 0xdeadbeef" in out
+    assert code == 2  # nothing failed, two rows are the exchange's word
     # Named explicitly, the same; without --legacy-message the fixed phrase fails.
     assert por("ownership", "verify", str(okx), "--legacy-message", "--format", "okx-csv")[1] == out
     code, out, _ = por("ownership", "verify", str(okx))
-    assert results(out)[16] == "failed" and code == 1
+    assert results(out)[16] == "failed" and results(out)[19] == "failed" and code == 1
+
+
+def _real_okx_row(shared: Path, network: str) -> list[str]:
+    """A row of OKX's real list, as its cells (read here, the file is never copied)."""
+    okx = (shared / "external" / "okx" / "okx_por_example.csv").read_text().splitlines()
+    return next(line.split(",") for line in okx if line.split(",")[1:2] == [network])
+
+
+def test_okx_real_ton_row_tampered_or_another_key_fails(
+    por: Por, shared: Path, tmp_path: Path
+) -> None:
+    row = _real_okx_row(shared, "TON")
+    signature = row[6]
+    flipped = signature[:-2] + f"{int(signature[-2:], 16) ^ 1:02x}"
+    other_key = SigningKey(bytes(range(32))).verify_key.encode().hex()
+    path = rl.okx_csv(
+        tmp_path / "ton.csv",
+        [row, [*row[:6], flipped, *row[7:]], [*row[:8], other_key, *row[9:]]],
+    )
+    code, out, _ = por("ownership", "verify", str(path), "--legacy-message", "--format", "okx-csv")
+    first = rl.FIRST_ROW
+    assert results(out) == {first: "verified", first + 1: "failed", first + 2: "failed"}
+    assert "signature is not this key's over this message" in out
+    assert "published public_key is not the key of this address" in out
+    assert code == 1
+
+
+def test_okx_aptos_rows_by_address_and_by_owner_key(por: Por, tmp_path: Path) -> None:
+    """Aptos rows signed as OKX signs, from keys made here: by the address's own key
+    (verified), by the key eoa1 names (OKX's owner mode: inconclusive), the other
+    key's signature, and an eoa1 that is not the signing key's."""
+    message = "I am an OKX address"
+    keys = [SigningKey(bytes([0x30 + i]) * 32) for i in range(2)]
+    public = [k.verify_key.encode() for k in keys]
+    auth = ["0x" + hashlib.sha3_256(p + b"\x00").hexdigest() for p in public]
+    framed = ed25519.okx_signed(message.encode())
+    sig = ["0x" + k.sign(framed).signature.hex() for k in keys]
+    account = "0x" + "ab" * 32  # a rotated account: its address is not its key's
+
+    def row(address: str, signature: str, key: bytes, eoa1: str = "") -> list[object]:
+        return [
+            "APTOS",
+            "APTOS",
+            100,
+            address,
+            "1.5",
+            message,
+            signature,
+            "",
+            "0x" + key.hex(),
+            eoa1,
+            "",
+        ]
+
+    path = rl.okx_csv(
+        tmp_path / "aptos.csv",
+        [
+            row(auth[0], sig[0], public[0]),
+            row(account, sig[0], public[0], auth[0]),
+            row(auth[0], sig[1], public[0]),
+            row(account, sig[0], public[0], auth[1]),
+            row(account, sig[0], public[0]),
+        ],
+    )
+    code, out, _ = por("ownership", "verify", str(path), "--legacy-message")
+    first = rl.FIRST_ROW
+    assert results(out) == {
+        first: "verified",
+        first + 1: "inconclusive",
+        first + 2: "failed",
+        first + 3: "failed",  # eoa1 is another key's
+        first + 4: "failed",  # no eoa1: the key is not the address's
+    }
+    assert f"that they control {account}" in out
+    assert out.count("not the key of this address") == 2
+    assert code == 1
 
 
 def test_okx_staking_layout(por: Por, tmp_path: Path) -> None:

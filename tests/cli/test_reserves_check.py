@@ -2,7 +2,12 @@
 HTX's `ETH` rows name) and the suite's bcoin regtest. Lists in the exchanges' layouts,
 signed with keys the tests make: rows that match, a row one base unit short, rows at
 a height not yet confirmed or above the tip, a bad signature, chains not read, a
-chain whose node was not named; Bitcoin and Ethereum rows at their own heights."""
+chain whose node was not named; Bitcoin and Ethereum rows at their own heights.
+
+USDT-ERC20 rows are read from the registry's own USDT entry: the repo's DemoToken
+(6 decimals, as USDT) runs at USDT's mainnet address on the anvil (anvil_setCode
+with the runtime code of a DemoToken deployed by the dev account, whose minter it
+stays), so the shipped address and decimals are the ones exercised."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -13,6 +18,7 @@ from typing import Any
 import pytest
 from coincurve import PrivateKey
 
+from chains.ethereum.registry import token
 from tests.support import reserve_lists as rl
 from tests.support.anvil import Anvil, run_anvil
 from tests.support.bcoin import Bcoin
@@ -24,6 +30,9 @@ from tests.support.eth import Chain
 Por = Callable[..., Run]
 OKX_PHRASE = "I am an OKX address"
 WEI = 10**18
+USDT = token(1, "USDT")
+assert USDT is not None
+USDT_UNIT = 10**USDT.decimals
 KEYS = [PrivateKey(bytes([0x40 + i]) * 32) for i in range(6)]
 ADDR = [rl.eth_address(k) for k in KEYS]
 
@@ -39,10 +48,17 @@ class EvmHistory:
 def evm() -> Iterator[EvmHistory]:
     with run_anvil(chain_id=1) as node:
         chain = Chain(node.url)
+        demo = chain.deploy("DemoToken")
+        chain.rpc.call(
+            "anvil_setCode", [USDT.address, chain.rpc.call("eth_getCode", [demo, "latest"])]
+        )
+        chain.mint(USDT.address, ADDR[:2], [10 * USDT_UNIT, 5 * USDT_UNIT])
         chain.set_balances(ADDR[:4], [3 * WEI // 2, 2 * WEI, 3 * WEI, 0])
         height = chain.snapshot().height
-        # After the snapshot the first address empties: a read at the tip would see 0.
+        # After the snapshot the first address empties and gains a token: a read at
+        # the tip would see 0 ETH and 11 USDT.
         chain.set_balances(ADDR[:1], [0])
+        chain.mint(USDT.address, ADDR[:1], [USDT_UNIT])
         chain.mine(64)
         yield EvmHistory(node, height, chain.snapshot().height)
 
@@ -68,6 +84,7 @@ def by_line(report: dict[str, Any]) -> dict[int, dict[str, Any]]:
 def test_okx_list_against_anvil(por: Por, evm: EvmHistory, tmp_path: Path) -> None:
     h = evm.height
     signed = [OKX_PHRASE, rl.sign_okx_eth(KEYS[0], OKX_PHRASE), "", "", "", ""]
+    sig1 = rl.sign_okx_eth(KEYS[1], OKX_PHRASE)
     bogus = [OKX_PHRASE, "0x" + "11" * 65, "", "", "", ""]
     path = rl.okx_csv(
         tmp_path / "okx.csv",
@@ -79,7 +96,10 @@ def test_okx_list_against_anvil(por: Por, evm: EvmHistory, tmp_path: Path) -> No
             okx_row(4, evm.tip + 1000, "0"),  # not mined yet
             ["USDT-TRC20", "TRX", 57801596, "TDToUxX8sH4z6moQpK3ZLAN24eupu2ivA4", "5", *bogus],
             ["ETH-ARBITRUM", "ARBITRUM", 10, ADDR[0], "0.2", *signed],
-            ["USDT-ERC20", "ETH", h, ADDR[0], "10", *signed],
+            ["USDT-ERC20", "ETH", h, ADDR[0], "10", *signed],  # matches (the tip says 11)
+            # claims one base unit more than held
+            ["USDT-ERC20", "ETH", h, ADDR[1], "5.000001", OKX_PHRASE, sig1, "", "", "", ""],
+            ["DAI-ERC20", "ETH", h, ADDR[0], "1", *signed],  # a token the registry lacks
         ],
     )
     code, report, out = run_json(por, tmp_path, path, "--rpc", f"ethereum={evm.node.url}")
@@ -110,13 +130,28 @@ def test_okx_list_against_anvil(por: Por, evm: EvmHistory, tmp_path: Path) -> No
     assert "balances on tron are not read" in tron["balance_reason"]
     arbitrum = rows[first + 6]
     assert arbitrum["balance_reason"] == "no endpoint given for evm:arbitrum"
-    token = rows[first + 7]
-    assert (
-        token["status"] == "inconclusive"
-        and "token the registry does not list" in token["balance_reason"]
+    usdt = rows[first + 7]
+    assert (usdt["status"], usdt["decimals"], usdt["claimed"], usdt["on_chain"]) == (
+        "pass",
+        6,
+        str(10 * USDT_UNIT),
+        str(10 * USDT_UNIT),
     )
-    assert len(rows) == 8  # every row listed, none dropped
+    assert usdt["block_hash"] == match["block_hash"]
+    usdt_short = rows[first + 8]
+    assert (usdt_short["balance"], usdt_short["difference"]) == ("fail", "-1")
+    assert usdt_short["ownership"] == "pass"
+    unknown = rows[first + 9]
+    assert (
+        unknown["status"] == "inconclusive"
+        and "DAI on evm:ethereum is a token the registry does not list" in unknown["balance_reason"]
+    )
+    assert len(rows) == 10  # every row listed, none dropped
     totals = {t["coin"]: t for t in report["totals"]}
+    assert (totals["USDT-ERC20"]["on_chain"], totals["USDT-ERC20"]["difference"]) == (
+        str(15 * USDT_UNIT),
+        "-1",
+    )
     eth = totals["ETH"]
     assert (eth["rows"], eth["rows_read"], eth["on_chain"]) == (5, 3, None)  # two not read
     assert eth["claimed_text"] == "6.500000000000000001"

@@ -13,6 +13,7 @@ from eth_utils import keccak
 from nacl.signing import SigningKey
 
 from tests.ownership import tamper
+from tests.ownership.test_external import okx_rows
 from tests.ownership.vectors import EXCHANGE, SNAPSHOT_ID, ownership_message
 from verifier.models.check import Status
 from verifier.models.ownership import OwnershipClaim
@@ -271,7 +272,8 @@ def test_aptos_wrong_address_fails() -> None:
     [
         ({"public_key": None}, "public_key: an Aptos proof needs"),
         ({"public_key": "00" * 32}, "not the key of this address"),
-        ({"message": "por-ownership:v1"}, "not an Aptos signMessage full message"),
+        # Not in the wallet standard's shape: read as OKX signs it, and it binds nothing.
+        ({"message": "por-ownership:v1"}, "not the por-ownership:v1 ownership message"),
         ({"message": "APTOS\nfoo: 1\nmessage: m\nnonce: 1"}, "unknown line"),
     ],
 )
@@ -288,3 +290,91 @@ def test_aptos_other_keys_message_with_this_signature_fails() -> None:
     result = verify_proof(changed, STRICT)
     assert result.status is Status.FAIL
     assert "wrong message, signature or address" in result.reason
+
+
+def _okx_solana(key: SigningKey = SOLANA_KEY) -> OwnershipClaim:
+    """As OKX signs its Solana rows: ed25519 over OKX's var-string framing, written out
+    here (common/hash.go HashEd25519Msg), not through the verifier's `okx_signed`."""
+    address = base58.b58encode(bytes(key.verify_key)).decode()
+    message = ownership_message("solana", "mainnet", address).encode()
+    signed = b"\x14OKX Signed Message:\n" + bytes([len(message)]) + message
+    assert len(message) < 0xFD  # one length byte, as written
+    sig = key.sign(signed).signature
+    return OwnershipClaim(
+        chain="solana", address=address, message=message.decode(), signature="0x" + sig.hex()
+    )
+
+
+def test_solana_okx_signed_message_verifies_and_every_byte_flipped_fails() -> None:
+    result = verify_proof(_okx_solana(), STRICT)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == ed25519.SOLANA_OKX_SCHEME
+    tamper.assert_every_signature_byte_fails(_okx_solana(), STRICT)
+
+
+def test_solana_okx_signature_of_another_key_fails() -> None:
+    other = _okx_solana(SigningKey(bytes(range(6, 38))))
+    changed = _okx_solana().model_copy(update={"signature": other.signature})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert "as the message or as an OKX Signed Message" in result.reason
+
+
+def _okx_aptos(key: SigningKey = APTOS_KEY) -> OwnershipClaim:
+    address = _aptos_address(key)
+    message = ownership_message("aptos", "mainnet", address).encode()
+    signed = b"\x14OKX Signed Message:\n" + bytes([len(message)]) + message
+    return OwnershipClaim(
+        chain="aptos",
+        address=address,
+        message=message.decode(),
+        signature="0x" + key.sign(signed).signature.hex(),
+        public_key=bytes(key.verify_key).hex(),
+    )
+
+
+def test_aptos_okx_signed_message_verifies_and_every_byte_flipped_fails() -> None:
+    result = verify_proof(_okx_aptos(), STRICT)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == ed25519.APTOS_OKX_SCHEME
+    tamper.assert_every_signature_byte_fails(_okx_aptos(), STRICT)
+
+
+def test_aptos_okx_signature_over_the_bare_message_fails() -> None:
+    """The bare message's signature is no OKX signature: the framing is part of it."""
+    proof = _okx_aptos()
+    bare = APTOS_KEY.sign(proof.message.encode()).signature
+    result = verify_proof(proof.model_copy(update={"signature": "0x" + bare.hex()}), STRICT)
+    assert result.status is Status.FAIL
+    assert "as an OKX Signed Message" in result.reason
+
+
+def test_aptos_okx_another_key_fails() -> None:
+    other = _okx_aptos(SigningKey(bytes(range(8, 40))))
+    changed = _okx_aptos().model_copy(update={"public_key": other.public_key})
+    result = verify_proof(changed, STRICT)
+    assert result.status is Status.FAIL
+    assert "not the key of this address" in result.reason
+
+
+def test_okx_published_list_aptos_row(shared) -> None:  # type: ignore[no-untyped-def]
+    """The APTOS row of OKX's example list: its signature is the key's over the OKX
+    Signed Message, and the key's authentication key is the row's eoa1 (OKX's owner
+    mode for a rotated account), not its address 0xdeadbeef...; checked here as a
+    proof by eoa1, which is what OKX's verifier checks."""
+    row = next(r for r in okx_rows(shared) if r["Network"] == "APTOS")
+    proof = OwnershipClaim(
+        chain="aptos",
+        address=row["eoa1"],
+        message=row["message"],
+        signature=row["signature1"],
+        public_key=row["redeem script/ public key"],
+    )
+    result = verify_proof(proof, LEGACY)
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["scheme"] == ed25519.APTOS_OKX_SCHEME
+    tamper.assert_every_signature_byte_fails(proof, LEGACY)
+    # By its own address the key is not the account's: OKX's verifier does not ask.
+    as_published = verify_proof(proof.model_copy(update={"address": row["address"]}), LEGACY)
+    assert as_published.status is Status.FAIL
+    assert "not the key of this address" in as_published.reason

@@ -128,7 +128,7 @@ NETWORKS: dict[str, Network] = {
     "APT": Network("aptos", "aptos"),
     "DOGE": Network("dogecoin", "dogecoin"),
     "LTC": Network("litecoin", "litecoin"),
-    "TON": Network(None, "ton"),
+    "TON": Network("ton", "ton"),
     "XRP": Network(None, "xrp"),
     "ALGO": Network(None, "algorand"),
 }

@@ -6,7 +6,20 @@ signMessage signs the message's bytes. An Aptos address is sha3-256(public key |
 0x00), the single-key scheme byte; the wallet standard's signMessage signs its
 "full message": "APTOS", optional address, application and chainId lines, then
 "message: " with the message and "nonce: " with a nonce, each line ending in
-a newline but the last. ed25519 is checked with PyNaCl
+a newline but the last.
+
+OKX signs its Solana, Aptos and TON rows its own way (okx/proof-of-reserves,
+common/verify.go `VerifyEd25519Coin` with common/hash.go `HashEd25519Msg`):
+ed25519 over "OKX Signed Message:\n" and the message, each written as a Bitcoin
+var-string (a CompactSize length, then the bytes), not hashed; the key is the
+row's "redeem script/ public key" column. It is tried on every file, not only on
+OKX's lists: both lengths are inside the signed bytes, so the signed text names
+exactly one message, which the binding checks read as any other; a wallet's bare
+signature and an OKX signature can never be taken for each other. On Aptos a
+message in the wallet standard's shape (starting "APTOS\n") is checked as that,
+any other message as OKX signs it: one reading per message.
+
+ed25519 is checked with PyNaCl
 (libsodium, maintained, constant-time, strict about non-canonical points);
 base58 with the `base58` package, since Solana's keys and signatures are plain
 base58 without Bitcoin's checksum, which python-bitcoinlib's decoder demands.
@@ -18,9 +31,17 @@ import base58
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
+from verifier.ownership.btc.bip137 import compact_size
 from verifier.ownership.outcome import Rejected, Verified
 
 SOLANA_SCHEME = "Solana signMessage (ed25519)"
+SOLANA_OKX_SCHEME = "Solana ed25519, OKX Signed Message"
+OKX_HEADER = b"OKX Signed Message:\n"
+
+
+def okx_signed(message: bytes) -> bytes:
+    """The bytes OKX's ed25519 rows sign for `message` (`HashEd25519Msg`)."""
+    return compact_size(len(OKX_HEADER)) + OKX_HEADER + compact_size(len(message)) + message
 
 
 def _base58(text: str, what: str, length: int) -> bytes:
@@ -56,23 +77,47 @@ def check(public_key: bytes, message: bytes, signature: bytes) -> None:
         ) from None
 
 
+def bare_or_okx(
+    public_key: bytes, message: bytes, signature: bytes, schemes: tuple[str, str]
+) -> str | None:
+    """Which of the two signings `signature` is, named as `schemes` names them (bare
+    message, OKX Signed Message); None when neither."""
+    for scheme, signed in zip(schemes, (message, okx_signed(message)), strict=True):
+        try:
+            check(public_key, signed, signature)
+        except Rejected:
+            continue
+        return scheme
+    return None
+
+
 def verify_solana(address: str, message: bytes, signature: str) -> Verified:
     key = _base58(address, "address", 32)
-    check(key, message, parse_signature(signature))
-    return Verified(SOLANA_SCHEME)
+    schemes = (SOLANA_SCHEME, SOLANA_OKX_SCHEME)
+    scheme = bare_or_okx(key, message, parse_signature(signature), schemes)
+    if scheme is not None:
+        return Verified(scheme)
+    raise Rejected(
+        "signature is not this address's key's over this message, as the message or as "
+        "an OKX Signed Message (wrong message, signature or address)"
+    )
 
 
 APTOS_SCHEME = "Aptos signMessage (ed25519)"
+APTOS_OKX_SCHEME = "Aptos ed25519, OKX Signed Message"
 _APTOS_HEADER = "APTOS\n"
 _APTOS_OPTIONAL = ("address: ", "application: ", "chainId: ")
 
 
 def aptos_inner_message(full: str, address: str) -> str:
-    """The message inside the wallet standard's full message, which must also name
-    no other address; Rejected when the text has not that shape."""
+    """The message the binding is checked on: inside the wallet standard's full
+    message, which must also name no other address (Rejected when a text that
+    starts as one has not its shape), or the message itself, as OKX signs it."""
+    if not full.startswith(_APTOS_HEADER):
+        return full
     start = full.find("\nmessage: ")
     end = full.rfind("\nnonce: ")
-    if not full.startswith(_APTOS_HEADER) or start < 0 or end <= start:
+    if start < 0 or end <= start:
         raise Rejected(
             "message is not an Aptos signMessage full message "
             "(APTOS, optional address/application/chainId lines, message:, nonce:)"
@@ -105,5 +150,16 @@ def verify_aptos(
         raise Rejected("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
     if len(public_key) != 32 or hashlib.sha3_256(public_key + b"\x00").digest() != account:
         raise Rejected("published public_key is not the key of this address")
-    check(public_key, full_message, parse_signature(signature))
-    return Verified(APTOS_SCHEME)
+    raw = parse_signature(signature)
+    if full_message.startswith(_APTOS_HEADER.encode()):
+        check(public_key, full_message, raw)
+        return Verified(APTOS_SCHEME)
+    try:
+        check(public_key, okx_signed(full_message), raw)
+    except Rejected:
+        raise Rejected(
+            "signature is not this address's key's over this message as an OKX Signed "
+            "Message, and the message is no Aptos signMessage full message (APTOS, optional "
+            "address/application/chainId lines, message:, nonce:)"
+        ) from None
+    return Verified(APTOS_OKX_SCHEME)

@@ -9,8 +9,14 @@ row's results combine:
   and staking validators) was signed by those keys, one signature each. Their
   signatures are checked, but that these keys control the row's address is the
   exchange's word: the row is inconclusive at best, never verified. OKX's verifier
-  reads the owner columns for EVM rows only; so does this one;
-- a network whose signatures no verifier here checks (TON, XRP), or a network name
+  reads the owner columns for EVM rows and, since its "owner mode" for rotated
+  accounts, for Aptos rows, where eoa1 is the account's current authentication key
+  (sha3-256 of the signing key and 0x00) while the address stays the account's
+  first one: the key is checked against eoa1, and that eoa1 is the account's key
+  now is on chain, which no node here reads: inconclusive at best too;
+- the public key of an ed25519 row (TON, Aptos) is OKX's "redeem script/ public
+  key" column, as OKX's verifier reads it;
+- a network whose signatures no verifier here checks (XRP), or a network name
   this verifier does not know, is inconclusive and says which;
 - a row without a signature is not proven (a failure), in its place.
 """
@@ -32,6 +38,10 @@ OWNERS_ONLY = N_(
     "signed by the owner key(s) the row names ({owners}): {scheme}; that they control "
     "{address} is the exchange's statement, not checked here"
 )
+
+
+# The chains whose rows may be signed by owner keys the row names (see above).
+_OWNED_BY_KEYS = ("ethereum", "aptos")
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ def _claims(row: ReserveRow) -> _Plan | CheckResult:
     if network.signer is None:
         reason = UNCHECKED_CHAIN.format(chain=network.chain)
         return CheckResult(id=rid, status=Status.INCONCLUSIVE, reason=reason)
-    owners = row.signers if network.signer == "ethereum" else ()
+    owners = row.signers if network.signer in _OWNED_BY_KEYS else ()
     signers = owners or (row.address,) * len(row.signatures)
     if len(row.signatures) < len(signers):
         return CheckResult(

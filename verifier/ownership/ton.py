@@ -13,9 +13,8 @@ verifier (okx/proof-of-reserves, common/verify.go) derives for OKX's hot wallets
 A wallet of another version or id cannot be matched, and the row says so.
 
 Two message signings are tried: ed25519 over the message's bytes, and OKX's
-("OKX Signed Message:\\n" and the message, each as a Bitcoin var-string: the
-`HashEd25519Msg` of the same file), which is how OKX's published TON rows are
-signed. TON Connect's `ton_proof` signs a structure with the dApp's domain and a
+(`ed25519.okx_signed`: the `HashEd25519Msg` of the same file), which is how
+OKX's published TON rows are signed. TON Connect's `ton_proof` signs a structure with the dApp's domain and a
 timestamp, which no published reserve list carries, so it is not tried.
 
 The wallet codes, the wallet data layouts and the address format come from
@@ -24,18 +23,16 @@ wallet version is a contract's compiled bytes, which no one should copy by hand.
 It is imported on first use, so commands that check no TON row do not load it.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
 from verifier.ownership import ed25519
-from verifier.ownership.btc.bip137 import compact_size
 from verifier.ownership.outcome import Rejected, Verified
 
 if TYPE_CHECKING:
     from ton_core import Address
 
-OKX_HEADER = b"OKX Signed Message:\n"
 SCHEMES = ("TON ed25519 over the message", "TON ed25519, OKX Signed Message")
 WALLETS = ("v3R2", "v4R2", "v5R1", "highload v3 (id 4269)")
 HIGHLOAD_ID = 4269
@@ -64,14 +61,6 @@ def same_address(first: str, second: str) -> bool:
     except Rejected:
         return first == second
     return (a.wc, a.hash_part) == (b.wc, b.hash_part)
-
-
-def _messages(message: bytes) -> Iterator[tuple[str, bytes]]:
-    yield SCHEMES[0], message
-    yield (
-        SCHEMES[1],
-        compact_size(len(OKX_HEADER)) + OKX_HEADER + compact_size(len(message)) + message,
-    )
 
 
 def wallet_addresses(public_key: bytes, workchain: int) -> dict[str, tuple[int, bytes]]:
@@ -142,12 +131,8 @@ def verify(address_text: str, message: bytes, signature: str, public_key: bytes 
             "published public_key is not the key of this address as any standard wallet "
             f"({', '.join(WALLETS)}) builds it"
         )
-    raw = ed25519.parse_signature(signature)
-    for scheme, signed in _messages(message):
-        try:
-            ed25519.check(public_key, signed, raw)
-        except Rejected:
-            continue
+    scheme = ed25519.bare_or_okx(public_key, message, ed25519.parse_signature(signature), SCHEMES)
+    if scheme is not None:
         return Verified(scheme, f"wallet {wallet}", {"wallet": wallet})
     raise Rejected(
         "signature is not this key's over this message, as the message or as "

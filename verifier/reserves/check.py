@@ -3,8 +3,9 @@ snapshot height, and whether the exchange proved it owns the address.
 
 A row passes only when both hold: the signature verifies and the balance read at
 the pinned block equals the claim to the base unit. A row whose balance this
-verifier cannot read (a chain it has no adapter for, a token the registry does not
-list, a chain whose node the user did not name) is inconclusive and says why; it is
+verifier cannot read (a chain it has no adapter for, a token the registry
+(chains/ethereum/registry.toml) does not list, a chain whose node the user did not
+name) is inconclusive and says why; it is
 listed, never dropped. Totals are per coin as the list names it (`USDT-ERC20` and
 `USDT-TRC20` apart: their decimals and chains differ).
 """
@@ -17,6 +18,7 @@ from eth_utils import is_hex_address, to_checksum_address
 
 from chains.bitcoin.addresses import AddressError, script_pubkeys
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
+from chains.ethereum.registry import token as registered_token
 from chains.names import ChainRef, parse_chain
 from verifier.i18n import N_
 from verifier.io.reserve_lists import ReserveList
@@ -38,7 +40,7 @@ STAKED = N_("staked ({kind}): a validator's balance is not read by this verifier
 NO_CLAIM = N_("no balance claimed: the row gives no {missing}")
 TOKEN = N_(
     "{asset} on {chain} is a token the registry does not list (chains/ethereum/"
-    "registry.toml has no token contracts): its balance is not read"
+    "registry.toml): its balance is not read"
 )
 NO_ENDPOINT = N_("no endpoint given for {chain}")
 MATCHES = N_("on chain as claimed")
@@ -54,6 +56,7 @@ class _Placed:
     decimals: int | None = None
     claimed: int | None = None
     address: str = ""  # as the adapters take it (checksummed for EVM)
+    token: str | None = None  # the ERC-20 contract the balance is read from
     status: Status | None = None  # set when the row's balance is settled without a read
     reason: str = ""
 
@@ -69,7 +72,7 @@ def check_reserves(
     owned = verify_rows(found.rows, binding, contracts)
     placed = [_place(row, nodes, btc_network) for row in found.rows]
     wanted = [
-        (p.ref, row.height, p.address)
+        (p.ref, row.height, p.token, p.address)
         for row, p in zip(found.rows, placed, strict=True)
         if p.ref is not None and p.status is None and row.height is not None
     ]
@@ -102,21 +105,25 @@ def _place(row: ReserveRow, nodes: Nodes, btc_network: str) -> _Placed:
     if missing:
         reason = NO_CLAIM.format(missing=" or ".join(missing))
         return _Placed(name, ref, ref.decimals, status=inconclusive, reason=reason)
+    contract, decimals = None, ref.decimals
     if row.asset.upper() != ref.native:
-        reason = TOKEN.format(asset=row.asset, chain=name)
-        return _Placed(name, ref, status=inconclusive, reason=reason)
+        found = registered_token(ref.chain_id, row.asset) if ref.family == "evm" else None
+        if found is None:
+            reason = TOKEN.format(asset=row.asset, chain=name)
+            return _Placed(name, ref, status=inconclusive, reason=reason)
+        contract, decimals = found.address, found.decimals
     assert row.amount is not None
     try:
-        claimed = parse_units(row.amount, ref.decimals)
+        claimed = parse_units(row.amount, decimals)
     except AmountError as e:
-        return _Placed(name, ref, ref.decimals, status=Status.FAIL, reason=f"claimed: {e}")
+        return _Placed(name, ref, decimals, status=Status.FAIL, reason=f"claimed: {e}")
     address, problem = _address(row.address, ref)
     if problem:
-        return _Placed(name, ref, ref.decimals, claimed, status=Status.FAIL, reason=problem)
+        return _Placed(name, ref, decimals, claimed, status=Status.FAIL, reason=problem)
     if not nodes.serves(ref):
         reason = NO_ENDPOINT.format(chain=name)
-        return _Placed(name, ref, ref.decimals, claimed, status=inconclusive, reason=reason)
-    return _Placed(name, ref, ref.decimals, claimed, address)
+        return _Placed(name, ref, decimals, claimed, status=inconclusive, reason=reason)
+    return _Placed(name, ref, decimals, claimed, address, contract)
 
 
 def _address(text: str, ref: ChainRef) -> tuple[str, str]:
@@ -138,7 +145,7 @@ def _row(row: ReserveRow, placed: _Placed, owned: CheckResult, reads: dict[Key, 
     status, reason = placed.status, placed.reason
     if status is None:
         assert placed.ref is not None and row.height is not None
-        read = reads[(placed.ref, row.height, placed.address)]
+        read = reads[(placed.ref, row.height, placed.token, placed.address)]
         block_hash = read.snapshot.block_hash if read.snapshot else None
         if read.balance is None:
             status = Status.FAIL if read.verdict == "fail" else Status.INCONCLUSIVE

@@ -5,7 +5,9 @@ at that height is read from the node and pinned; the chain adapters then read
 every balance at that hash and check, before and after, that the block is still
 there with enough confirmations (the same rules as every other read: 6 on
 Bitcoin by default, the registry's depth on an EVM chain). Heights may differ per
-chain and per row: each (chain, height) is its own pinned read.
+chain and per row: each (chain, height, token) is its own pinned read. A token's
+balances are the adapter's ERC-20 reads (`balanceOf` by eth_call at the pinned
+hash, EIP-1898), the same as `por chain balances --token` makes.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -53,23 +55,24 @@ class Read:
     reason: str = ""
 
 
-Key = tuple[ChainRef, int, str]  # chain, height, address
+# chain, height, ERC-20 contract (None: the chain's own coin), address
+Key = tuple[ChainRef, int, str | None, str]
 
 
 def read_all(wanted: Sequence[Key], nodes: Nodes) -> dict[Key, Read]:
-    """Every wanted balance, one pinned read per (chain, height); every chain in
-    `wanted` must be one `nodes` serves."""
-    groups: dict[tuple[ChainRef, int], dict[str, str]] = {}
-    for chain, height, address in wanted:
+    """Every wanted balance, one pinned read per (chain, height, token); every chain
+    in `wanted` must be one `nodes` serves."""
+    groups: dict[tuple[ChainRef, int, str | None], dict[str, str]] = {}
+    for chain, height, token, address in wanted:
         # One read per address however the list spells it (case of hex, bech32).
-        groups.setdefault((chain, height), {}).setdefault(normalize(address), address)
-    read: dict[tuple[ChainRef, int, str], Read] = {}  # by normalised address
-    for (chain, height), spelled in groups.items():
+        groups.setdefault((chain, height, token), {}).setdefault(normalize(address), address)
+    read: dict[Key, Read] = {}  # by normalised address
+    for (chain, height, token), spelled in groups.items():
         addresses = list(spelled.values())
-        snapshot, result = _read_group(chain, height, addresses, nodes)
+        snapshot, result = _read_group(chain, height, token, addresses, nodes)
         for i, address in enumerate(addresses):
-            read[(chain, height, normalize(address))] = _one(snapshot, result, i)
-    return {(c, h, a): read[(c, h, normalize(a))] for c, h, a in wanted}
+            read[(chain, height, token, normalize(address))] = _one(snapshot, result, i)
+    return {(c, h, t, a): read[(c, h, t, normalize(a))] for c, h, t, a in wanted}
 
 
 def _one(snapshot: Snapshot | None, result: BalancesResult, index: int) -> Read:
@@ -79,7 +82,7 @@ def _one(snapshot: Snapshot | None, result: BalancesResult, index: int) -> Read:
 
 
 def _read_group(
-    chain: ChainRef, height: int, addresses: list[str], nodes: Nodes
+    chain: ChainRef, height: int, token: str | None, addresses: list[str], nodes: Nodes
 ) -> tuple[Snapshot | None, BalancesResult]:
     if chain.family == "bitcoin":
         net = BITCOIN_NETWORKS[chain.network]
@@ -100,6 +103,7 @@ def _read_group(
         )
     evm = EthereumOptions(
         chain_id=chain.chain_id,
+        token=token,
         confirmations=nodes.eth_confirmations or chain.confirmations,
         mode="auto" if chain.multicall3 else "batch",
         native=chain.native,
