@@ -105,6 +105,7 @@ class Ledger:
         if pa.types.is_dictionary(column.type):
             column = column.dictionary_decode()
         kind = column.type
+        values: Sequence[int | None]
         if pa.types.is_decimal(kind):
             values = _decimal_units(column, asset.decimals)
         elif pa.types.is_integer(kind):
@@ -112,9 +113,9 @@ class Ledger:
             values = [None if v is None else v * scale for v in column.to_pylist()]
         else:
             texts = column.cast(pa.string())
-            values = plain_units(texts, asset.decimals)
-            if values is None:  # a cell that is no plain amount: found and named one by one
-                values = self._parsed(texts.to_pylist(), asset, first_row)
+            plain = plain_units(texts, asset.decimals)
+            # a cell that is no plain amount: found and named one by one
+            values = self._parsed(texts.to_pylist(), asset, first_row) if plain is None else plain
         present = [v for v in values if v is not None]
         out_of_range = bool(present) and (max(present) >= MAX_UNITS or min(present) <= -MAX_UNITS)
         if len(present) == len(values) and not out_of_range and (not present or min(present) >= 0):
