@@ -35,22 +35,34 @@ class ReserveUse(StrEnum):
         return cls(value)
 
 
-def ordered(keys: Sequence[int] | np.ndarray, ties: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Indices (int64) sorted by `keys` (integers >= 0) ascending, equal keys by `ties`
-    ascending (distinct row ranks below 2^63: they count rows held in memory)."""
-    return np.lexsort((np.asarray(ties, np.int64), *_limbs(np.asarray(keys, object))))
+def ordered(
+    keys: Sequence[int] | np.ndarray,
+    ties: Sequence[int] | np.ndarray,
+    *,
+    descending: bool = False,
+) -> np.ndarray:
+    """Indices (int64) sorted by `keys` (integers >= 0) ascending, or descending, equal
+    keys by `ties` ascending (distinct row ranks below 2^63: they count rows in memory)."""
+    limbs = _limbs(np.asarray(keys, object))
+    if descending:
+        limbs = [-limb for limb in limbs]  # each limb is below 2^63: its negation fits
+    return np.lexsort((np.asarray(ties, np.int64), *limbs))
 
 
 def _limbs(keys: np.ndarray) -> list[np.ndarray]:
     """Integers >= 0 as int64 limbs of 63 bits, least significant first: sorting on
     the limbs, most significant first, sorts the integers (lexsort's last key leads)."""
-    if len(keys) and min(keys) < 0:
+    if not len(keys):
+        return [np.zeros(0, np.int64)]
+    if keys.min() < 0:
         raise ValueError("keys to order must not be negative")
-    top = int(max(keys, default=0))
-    limbs = []
-    for shift in range(0, max(top.bit_length(), 1), _LIMB_BITS):
-        limbs.append(((keys >> shift) & _LIMB_MASK).astype(np.int64))
-    return limbs
+    top = int(keys.max())
+    if top <= _LIMB_MASK:
+        return [keys.astype(np.int64)]
+    return [
+        ((keys >> shift) & _LIMB_MASK).astype(np.int64)
+        for shift in range(0, top.bit_length(), _LIMB_BITS)
+    ]
 
 
 def largest_remainder(
@@ -73,9 +85,10 @@ def largest_remainder(
     if left:
         # The fractional parts add up to `left`, each below one unit, so at least `left`
         # of them are positive: only those can get a unit, and only they are sorted.
-        remainders = products - shares * whole
+        remainders = products % whole
         live = np.flatnonzero(remainders > 0)
-        largest_first = ordered(whole - remainders[live], np.asarray(ties, np.int64)[live])
+        ranks = np.asarray(ties, np.int64)[live]
+        largest_first = ordered(remainders[live], ranks, descending=True)
         shares[live[largest_first[:left]]] += 1
     out: list[int] = shares.tolist()
     return out
