@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from chains.addresses import normalize
+from verifier.i18n import N_
 from verifier.models.asset import AssetSpec
 from verifier.models.attestation import Attestation, AveragePrices, Wallet
 from verifier.reconcile.calendar import add_years
@@ -157,7 +158,7 @@ def valuation(att: Attestation, snapshot: Prices, average: Averaging | None) -> 
     kind = f"{average.years}-year average price"
     given = att.average_prices
     if given is None:
-        return Prices(snapshot.currency, {}, kind, "the attestation gives no average_prices")
+        return Prices(snapshot.currency, {}, kind, N_("the attestation gives no average_prices"))
     problem = _period_problem(given, average, att.snapshot.time.date())
     return Prices(snapshot.currency, given.prices, kind, problem)
 

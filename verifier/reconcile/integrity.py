@@ -102,8 +102,8 @@ class Segregated(Check):
             self.id,
             not both,
             f"in both customer and own wallets: {', '.join(both)}",
-            expected="customer and own wallets disjoint",
-            actual=both or "disjoint",
+            expected=N_("customer and own wallets disjoint"),
+            actual=both or N_("disjoint"),
         )
 
 

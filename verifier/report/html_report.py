@@ -62,8 +62,8 @@ def _check_row(c: ReportCheck, _: Translator) -> str:
     pad = c.depth * 1.2
     name = check_name(c.id, _)
     named = "" if name is None else f'<span class="name">{_e(name)}</span><br>'
-    expected = None if c.expected is None else str(c.expected)
-    actual = None if c.actual is None else str(c.actual)
+    expected = None if c.expected is None else _.text(str(c.expected))
+    actual = None if c.actual is None else _.text(str(c.actual))
     return (
         f'<tr><td style="padding-left:{pad + 0.45:.2f}rem">{named}<code>{_e(c.id)}</code></td>'
         f"<td>{_status(c.status, _)}</td><td>{_n(expected)}</td><td>{_n(actual)}</td>"
@@ -220,7 +220,7 @@ def render_html(report: Report, lang: Lang = Lang.EN) -> str:
     marked = "".join(
         f"<tr><td><code>{_e(f.rule)}.{_e(f.field)}</code></td><td>{_e(f.value)}</td>"
         f'<td class="{f.status}">{_e(figure_status(f.status, _))}</td>'
-        f"<td>{_e(f.source)}</td></tr>"
+        f"<td>{_e(_.text(f.source))}</td></tr>"
         for f in pol.figures
     )
     figures_title = _e(_("Figures: law, guidance, proposal or assumption"))

@@ -156,8 +156,8 @@ def render_terminal(report: Report, lang: Lang = Lang.EN) -> RenderableType:
             checks.add_row(
                 _text("  " * c.depth + _named(c.id, _)),
                 Text(status_word(c.status, _), style=STYLE[c.status]),
-                _text(grouped(c.expected if c.expected is None else str(c.expected))),
-                _text(grouped(c.actual if c.actual is None else str(c.actual))),
+                _text(grouped(c.expected if c.expected is None else _.text(str(c.expected)))),
+                _text(grouped(c.actual if c.actual is None else _.text(str(c.actual)))),
                 _text(grouped(_.text(c.reason))),
             )
     cur = report.reporting_currency
