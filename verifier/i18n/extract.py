@@ -35,6 +35,7 @@ def _policy(raw: str) -> Iterator[Extracted]:
     texts = [
         policy.get("title"),
         policy.get("status"),
+        *policy.get("sources", []),
         *policy.get("assumptions", []),
         *policy.get("not_checked", []),
         *figures,

@@ -18,6 +18,7 @@ import base58
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
+from verifier.i18n import N_
 from verifier.ownership.outcome import Rejected, Verified
 
 SOLANA_SCHEME = "Solana signMessage (ed25519)"
@@ -27,9 +28,13 @@ def _base58(text: str, what: str, length: int) -> bytes:
     try:
         raw = base58.b58decode(text)
     except ValueError:
-        raise Rejected(f"{what} is not base58") from None
+        raise Rejected(N_("{what} is not base58").format(what=what)) from None
     if len(raw) != length:
-        raise Rejected(f"{what} is {len(raw)} bytes, not {length}")
+        raise Rejected(
+            N_("{what} is {size} bytes, not {length}").format(
+                what=what, size=len(raw), length=length
+            )
+        )
     return raw
 
 
@@ -39,9 +44,9 @@ def parse_signature(text: str) -> bytes:
         try:
             raw = bytes.fromhex(text[2:])
         except ValueError:
-            raise Rejected("signature is not hex") from None
+            raise Rejected(N_("signature is not hex")) from None
         if len(raw) != 64:
-            raise Rejected(f"signature is {len(raw)} bytes, not 64")
+            raise Rejected(N_("signature is {length} bytes, not 64").format(length=len(raw)))
         return raw
     return _base58(text, "signature", 64)
 
@@ -51,8 +56,10 @@ def check(public_key: bytes, message: bytes, signature: bytes) -> None:
         VerifyKey(public_key).verify(message, signature)
     except (BadSignatureError, ValueError):
         raise Rejected(
-            "signature is not this address's key's over this message "
-            "(wrong message, signature or address)"
+            N_(
+                "signature is not this address's key's over this message "
+                "(wrong message, signature or address)"
+            )
         ) from None
 
 
@@ -74,14 +81,22 @@ def aptos_inner_message(full: str, address: str) -> str:
     end = full.rfind("\nnonce: ")
     if not full.startswith(_APTOS_HEADER) or start < 0 or end <= start:
         raise Rejected(
-            "message is not an Aptos signMessage full message "
-            "(APTOS, optional address/application/chainId lines, message:, nonce:)"
+            N_(
+                "message is not an Aptos signMessage full message "
+                "(APTOS, optional address/application/chainId lines, message:, nonce:)"
+            )
         )
     for line in full[len(_APTOS_HEADER) : start + 1].split("\n")[:-1]:
         if not line.startswith(_APTOS_OPTIONAL):
-            raise Rejected(f"Aptos full message has an unknown line {line[:40]!r}")
+            raise Rejected(
+                N_("Aptos full message has an unknown line {text}").format(text=repr(line[:40]))
+            )
         if line.startswith("address: ") and _aptos_account(line[9:]) != _aptos_account(address):
-            raise Rejected(f"Aptos full message names address {line[9:]}, the row is {address}")
+            raise Rejected(
+                N_("Aptos full message names address {text}, the row is {address}").format(
+                    text=line[9:], address=address
+                )
+            )
     return full[start + len("\nmessage: ") : end]
 
 
@@ -91,9 +106,9 @@ def _aptos_account(text: str) -> bytes:
     try:
         raw = bytes.fromhex(body.rjust(64, "0"))
     except ValueError:
-        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits") from None
+        raise Rejected(N_("address: an Aptos address is 0x and up to 64 hex digits")) from None
     if len(raw) != 32:
-        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits")
+        raise Rejected(N_("address: an Aptos address is 0x and up to 64 hex digits"))
     return raw
 
 
@@ -102,8 +117,10 @@ def verify_aptos(
 ) -> Verified:
     account = _aptos_account(address)
     if public_key is None:
-        raise Rejected("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
+        raise Rejected(
+            N_("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
+        )
     if len(public_key) != 32 or hashlib.sha3_256(public_key + b"\x00").digest() != account:
-        raise Rejected("published public_key is not the key of this address")
+        raise Rejected(N_("published public_key is not the key of this address"))
     check(public_key, full_message, parse_signature(signature))
     return Verified(APTOS_SCHEME)

@@ -14,6 +14,7 @@ from bitcoin.base58 import Base58Error, CBase58Data
 
 from chains.bitcoin import segwit
 from chains.bitcoin.addresses import Address, Kind
+from verifier.i18n import N_
 from verifier.ownership.btc import bip137
 from verifier.ownership.outcome import Rejected, Verified
 
@@ -36,18 +37,27 @@ def parse_address(coin: Coin, text: str) -> Address:
         try:
             hrp, version, program = segwit.decode_any(text)
         except ValueError as e:
-            raise Rejected(f"address: not a valid {coin.hrp}1 address ({e})") from None
+            raise Rejected(
+                N_("address: not a valid {hrp}1 address ({e})").format(hrp=coin.hrp, e=e)
+            ) from None
         if hrp != coin.hrp or version != 0 or len(program) != 20:
-            raise Rejected(f"address: only {coin.hrp}1 P2WPKH (version 0, 20 bytes) is supported")
+            raise Rejected(
+                N_("address: only {hrp}1 P2WPKH (version 0, 20 bytes) is supported").format(
+                    hrp=coin.hrp
+                )
+            )
         return Address(text, Kind.P2WPKH, program, frozenset({"mainnet"}), 0)
     try:
         data = CBase58Data(text)
     except (Base58Error, ValueError) as e:
-        raise Rejected(f"address: not base58check ({e})") from None
+        raise Rejected(N_("address: not base58check ({e})").format(e=e)) from None
     if data.nVersion != coin.p2pkh_version or len(data) != 20:
         raise Rejected(
-            f"address: version byte {data.nVersion:#04x} is not {coin.name} P2PKH "
-            f"({coin.p2pkh_version:#04x})"
+            N_("address: version byte {nVersion} is not {name} P2PKH ({p2pkh_version})").format(
+                nVersion=format(data.nVersion, "#04x"),
+                name=coin.name,
+                p2pkh_version=format(coin.p2pkh_version, "#04x"),
+            )
         )
     return Address(text, Kind.P2PKH, bytes(data), frozenset({"mainnet"}))
 
@@ -57,7 +67,7 @@ def verify(coin: Coin, address_text: str, message: bytes, signature: str) -> Ver
     try:
         raw = base64.b64decode(signature.strip(), validate=True)
     except binascii.Error:
-        raise Rejected("signature is not base64") from None
+        raise Rejected(N_("signature is not base64")) from None
     if not bip137.is_bip137(raw):
-        raise Rejected("signature is not a 65-byte BIP-137 one with a header of 27-42")
+        raise Rejected(N_("signature is not a 65-byte BIP-137 one with a header of 27-42"))
     return bip137.verify(address, message, raw, None, coin.name)
