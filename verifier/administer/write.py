@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -35,7 +34,6 @@ PLAN_FILES = ("plan.parquet", "plan.csv", "summary.json")
 TREE_DIR = "tree"
 NONCE_RULE = "hmac-sha256(the account's nonce in the liability tree, plan_id)"
 _INT64 = 1 << 63
-_LIMB = 10**18  # decimal digits that always fit an int64
 
 
 def declare_plan(outputs: Outputs, plan_dir: Path, flag: str) -> None:
@@ -130,19 +128,11 @@ def plan_table(plan: Plan) -> pa.Table:
 
 
 def _as_text(values: list[int]) -> pa.Array:
-    """Integers (>= 0) as their decimal text: through int64 when every one fits (a
-    hundred times faster than str() one by one), else cut into 18-digit int64 limbs
-    (exact Python-int division on a numpy object array), each cast to text, padded,
-    joined and stripped of leading zeros."""
+    """Integers as their decimal text: through int64 when every one fits (a hundred
+    times faster), else one by one."""
     if not values or max(values) < _INT64:
         return pa.array(values, pa.int64()).cast(pa.string())
-    rest = np.array(values, object)
-    limbs: list[pa.Array] = []
-    while rest.any():
-        limb, rest = rest % _LIMB, rest // _LIMB
-        limbs.insert(0, pc.utf8_lpad(pa.array(limb.astype(np.int64)).cast(pa.string()), 18, "0"))
-    text = pc.utf8_ltrim(pc.binary_join_element_wise(*limbs, ""), "0")
-    return pc.if_else(pc.equal(text, ""), "0", text)
+    return pa.array([str(v) for v in values], pa.string())
 
 
 def summarize(plan: Plan, entitlement: TreeRoot) -> PlanSummary:
