@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from chains.bitcoin import segwit
 from chains.bitcoin.networks import NETWORKS, Network
+from chains.messages import N_
 
 
 class Kind(StrEnum):
@@ -91,11 +92,17 @@ def parse(text: str) -> Address:
     except AddressError as e:
         hrps = ", ".join(f"{h}1" for h in _HRP)
         raise AddressError(
-            f"neither a segwit address ({hrps}) nor valid base58check: {e}"
+            N_("neither a segwit address ({hrps}) nor valid base58check: {e}").format(
+                hrps=hrps, e=e
+            )
         ) from None
     known = _BASE58.get(raw[0])
     if known is None or len(raw) != 21:
-        raise AddressError(f"unknown base58 version byte {raw[0]:#04x} or length {len(raw)}")
+        raise AddressError(
+            N_("unknown base58 version byte {byte} or length {length}").format(
+                byte=format(raw[0], "#04x"), length=len(raw)
+            )
+        )
     return Address(text, known[0], raw[1:], known[1])
 
 
@@ -110,11 +117,13 @@ def _base58check(text: str) -> bytes:
         for c in text:
             n = n * 58 + _B58_VALUE[c]
     except KeyError as e:
-        raise AddressError(f"character {e.args[0]!r} is not base58") from None
+        raise AddressError(
+            N_("character {character} is not base58").format(character=repr(e.args[0]))
+        ) from None
     zeros = len(text) - len(text.lstrip("1"))
     raw = b"\x00" * zeros + n.to_bytes((n.bit_length() + 7) // 8, "big")
     if len(raw) < 5 or _sha256d(raw[:-4])[:4] != raw[-4:]:
-        raise AddressError("bad base58 checksum")
+        raise AddressError(N_("bad base58 checksum"))
     return raw[:-4]
 
 
@@ -126,10 +135,10 @@ def _parse_segwit(text: str) -> Address:
     try:
         hrp, version, program = segwit.decode_any(text)
     except segwit.SegwitAddressError as e:
-        raise AddressError(f"not a valid segwit address: {e}") from None
+        raise AddressError(N_("not a valid segwit address: {e}").format(e=e)) from None
     networks = _HRP.get(hrp)
     if networks is None:
-        raise AddressError(f"unknown address prefix {hrp!r}")
+        raise AddressError(N_("unknown address prefix {hrp}").format(hrp=repr(hrp)))
     if version == 0:
         kind = Kind.P2WPKH if len(program) == 20 else Kind.P2WSH
     elif version == 1 and len(program) == 32:
@@ -150,7 +159,12 @@ def script_pubkeys(texts: Sequence[str], net: Network) -> list[bytes]:
         except AddressError as e:
             raise AddressError(str(e), i) from None
         if script in first:
-            raise AddressError(f"{text}: the same script as {first[script]} (listed twice)", i)
+            raise AddressError(
+                N_("{text}: the same script as {first} (listed twice)").format(
+                    text=text, first=first[script]
+                ),
+                i,
+            )
         first[script] = text
         scripts.append(script)
     return scripts
@@ -164,14 +178,18 @@ def script_pubkey(text: str, net: Network) -> bytes:
     try:
         address = parse(text)
     except AddressError as e:
-        raise AddressError(f"{text}: {e}") from None
+        raise AddressError(N_("{text}: {e}").format(text=text, e=e)) from None
     if net.name not in address.networks:
         if address.kind in (Kind.P2PKH, Kind.P2SH):
             how = f"version byte {_base58check(text)[0]:#04x}"
         else:
             how = f"prefix {text.lower().partition('1')[0]!r}"
         names = "/".join(sorted(address.networks))
-        raise AddressError(f"{text}: a {names} address ({how}), not a {net.name} address")
+        raise AddressError(
+            N_("{text}: a {names} address ({how}), not a {name} address").format(
+                text=text, names=names, how=how, name=net.name
+            )
+        )
     return address.script_pubkey
 
 
@@ -180,13 +198,17 @@ def _descriptor(text: str) -> bytes:
     try:
         payload = bytes.fromhex(rest[:-1])
     except ValueError:
-        raise AddressError(f"{text}: {kind}(...) needs hex") from None
+        raise AddressError(
+            N_("{text}: {kind}(...) needs hex").format(text=text, kind=kind)
+        ) from None
     if kind == "raw":
         if not payload:
-            raise AddressError(f"{text}: empty script")
+            raise AddressError(N_("{text}: empty script").format(text=text))
         return payload
     if not (
         (len(payload) == 33 and payload[0] in (2, 3)) or (len(payload) == 65 and payload[0] == 4)
     ):
-        raise AddressError(f"{text}: pk(...) needs a 33- or 65-byte SEC public key")
+        raise AddressError(
+            N_("{text}: pk(...) needs a 33- or 65-byte SEC public key").format(text=text)
+        )
     return bytes([len(payload)]) + payload + b"\xac"  # <pubkey> OP_CHECKSIG

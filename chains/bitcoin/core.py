@@ -24,6 +24,7 @@ from chains.bitcoin.networks import Network
 from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
 from chains.evidence import Recorder
 from chains.jsonrpc import JsonRpcClient, RpcErrorObject
+from chains.messages import N_
 from chains.snapshot import (
     Balances,
     BalancesResult,
@@ -143,17 +144,26 @@ def _hash_at(client: JsonRpcClient, height: int) -> str:
 
 
 def _note(net: Network, snapshot: Snapshot, options: CoreOptions, *, filtered: bool) -> str:
-    text = (
-        f"bitcoin {net.name}: balances summed from raw blocks {options.from_height}.."
-        f"{snapshot.height}, each checked against its hash and merkle root and chained to "
-        f"{snapshot.block_hash}; coins received before height {options.from_height} are not seen"
-    )
+    parts = [
+        N_(
+            "bitcoin {network}: balances summed from raw blocks {first}..{last}, each checked "
+            "against its hash and merkle root and chained to {block_hash}"
+        ).format(
+            network=net.name,
+            first=options.from_height,
+            last=snapshot.height,
+            block_hash=snapshot.block_hash,
+        ),
+        N_("coins received before height {height} are not seen").format(height=options.from_height),
+    ]
     if filtered:
-        text += (
-            "; only blocks named by the node's BIP158 filter index (scanblocks) were read: "
-            "the node is trusted to name every block that touches the scripts"
+        parts.append(
+            N_(
+                "only blocks named by the node's BIP158 filter index (scanblocks) were read: "
+                "the node is trusted to name every block that touches the scripts"
+            )
         )
-    return text
+    return "; ".join(parts)
 
 
 class _Reader:

@@ -23,12 +23,13 @@ from chains.bitcoin.networks import Network
 from chains.bitcoin.pinning import DEFAULT_CONFIRMATIONS, ChainView, judge
 from chains.evidence import BLOCK_HASH_EXTENSION, Bundle, NotInEvidence, Recorder, transport_for
 from chains.jsonrpc import MalformedAnswer, RetryPolicy, RpcErrorObject, exchange, with_retries
+from chains.messages import N_
 from chains.nesting import MAX_DEPTH, too_deep
 from chains.snapshot import BalancesResult, ChainError, Reason, Snapshot, balances
 from chains.transport import DEFAULT_TIMEOUT, network_transport
 
 ASSET = "BTC"
-TRUST_NOTE = (
+TRUST_NOTE = N_(
     "esplora: balances from the server's address history; the server is trusted to list "
     "every transaction of each script (completeness) and their amounts"
 )

@@ -1,5 +1,5 @@
 """The allocation rules against an independent computation in exact fractions: any
-weights (up to 2^128, so both of `ordered`'s paths run), any amount up to their sum."""
+weights (up to 2^128, so keys of one and of several int64 limbs are ordered), any amount up to their sum."""
 
 from fractions import Fraction
 
@@ -104,10 +104,13 @@ def test_spread_never_pays_more_than_needed_or_held(
 
 
 @given(st.lists(AMOUNTS, min_size=1, max_size=40))
-def test_ordered_gives_one_order_whether_numpy_or_python_sorts(keys: list[int]) -> None:
+def test_ordered_sorts_as_python_sorts_the_whole_integers(keys: list[int]) -> None:
+    """Keys of one int64 limb or of several: the limbs order them as the integers."""
     ties = list(range(len(keys)))[::-1]
     expected = sorted(range(len(keys)), key=lambda i: (keys[i], ties[i]))
     assert ordered(keys, ties).tolist() == expected
+    largest_first = sorted(range(len(keys)), key=lambda i: (-keys[i], ties[i]))
+    assert ordered(keys, ties, descending=True).tolist() == largest_first
 
 
 def test_a_rule_is_named_or_refused() -> None:

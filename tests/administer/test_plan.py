@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tests.administer.conftest import ASSETS, make_tree, plan, plan_rows, report_for
 from tests.administer.test_allocate import independent_split
 from tests.tree.helpers import run
+from verifier.administer.write import _as_text
 from verifier.tree.store import Accounts
 
 JPY_DECIMALS = 0
@@ -163,3 +164,11 @@ def test_the_plan_is_the_independent_computation(
             assert proof["snapshot_id"] == plan_id
             original = stored[proof["account_id"]][1]
             assert proof["nonce"] == hmac.digest(original, plan_id.encode(), "sha256").hex()
+
+
+@given(st.lists(st.one_of(st.integers(0, 1 << 63), st.integers(0, (1 << 128) - 1)), max_size=40))
+@settings(max_examples=200)
+def test_amounts_are_written_as_str_writes_them(values: list[int]) -> None:
+    """plan.csv and plan.parquet's amounts: exactly the integer's decimal text, through
+    int64 or not, whatever its size."""
+    assert _as_text(values).to_pylist() == [str(v) for v in values]

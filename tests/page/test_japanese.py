@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.i18n.english import english_in
 from tests.page.cases import Source, dump
 from tests.page.conftest import opened
 from tests.support.page_browser import PageBrowser, upload
@@ -45,6 +46,7 @@ def test_the_page_is_japanese(ja_browser: PageBrowser) -> None:
     assert "私の残高は交換業者の準備金証明に含まれていますか" in text
     assert "por inclusion verify" in text  # the footer keeps the command as code
     assert "Drop your proof file" not in text
+    assert english_in(text) == []  # none of the catalogue's English sentences
 
 
 def test_a_valid_proof_in_japanese_with_grouped_figures(
@@ -58,6 +60,8 @@ def test_a_valid_proof_in_japanese_with_grouped_figures(
         )
         assert shown["verdict"] == "included"
         assert shown["title"].startswith("含まれています")
+        text = ja_browser.call("evaluate", expression="document.body.innerText")
+        assert english_in(text) == []  # the result, its balances and notes in Japanese
         wide = ja_browser.call(
             "evaluate",
             expression="document.documentElement.scrollWidth > document.documentElement.clientWidth",

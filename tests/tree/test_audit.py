@@ -79,3 +79,25 @@ def test_accounts_of_another_tree_are_refused(built_tree: Path, tmp_path: Path) 
         str(tmp_path / "o" / "accounts.sqlite"),
     )
     assert r.exit_code == 1 and "accounts.sqlite belongs to another tree" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("rows", "named"),
+    [
+        ([*ROWS[:-1], ROWS[0]], f"ledger row {len(ROWS)}: account 'alice' is listed twice"),
+        ([("frank", "0", "0", "0"), *ROWS[1:-1], ROWS[1]], "ledger row 1: account 'frank' is not"),
+        (
+            [ROWS[0], ROWS[0], *ROWS[2:-1], ("frank", "0", "0", "0")],
+            "ledger row 2: account 'alice'",
+        ),
+    ],
+    ids=["duplicate-last", "missing-before-duplicate", "duplicate-before-missing"],
+)
+def test_the_first_bad_ledger_row_is_named(
+    built_tree: Path, tmp_path: Path, rows: list[tuple[str, ...]], named: str
+) -> None:
+    """The accounts of a batch are placed at once: the failure still names the first
+    row, in ledger order, that the tree lacks or that takes a leaf already taken."""
+    code, output = audit(built_tree, write_ledger(tmp_path / "l.csv", rows))
+    assert code == 1, output
+    assert named in " ".join(output.split()), output

@@ -2,8 +2,10 @@
 
 Every amount is a Python int in base units (of an asset, or of the reporting
 currency's smallest unit): a claim can be up to 2^128 and a product of two of them
-far more, which no fixed-width type holds. numpy is used only to order rows, on keys
-that are proven to fit int64 first (`ordered`); the arithmetic stays in Python ints.
+far more, which no fixed-width type holds. The arithmetic is done on numpy arrays of
+dtype object, whose elements are those Python ints (exact at any size; numpy only
+runs the loop); rows are ordered by numpy on their keys cut into 63-bit int64 limbs
+(`ordered`), which orders them as the whole integers would.
 """
 
 from collections.abc import Sequence
@@ -14,7 +16,8 @@ import numpy as np
 
 from verifier.errors import InputError
 
-_INT64 = 1 << 63
+_LIMB_BITS = 63
+_LIMB_MASK = (1 << _LIMB_BITS) - 1
 
 
 class ReserveUse(StrEnum):
@@ -32,14 +35,34 @@ class ReserveUse(StrEnum):
         return cls(value)
 
 
-def ordered(keys: Sequence[int], ties: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Indices (int64) sorted by `keys` ascending, equal keys by `ties` ascending.
+def ordered(
+    keys: Sequence[int] | np.ndarray,
+    ties: Sequence[int] | np.ndarray,
+    *,
+    descending: bool = False,
+) -> np.ndarray:
+    """Indices (int64) sorted by `keys` (integers >= 0) ascending, or descending, equal
+    keys by `ties` ascending (distinct row ranks below 2^63: they count rows in memory)."""
+    limbs = _limbs(np.asarray(keys, object))
+    if descending:
+        limbs = [-limb for limb in limbs]  # each limb is below 2^63: its negation fits
+    return np.lexsort((np.asarray(ties, np.int64), *limbs))
 
-    `ties` are distinct row ranks (below 2^63: they count rows held in memory). numpy
-    sorts when every key fits int64; otherwise Python's sort gives the same order."""
-    if len(keys) and min(keys) >= -_INT64 and max(keys) < _INT64:
-        return np.lexsort((np.asarray(ties, np.int64), np.fromiter(keys, np.int64, len(keys))))
-    return np.array(sorted(range(len(keys)), key=lambda i: (keys[i], ties[i])), np.int64)
+
+def _limbs(keys: np.ndarray) -> list[np.ndarray]:
+    """Integers >= 0 as int64 limbs of 63 bits, least significant first: sorting on
+    the limbs, most significant first, sorts the integers (lexsort's last key leads)."""
+    if not len(keys):
+        return [np.zeros(0, np.int64)]
+    if keys.min() < 0:
+        raise ValueError("keys to order must not be negative")
+    top = int(keys.max())
+    if top <= _LIMB_MASK:
+        return [keys.astype(np.int64)]
+    return [
+        ((keys >> shift) & _LIMB_MASK).astype(np.int64)
+        for shift in range(0, top.bit_length(), _LIMB_BITS)
+    ]
 
 
 def largest_remainder(
@@ -56,19 +79,19 @@ def largest_remainder(
         raise ValueError(f"cannot split {amount} over weights adding up to {whole}")
     if amount == whole:
         return list(weights)
-    parts = [divmod(w * amount, whole) if w else (0, 0) for w in weights]  # zeros are common
-    shares = [q for q, _ in parts]
-    left = amount - sum(shares)
+    products = np.array(weights, object) * amount
+    shares = products // whole
+    left = amount - int(shares.sum())
     if left:
         # The fractional parts add up to `left`, each below one unit, so at least `left`
         # of them are positive: only those can get a unit, and only they are sorted.
-        live = [i for i, (_, r) in enumerate(parts) if r]
-        largest_first = [-parts[i][1] for i in live]
-        order = ordered(largest_first, np.asarray(ties)[live])
-        unit = np.zeros(len(shares), np.int8)
-        unit[np.asarray(live, np.int64)[order[:left]]] = 1
-        shares = [q + u for q, u in zip(shares, unit.tolist(), strict=True)]
-    return shares
+        remainders = products % whole
+        live = np.flatnonzero(remainders > 0)
+        ranks = np.asarray(ties, np.int64)[live]
+        largest_first = ordered(remainders[live], ranks, descending=True)
+        shares[live[largest_first[:left]]] += 1
+    out: list[int] = shares.tolist()
+    return out
 
 
 def smallest_first(
@@ -76,16 +99,19 @@ def smallest_first(
 ) -> list[int]:
     """`amount` paid out to `needs` smallest first (equal needs by tie rank), each in
     full while it lasts; the first need it cannot fill gets what is left, the rest none."""
-    paid = [0] * len(needs)
-    left = min(amount, sum(needs))
-    if left == sum(needs):
+    total = sum(needs)
+    if amount >= total:
         return list(needs)
-    for i in ordered(needs, ties).tolist():
-        if left == 0:
-            break
-        paid[i] = min(needs[i], left)
-        left -= paid[i]
-    return paid
+    order = ordered(needs, ties)
+    by_size = np.array(needs, object)[order]
+    filled = np.cumsum(by_size) if len(by_size) else by_size
+    full = int(np.count_nonzero(filled <= amount))  # the needs paid in full, smallest first
+    paid = np.zeros(len(needs), object)
+    paid[order[:full]] = by_size[:full]
+    if full < len(order):
+        paid[order[full]] = amount - (int(filled[full - 1]) if full else 0)
+    out: list[int] = paid.tolist()
+    return out
 
 
 def spread(

@@ -74,7 +74,11 @@ class Plan:
     @property
     def fiat(self) -> list[int]:
         """Each account's top-up, all assets together (the entitlement tree's last column)."""
-        return [sum(row) for row in zip(*(o.topups for o in self.outcomes), strict=True)]
+        total: list[int] = sum(
+            (np.array(o.topups, object) for o in self.outcomes),
+            np.zeros(len(self.claims.account_ids), object),
+        ).tolist()
+        return total
 
 
 def make_plan(claims: Claims, basis: Basis, rule: ReserveUse, liability_commitment: str) -> Plan:
@@ -105,4 +109,6 @@ def _needs(amounts: list[int], paid: list[int], asset: AssetBasis, basis: Basis)
         raise ValueError(f"{asset.asset.symbol} is short and has no price (plan_basis refuses it)")
     num = asset.price.numerator * 10**basis.currency_decimals
     den = asset.price.denominator * 10**asset.asset.decimals
-    return [(c - p) * num // den for c, p in zip(amounts, paid, strict=True)]
+    short = np.array(amounts, object) - np.array(paid, object)  # Python ints: exact
+    out: list[int] = (short * num // den).tolist()
+    return out

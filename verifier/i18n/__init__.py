@@ -23,6 +23,10 @@ from importlib import resources
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from chains.messages import N_
+
+__all__ = ["N_", "Lang", "Translator", "catalogue_path", "translator"]
+
 
 class Lang(StrEnum):
     """A language the reports speak (`--lang`); English is the source text."""
@@ -40,11 +44,6 @@ _COUNTS = {"count", "height"}
 _DIGITS = r"[0-9]+"
 
 
-def N_(message: str) -> str:
-    """Marks `message` for the catalogue; the text itself is returned as is."""
-    return message
-
-
 def catalogue_path(lang: Lang) -> resources.abc.Traversable:
     return resources.files(__package__) / "locale" / lang.value / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -55,7 +54,9 @@ class Translator:
 
     lang: Lang
     _t: gettext.NullTranslations
-    _templates: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    _templates: list[tuple[tuple[re.Pattern[str], re.Pattern[str]], str]] = field(
+        default_factory=list
+    )
     # the renderers' messages asked for that the catalogue lacks: a test renders every
     # output in Japanese and fails on any (a _() the extractor missed, say)
     missing: set[str] = field(default_factory=set)
@@ -82,11 +83,18 @@ class Translator:
         exact = self._t.gettext(english)
         if exact != english:
             return exact
-        for pattern, template in self._templates:
-            m = pattern.fullmatch(english)
-            if m:
-                values = {k: self.text(v) for k, v in m.groupdict().items()}
-                return self._t.gettext(template).format(**values)
+        for patterns, template in self._templates:
+            readings = [m.groupdict() for p in patterns if (m := p.fullmatch(english))]
+            if readings:
+                # A field may hold brackets of its own ("law in force (since ...)"), so
+                # the greedy and the lazy reading can cut the text in different places:
+                # the one whose fields the catalogue knows more of wins, the greedy on a tie.
+                cuts = [{k: self.text(v) for k, v in r.items()} for r in readings]
+                best = max(
+                    range(len(readings)),
+                    key=lambda i: sum(cuts[i][k] != v for k, v in readings[i].items()),
+                )
+                return self._t.gettext(template).format(**cuts[best])
         # a list the domain joined: each item on its own (when the catalogue knows one)
         for separator in ("; ", ", "):
             parts = english.split(separator)
@@ -98,8 +106,9 @@ class Translator:
         return english
 
 
-def _template_pattern(template: str) -> re.Pattern[str]:
-    """A message with fields as a regex matching the text it formats to."""
+def _template_pattern(template: str, lazy: bool = False) -> re.Pattern[str]:
+    """A message with fields as a regex matching the text it formats to; its fields
+    take as much text as they can, or with `lazy` as little."""
     out, at, seen = [], 0, set()
     for m in _FIELD.finditer(template):
         out.append(re.escape(template[at : m.start()]))
@@ -107,7 +116,7 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         if name in seen:  # a field used twice holds the same text both times
             out.append(f"(?P={name})")
         else:
-            out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+'})")
+            out.append(f"(?P<{name}>{_DIGITS if name in _COUNTS else '.+?' if lazy else '.+'})")
             seen.add(name)
         at = m.end()
     out.append(re.escape(template[at:]))
@@ -125,7 +134,7 @@ def translator(lang: Lang) -> Translator:
     write_mo(buf, catalog)
     buf.seek(0)
     templates = [
-        (_template_pattern(m.id), m.id)
+        ((_template_pattern(m.id), _template_pattern(m.id, lazy=True)), m.id)
         for m in catalog
         if isinstance(m.id, str) and _FIELD.search(m.id) and m.string
     ]

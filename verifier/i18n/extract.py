@@ -31,11 +31,14 @@ def _method(texts: Callable[[str], Iterator[Extracted]]) -> Method:
 def _policy(raw: str) -> Iterator[Extracted]:
     """The texts of one policy preset that a report shows, each with its line."""
     policy = tomllib.loads(raw)
+    figures = [f.get("source") for f in policy.get("figures", []) if isinstance(f, dict)]
     texts = [
         policy.get("title"),
         policy.get("status"),
+        *policy.get("sources", []),
         *policy.get("assumptions", []),
         *policy.get("not_checked", []),
+        *figures,
     ]
     lines = raw.splitlines()
     for text in texts:

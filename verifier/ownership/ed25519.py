@@ -31,6 +31,7 @@ import base58
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
+from verifier.i18n import N_
 from verifier.ownership.btc.bip137 import compact_size
 from verifier.ownership.outcome import Rejected, Verified
 
@@ -48,9 +49,13 @@ def _base58(text: str, what: str, length: int) -> bytes:
     try:
         raw = base58.b58decode(text)
     except ValueError:
-        raise Rejected(f"{what} is not base58") from None
+        raise Rejected(N_("{what} is not base58").format(what=what)) from None
     if len(raw) != length:
-        raise Rejected(f"{what} is {len(raw)} bytes, not {length}")
+        raise Rejected(
+            N_("{what} is {size} bytes, not {length}").format(
+                what=what, size=len(raw), length=length
+            )
+        )
     return raw
 
 
@@ -60,9 +65,9 @@ def parse_signature(text: str) -> bytes:
         try:
             raw = bytes.fromhex(text[2:])
         except ValueError:
-            raise Rejected("signature is not hex") from None
+            raise Rejected(N_("signature is not hex")) from None
         if len(raw) != 64:
-            raise Rejected(f"signature is {len(raw)} bytes, not 64")
+            raise Rejected(N_("signature is {length} bytes, not 64").format(length=len(raw)))
         return raw
     return _base58(text, "signature", 64)
 
@@ -72,8 +77,10 @@ def check(public_key: bytes, message: bytes, signature: bytes) -> None:
         VerifyKey(public_key).verify(message, signature)
     except (BadSignatureError, ValueError):
         raise Rejected(
-            "signature is not this address's key's over this message "
-            "(wrong message, signature or address)"
+            N_(
+                "signature is not this address's key's over this message "
+                "(wrong message, signature or address)"
+            )
         ) from None
 
 
@@ -119,14 +126,22 @@ def aptos_inner_message(full: str, address: str) -> str:
     end = full.rfind("\nnonce: ")
     if start < 0 or end <= start:
         raise Rejected(
-            "message is not an Aptos signMessage full message "
-            "(APTOS, optional address/application/chainId lines, message:, nonce:)"
+            N_(
+                "message is not an Aptos signMessage full message "
+                "(APTOS, optional address/application/chainId lines, message:, nonce:)"
+            )
         )
     for line in full[len(_APTOS_HEADER) : start + 1].split("\n")[:-1]:
         if not line.startswith(_APTOS_OPTIONAL):
-            raise Rejected(f"Aptos full message has an unknown line {line[:40]!r}")
+            raise Rejected(
+                N_("Aptos full message has an unknown line {text}").format(text=repr(line[:40]))
+            )
         if line.startswith("address: ") and _aptos_account(line[9:]) != _aptos_account(address):
-            raise Rejected(f"Aptos full message names address {line[9:]}, the row is {address}")
+            raise Rejected(
+                N_("Aptos full message names address {text}, the row is {address}").format(
+                    text=line[9:], address=address
+                )
+            )
     return full[start + len("\nmessage: ") : end]
 
 
@@ -136,9 +151,9 @@ def _aptos_account(text: str) -> bytes:
     try:
         raw = bytes.fromhex(body.rjust(64, "0"))
     except ValueError:
-        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits") from None
+        raise Rejected(N_("address: an Aptos address is 0x and up to 64 hex digits")) from None
     if len(raw) != 32:
-        raise Rejected("address: an Aptos address is 0x and up to 64 hex digits")
+        raise Rejected(N_("address: an Aptos address is 0x and up to 64 hex digits"))
     return raw
 
 
@@ -147,9 +162,11 @@ def verify_aptos(
 ) -> Verified:
     account = _aptos_account(address)
     if public_key is None:
-        raise Rejected("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
+        raise Rejected(
+            N_("public_key: an Aptos proof needs the signing key (ed25519 recovers none)")
+        )
     if len(public_key) != 32 or hashlib.sha3_256(public_key + b"\x00").digest() != account:
-        raise Rejected("published public_key is not the key of this address")
+        raise Rejected(N_("published public_key is not the key of this address"))
     raw = parse_signature(signature)
     if full_message.startswith(_APTOS_HEADER.encode()):
         check(public_key, full_message, raw)
@@ -158,8 +175,10 @@ def verify_aptos(
         check(public_key, okx_signed(full_message), raw)
     except Rejected:
         raise Rejected(
-            "signature is not this address's key's over this message as an OKX Signed "
-            "Message, and the message is no Aptos signMessage full message (APTOS, optional "
-            "address/application/chainId lines, message:, nonce:)"
+            N_(
+                "signature is not this address's key's over this message as an OKX Signed "
+                "Message, and the message is no Aptos signMessage full message (APTOS, optional "
+                "address/application/chainId lines, message:, nonce:)"
+            )
         ) from None
     return Verified(APTOS_OKX_SCHEME)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from bitcoin.base58 import Base58Error, CBase58Data
 
+from verifier.i18n import N_
 from verifier.ownership.eth import eip191
 from verifier.ownership.hashes import keccak256
 from verifier.ownership.outcome import Rejected, Verified
@@ -41,9 +42,9 @@ def parse_address(text: str) -> bytes:
     try:
         data = CBase58Data(text)
     except (Base58Error, ValueError) as e:
-        raise Rejected(f"address: not base58check ({e})") from None
+        raise Rejected(N_("address: not base58check ({e})").format(e=e)) from None
     if data.nVersion != ADDRESS_VERSION or len(data) != 20:
-        raise Rejected("address: a TRON address is the byte 0x41 and 20 bytes, in base58check")
+        raise Rejected(N_("address: a TRON address is the byte 0x41 and 20 bytes, in base58check"))
     return bytes(data)
 
 
@@ -73,5 +74,7 @@ def verify(address_text: str, message: bytes, signature: str) -> Verified:
     eip191.check_shape(sig)
     scheme = eip191.matching_scheme(address, sig, digests(message))
     if scheme is None:
-        raise Rejected("signature recovers another address (wrong message, signature or address)")
+        raise Rejected(
+            N_("signature recovers another address (wrong message, signature or address)")
+        )
     return Verified(scheme)

@@ -157,16 +157,23 @@ def _check_message(
         if binding.legacy_message:
             return [LEGACY_WARNING], None
         raise Rejected(
-            "message is not the por-ownership:v1 ownership message "
-            "(a fixed phrase can be replayed; it is accepted, with a warning, only where legacy messages are allowed)"
+            N_(
+                "message is not the por-ownership:v1 ownership message "
+                "(a fixed phrase can be replayed; it is accepted, with a warning, only where legacy messages are allowed)"
+            )
         )
     chain_id = _chain_id(proof, parsed)
     if not _same_address(parsed.address, proof.address, proof.chain):
-        raise Rejected(f"message names address {parsed.address}, the row is {proof.address}")
+        raise Rejected(
+            N_("message names address {address}, the row is {row}").format(
+                address=parsed.address, row=proof.address
+            )
+        )
     if btc_networks is not None and parsed.network not in btc_networks:
         raise Rejected(
-            f"message says network {parsed.network!r}, the address is for "
-            f"{' or '.join(sorted(btc_networks))}"
+            N_("message says network {network}, the address is for {names}").format(
+                network=repr(parsed.network), names=" or ".join(sorted(btc_networks))
+            )
         )
     if binding.exchange is not None and parsed.exchange != binding.exchange:
         raise Rejected(
@@ -190,7 +197,9 @@ def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage)
         # chains.names has no family for these: their balances are not read.
         if parsed.chain != proof.chain or parsed.network != "mainnet":
             raise Rejected(
-                f"message is for chain {parsed.chain}:{parsed.network}, the row is {proof.chain}"
+                N_("message is for chain {chain}:{network}, the row is {row}").format(
+                    chain=parsed.chain, network=parsed.network, row=proof.chain
+                )
             )
         return None
     try:
@@ -199,11 +208,17 @@ def _chain_id(proof: OwnershipClaim, parsed: ownership_message.OwnershipMessage)
     except ChainNameError as e:
         if parsed.chain not in ("bitcoin", "ethereum", "evm"):
             raise Rejected(
-                f"message is for chain {parsed.chain!r}, the row is {proof.chain}"
+                N_("message is for chain {chain}, the row is {row}").format(
+                    chain=repr(parsed.chain), row=proof.chain
+                )
             ) from None
-        raise Rejected(f"message's chain: {e}") from None
+        raise Rejected(N_("message's chain: {e}").format(e=e)) from None
     if named.family != ("bitcoin" if proof.chain == "bitcoin" else "evm"):
-        raise Rejected(f"message is for chain {parsed.chain!r}, the row is {proof.chain}")
+        raise Rejected(
+            N_("message is for chain {chain}, the row is {row}").format(
+                chain=repr(parsed.chain), row=proof.chain
+            )
+        )
     return None if named.family == "bitcoin" else named.chain_id
 
 
@@ -231,7 +246,7 @@ def _verify_ethereum(
     try:
         addr = eth_address.parse(proof.address)
     except eth_address.EthAddressError as e:
-        raise Rejected(f"address: {e}") from None
+        raise Rejected(N_("address: {e}").format(e=e)) from None
     sig = eip191.parse_signature(proof.signature)
     msg = proof.message.encode()
     public_key = proof.public_key_bytes()
@@ -242,7 +257,8 @@ def _verify_ethereum(
     except Rejected as eoa:
         if contracts is None:
             raise Rejected(
-                f"{eoa.reason}; if the address is a contract wallet, only an Ethereum node "
-                "asked at the snapshot block can tell (ERC-1271)"
+                N_(
+                    "{reason}; if the address is a contract wallet, only an Ethereum node asked at the snapshot block can tell (ERC-1271)"
+                ).format(reason=eoa.reason)
             ) from None
     return contracts.verify(proof.address, msg, sig, chain_id)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from chains.addresses import normalize
+from verifier.i18n import N_
 from verifier.models.asset import AssetSpec
 from verifier.models.attestation import Attestation, AveragePrices, Wallet
 from verifier.reconcile.calendar import add_years
@@ -78,16 +79,22 @@ def contribution(w: Wallet, symbol: str, obs: Observations) -> Balance:
     """
     o = obs.get(wallet_key(w))
     if o is None:
-        return Unknown(f"no balances read for {w.locator}")
+        return Unknown(N_("no balances read for {wallet}").format(wallet=w.locator))
     if o.ownership is OwnershipStatus.FAILED:
         return 0
     if o.ownership is OwnershipStatus.INCONCLUSIVE:
-        return Unknown(f"ownership of {w.locator} not established")
+        return Unknown(N_("ownership of {wallet} not established").format(wallet=w.locator))
     b = o.balances.get(symbol)
     if b is None:
-        return Unknown(f"no {symbol} balance read for {w.locator}")
+        return Unknown(
+            N_("no {symbol} balance read for {wallet}").format(symbol=symbol, wallet=w.locator)
+        )
     if isinstance(b, Unknown):
-        return Unknown(f"{symbol} balance of {w.locator}: {b.reason}")
+        return Unknown(
+            N_("{symbol} balance of {wallet}: {reason}").format(
+                symbol=symbol, wallet=w.locator, reason=b.reason
+            )
+        )
     return b
 
 
@@ -138,7 +145,10 @@ class Prices:
         if self.unusable is not None:
             return Unknown(self.unusable)
         p = self.table.get(symbol)
-        return Unknown(f"no {self.kind} for {symbol} in {self.currency}") if p is None else p
+        if p is None:
+            missing = N_("no {kind} for {symbol} in {currency}")
+            return Unknown(missing.format(kind=self.kind, symbol=symbol, currency=self.currency))
+        return p
 
     def value(self, units: Quantity, asset: AssetSpec) -> Quantity:
         """Base units of `asset` in the reporting currency."""
@@ -154,21 +164,27 @@ def valuation(att: Attestation, snapshot: Prices, average: Averaging | None) -> 
     or none at all, price nothing: the checks that need them are inconclusive."""
     if average is None:
         return snapshot
-    kind = f"{average.years}-year average price"
+    kind = N_("{years}-year average price").format(years=average.years)
     given = att.average_prices
     if given is None:
-        return Prices(snapshot.currency, {}, kind, "the attestation gives no average_prices")
+        return Prices(snapshot.currency, {}, kind, N_("the attestation gives no average_prices"))
     problem = _period_problem(given, average, att.snapshot.time.date())
     return Prices(snapshot.currency, given.prices, kind, problem)
 
 
 def _period_problem(given: AveragePrices, average: Averaging, snapshot_day: date) -> str | None:
     start, end = given.period_start, given.period_end
-    period = f"average_prices period {start.isoformat()} to {end.isoformat()}"
+    period = N_("average_prices period {start} to {end}").format(
+        start=start.isoformat(), end=end.isoformat()
+    )
     if add_years(start, average.years) - timedelta(days=1) != end:
-        return f"{period} is not {average.years} year(s) long"
+        return N_("{period} is not {years} year(s) long").format(period=period, years=average.years)
     if end > snapshot_day:
-        return f"{period} ends after the snapshot ({snapshot_day.isoformat()})"
+        return N_("{period} ends after the snapshot ({day})").format(
+            period=period, day=snapshot_day.isoformat()
+        )
     if (snapshot_day - end).days > average.max_age_days:
-        return f"{period} ends more than {average.max_age_days} days before the snapshot"
+        return N_("{period} ends more than {days} days before the snapshot").format(
+            period=period, days=average.max_age_days
+        )
     return None

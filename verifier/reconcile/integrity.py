@@ -82,8 +82,8 @@ class UniqueAddresses(Check):
             self.id,
             not twice,
             f"listed more than once: {', '.join(twice)}",
-            expected="each address once",
-            actual=twice or "each address once",
+            expected=N_("each address once"),
+            actual=twice or N_("each address once"),
         )
 
 
@@ -102,8 +102,8 @@ class Segregated(Check):
             self.id,
             not both,
             f"in both customer and own wallets: {', '.join(both)}",
-            expected="customer and own wallets disjoint",
-            actual=both or "disjoint",
+            expected=N_("customer and own wallets disjoint"),
+            actual=both or N_("disjoint"),
         )
 
 
@@ -123,8 +123,8 @@ class NotOtherEntities(Check):
             self.id,
             not shared,
             f"also claimed by another entity: {', '.join(shared)}",
-            expected=f"none of {len(self.others)} other entities' addresses",
-            actual=shared or "none",
+            expected=N_("none of {count} other entities' addresses").format(count=len(self.others)),
+            actual=shared or N_("none"),
         )
 
 
@@ -153,7 +153,7 @@ class Ownership(Check):
             id=self.id,
             status=status,
             reason=o.ownership_reason,
-            expected="verified",
+            expected=N_("verified"),
             actual=o.ownership.value,
             evidence=o.evidence,
         )

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from verifier.i18n import N_
+
 
 class OwnershipStatus(StrEnum):
-    VERIFIED = "verified"
-    FAILED = "failed"
-    INCONCLUSIVE = "inconclusive"
+    VERIFIED = N_("verified")  # the values are shown as a check's actual
+    FAILED = N_("failed")
+    INCONCLUSIVE = N_("inconclusive")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation, InsurancePolicy
 from verifier.models.numbers import format_decimal
 from verifier.reconcile.calendar import add_years
@@ -81,18 +82,22 @@ def requirement(rule: ReserveRule, att: Attestation, valued: Valued, prices: Pri
 
 
 def _given(value: Fraction | None, field: str) -> Quantity:
-    return Unknown(f"the attestation gives no reserve_inputs.{field}") if value is None else value
+    if value is None:
+        return Unknown(N_("the attestation gives no reserve_inputs.{field}").format(field=field))
+    return value
 
 
 def _largest_loss(att: Attestation, rule: LiabilityReserve) -> Quantity:
     fy = att.reserve_inputs.fiscal_year
     if fy is None:
-        return Unknown("the attestation gives no reserve_inputs.fiscal_year")
+        return Unknown(
+            N_("the attestation gives no reserve_inputs.{field}").format(field="fiscal_year")
+        )
     losses: list[Quantity] = []
     for year in range(fy - rule.incident_years, fy):
         loss = att.reserve_inputs.incident_loss(year)
         losses.append(
-            Unknown(f"no incident loss stated for fiscal year {year}")
+            Unknown(N_("no incident loss stated for fiscal year {year}").format(year=year))
             if loss is None
             else loss.loss
         )
@@ -104,7 +109,9 @@ def _class_minimum(att: Attestation, rule: OwnFunds, prices: Prices) -> Quantity
         return prices.convert(rule.class_minimums[0], rule.currency)
     c = att.reserve_inputs.service_class
     if c is None:
-        return Unknown("the attestation gives no reserve_inputs.service_class")
+        return Unknown(
+            N_("the attestation gives no reserve_inputs.{field}").format(field="service_class")
+        )
     if c > len(rule.class_minimums):
         return Unknown(f"the policy has no minimum for service class {c}")
     return prices.convert(rule.class_minimums[c - 1], rule.currency)

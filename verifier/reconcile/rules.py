@@ -112,7 +112,7 @@ def _share(part: Quantity, whole: Quantity, what: str) -> Quantity:
     if isinstance(part, Unknown) or isinstance(whole, Unknown):
         return total([part, whole])  # unknown, with the reasons
     if whole == 0:
-        return Unknown(f"no verified customer {what} to take a share of")
+        return Unknown(N_("no verified customer {what} to take a share of").format(what=what))
     return Fraction(part) / whole
 
 

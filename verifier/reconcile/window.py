@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from chains.window import Block
+from verifier.i18n import N_
 from verifier.models.attestation import Attestation
 from verifier.models.check import CheckResult, Status
 from verifier.reconcile import show
@@ -94,7 +95,11 @@ class ChainSeries:
 
     def _all(self, pick: str = "") -> list[Quantity]:
         if self.reason is not None:
-            return [Unknown(f"window on {self.chain}: {self.reason}")]
+            return [
+                Unknown(
+                    N_("window on {chain}: {reason}").format(chain=self.chain, reason=self.reason)
+                )
+            ]
         chosen = [
             q
             for h, _, q in self.points

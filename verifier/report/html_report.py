@@ -62,8 +62,8 @@ def _check_row(c: ReportCheck, _: Translator) -> str:
     pad = c.depth * 1.2
     name = check_name(c.id, _)
     named = "" if name is None else f'<span class="name">{esc(name)}</span><br>'
-    expected = None if c.expected is None else str(c.expected)
-    actual = None if c.actual is None else str(c.actual)
+    expected = None if c.expected is None else _.text(str(c.expected))
+    actual = None if c.actual is None else _.text(str(c.actual))
     return (
         f'<tr><td style="padding-left:{pad + 0.45:.2f}rem">{named}<code>{esc(c.id)}</code></td>'
         f"<td>{status_span(c.status, _)}</td><td>{figure(expected)}</td><td>{figure(actual)}</td>"
@@ -173,7 +173,7 @@ def policy_section(pol: PolicyInfo, _: Translator) -> str:
     marked = "".join(
         f"<tr><td><code>{esc(f.rule)}.{esc(f.field)}</code></td><td>{esc(f.value)}</td>"
         f'<td class="{f.status}">{esc(figure_status(f.status, _))}</td>'
-        f"<td>{esc(f.source)}</td></tr>"
+        f"<td>{esc(_.text(f.source))}</td></tr>"
         for f in pol.figures
     )
     figures_title = esc(_("Figures: law, guidance, proposal or assumption"))

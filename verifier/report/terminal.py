@@ -231,8 +231,8 @@ def checks_table(checks: list[ReportCheck], _: Translator) -> FittedTable:
             table.add_row(
                 text_cell("  " * c.depth + _named(c.id, _)),
                 Text(status_word(c.status, _), style=STYLE[c.status]),
-                text_cell(grouped(c.expected if c.expected is None else str(c.expected))),
-                text_cell(grouped(c.actual if c.actual is None else str(c.actual))),
+                text_cell(grouped(c.expected if c.expected is None else _.text(str(c.expected)))),
+                text_cell(grouped(c.actual if c.actual is None else _.text(str(c.actual)))),
                 text_cell(grouped(_.text(c.reason))),
             )
     return table

@@ -6,8 +6,9 @@ must equal the published root.json. An account added, removed or changed anywher
 changes the root, and is named where it can be.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -70,43 +71,49 @@ def audit_tree(
     placed = np.zeros(n, bool)
     stored = accounts.all()
     for batch in ledger.batches():
+        m = len(batch.account_ids)
+        entries = _stored_entries(batch.account_ids, list(islice(stored, m)), accounts)
+        # the rows up to the first account the tree lacks, checked in ledger order
+        lacking = next((i for i, entry in enumerate(entries) if entry is None), m)
+        found = [entry for entry in entries[:lacking] if entry is not None]
+        at = np.fromiter((index for index, _ in found), np.int64, len(found))
+        twice = _first_misplaced(at, placed, n)
+        if twice is not None:
+            account_id = batch.account_ids[twice]
+            checks.append(
+                _fail(
+                    "ledger-accounts-in-tree",
+                    f"ledger row {batch.first_row + twice}: account {account_id!r} is listed twice or has a bad index",
+                    None,
+                    int(at[twice]),
+                )
+            )
+            return AuditResult(checks)
+        if len(found) < m:
+            account_id = batch.account_ids[len(found)]
+            checks.append(
+                _fail(
+                    "ledger-accounts-in-tree",
+                    f"ledger row {batch.first_row + len(found)}: account {account_id!r} is not in the tree",
+                    None,
+                    account_id,
+                )
+            )
+            return AuditResult(checks)
+        placed[at] = True
         encoded = encode_columns(batch.balances)
         flat = encoded.tobytes()
-        entries: list[tuple[int, bytes]] = []
-        hashes: list[bytes] = []
-        for i, account_id in enumerate(batch.account_ids):
-            found = _stored_entry(account_id, stored, accounts)
-            row = batch.first_row + i
-            if found is None:
-                checks.append(
-                    _fail(
-                        "ledger-accounts-in-tree",
-                        f"ledger row {row}: account {account_id!r} is not in the tree",
-                        None,
-                        account_id,
-                    )
-                )
-                return AuditResult(checks)
-            index, nonce = found
-            if index >= n or placed[index]:
-                checks.append(
-                    _fail(
-                        "ledger-accounts-in-tree",
-                        f"ledger row {row}: account {account_id!r} is listed twice or has a bad index",
-                        None,
-                        index,
-                    )
-                )
-                return AuditResult(checks)
-            placed[index] = True
-            entries.append(found)
-            hashes.append(leaf_hash_encoded(account_id, nonce, flat[i * width : (i + 1) * width]))
+        hashes = b"".join(
+            [
+                leaf_hash_encoded(a, nonce, flat[i * width : (i + 1) * width])
+                for i, (a, (_, nonce)) in enumerate(zip(batch.account_ids, found, strict=True))
+            ]
+        )
         # placed a batch at a time: two numpy assignments per account cost seconds a million
-        at = np.fromiter((index for index, _ in entries), np.int64, len(entries))
-        level0[at, :32] = np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 32)
+        level0[at, :32] = np.frombuffer(hashes, np.uint8).reshape(-1, 32)
         level0[at, 32:] = encoded
         if observe is not None:
-            observe(batch, entries)
+            observe(batch, found)
     checks.append(
         CheckResult(
             id="ledger-accounts-in-tree",
@@ -152,17 +159,38 @@ def audit_tree(
     return AuditResult(checks)
 
 
-def _stored_entry(
-    account_id: str, stored: Iterator[tuple[str, int, bytes]], accounts: Accounts
-) -> tuple[int, bytes] | None:
-    """(leaf index, nonce) of a ledger account. accounts.sqlite is read in ledger order
-    alongside the ledger, so that the ledger the tree was built from costs no lookup
-    (a million point queries took most of an audit's time); an account not at its
-    row is looked up, which gives the same answer."""
-    row = next(stored, None)
-    if row is not None and row[0] == account_id:
-        return row[1], row[2]
-    return accounts.lookup(account_id)
+def _stored_entries(
+    account_ids: list[str], stored: list[tuple[str, int, bytes]], accounts: Accounts
+) -> list[tuple[int, bytes] | None]:
+    """(leaf index, nonce) of each ledger account of a batch, None for one the tree lacks.
+    accounts.sqlite is read in ledger order alongside the ledger, so that the ledger the
+    tree was built from costs one comparison of the batch's ids (a million point queries
+    took most of an audit's time); the accounts not at their row are looked up in one
+    query, which gives the same answer."""
+    if [account_id for account_id, _, _ in stored] == account_ids:
+        return [(leaf, nonce) for _, leaf, nonce in stored]
+    at_row: list[tuple[int, bytes] | None] = [
+        (leaf, nonce) if stored_id == account_id else None
+        for account_id, (stored_id, leaf, nonce) in zip(
+            account_ids, stored, strict=False
+        )  # stored may be shorter
+    ]
+    at_row += [None] * (len(account_ids) - len(stored))
+    found = accounts.lookup_many([a for a, e in zip(account_ids, at_row, strict=True) if e is None])
+    return [e if e is not None else found.get(a) for a, e in zip(account_ids, at_row, strict=True)]
+
+
+def _first_misplaced(at: np.ndarray, placed: np.ndarray, n: int) -> int | None:
+    """The first position of `at` whose leaf index is out of range, already placed by an
+    earlier batch, or taken earlier in this one; None when every one is fresh."""
+    inside = (at >= 0) & (at < n)
+    fresh = inside.copy()
+    fresh[inside] = ~placed[at[inside]]
+    _, first = np.unique(at, return_index=True)
+    repeated = np.ones(len(at), bool)
+    repeated[first] = False
+    bad = np.flatnonzero(~fresh | repeated)
+    return int(bad[0]) if len(bad) else None
 
 
 def _fail(check_id: str, reason: str, expected: object, actual: object) -> CheckResult:

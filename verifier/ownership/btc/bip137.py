@@ -45,13 +45,13 @@ def recover(raw: bytes, message: bytes, coin: str = BITCOIN) -> bytes:
     """The signing key, serialised as the header says (compressed or not)."""
     header = raw[0]
     if not 27 <= header <= 42:
-        raise Rejected(f"BIP-137 header byte {header} is outside 27-42")
+        raise Rejected(N_("BIP-137 header byte {header} is outside 27-42").format(header=header))
     try:
         key = PublicKey.from_signature_and_message(
             raw[1:] + bytes([(header - 27) & 3]), message_hash(message, coin), hasher=None
         )
     except ValueError:
-        raise Rejected("signature does not recover any public key") from None
+        raise Rejected(N_("signature does not recover any public key")) from None
     return key.format(compressed=header >= 31)
 
 
@@ -71,12 +71,14 @@ def verify(
         detail = _HABIT
     if header_kind is not address.kind:
         raise Rejected(
-            f"header {raw[0]} signs for a {header_kind} address, this is a {address.kind} address"
+            N_("header {byte} signs for a {header_kind} address, this is a {kind} address").format(
+                byte=raw[0], header_kind=header_kind, kind=address.kind
+            )
         )
     committed = hash160(b"\x00\x14" + key_hash) if address.kind is Kind.P2SH else key_hash
     if committed != address.program:
         raise Rejected(N_("signature recovers a key that does not own this address"))
     if public_key is not None and public_key != key:
-        raise Rejected("signature was made by another key than the published public_key")
+        raise Rejected(N_("signature was made by another key than the published public_key"))
     scheme = "BIP-137" if coin == BITCOIN else f"BIP-137 ({coin} message magic)"
     return Verified(scheme, detail, {"public_key": key.hex()})

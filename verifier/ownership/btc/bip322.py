@@ -101,8 +101,9 @@ def verify_simple_fast(address: Address, message: bytes, encoded: str) -> Verifi
 def verify_simple(address: Address, message: bytes, witness: list[bytes]) -> Verified:
     if address.witness_version is None:
         raise Rejected(
-            f"a simple BIP-322 signature needs a segwit address, this is {address.kind}: "
-            "sign it with BIP-137 or a full BIP-322 signature"
+            N_(
+                "a simple BIP-322 signature needs a segwit address, this is {kind}: sign it with BIP-137 or a full BIP-322 signature"
+            ).format(kind=address.kind)
         )
     spend = to_spend(address.script_pubkey, message)
     _kernel_verify(address.script_pubkey, to_sign(spend, witness))
@@ -112,12 +113,14 @@ def verify_simple(address: Address, message: bytes, witness: list[bytes]) -> Ver
 def verify_full(address: Address, message: bytes, tx: CTransaction) -> Verified:
     spend = to_spend(address.script_pubkey, message)
     if not tx.vin or tx.vin[0].prevout != COutPoint(spend.GetTxid(), 0):
-        raise Rejected("full signature does not spend this message's to_spend transaction")
+        raise Rejected(N_("full signature does not spend this message's to_spend transaction"))
     if len(tx.vout) != 1 or tx.vout[0].nValue != 0 or bytes(tx.vout[0].scriptPubKey) != _OP_RETURN:
-        raise Rejected("full signature's to_sign must have exactly one output: 0 to OP_RETURN")
+        raise Rejected(N_("full signature's to_sign must have exactly one output: 0 to OP_RETURN"))
     if len(tx.vin) > 1:
         raise Undecided(
-            "full signature carries proof-of-funds inputs; their spent outputs are not known here"
+            N_(
+                "full signature carries proof-of-funds inputs; their spent outputs are not known here"
+            )
         )
     _kernel_verify(address.script_pubkey, tx)
     return _verified("BIP-322 full", address, witness_of(tx))
@@ -186,6 +189,6 @@ def _kernel_verify(script_pubkey: bytes, tx: CTransaction) -> None:
     try:
         ok = spk.verify(0, kernel_tx, PrecomputedTransactionData(kernel_tx, spent), 0, _FLAGS)
     except ScriptVerifyException as e:
-        raise Undecided(f"script interpreter refused to run: {e}") from None
+        raise Undecided(N_("script interpreter refused to run: {e}").format(e=e)) from None
     if not ok:
         raise Rejected(N_("signature does not satisfy the address's script for this message"))

@@ -22,6 +22,7 @@ from bitcoin.base58 import Base58Error, CBase58Data
 
 from chains.bitcoin import segwit
 from chains.bitcoin.addresses import Address, Kind
+from verifier.i18n import N_
 from verifier.ownership.btc import bip137
 from verifier.ownership.outcome import Rejected, Verified
 
@@ -38,11 +39,11 @@ COINS = {
     "dogecoin": Coin("Dogecoin", 0x1E, (0x16,)),
     "litecoin": Coin("Litecoin", 0x30, (0x32, 0x05), "ltc"),
 }
-MULTISIG_NOTE = (
-    "a BIP-137 signature proves a P2SH address only as P2SH-P2WPKH (one key); "
+MULTISIG_NOTE = N_(
+    "{reason}; a BIP-137 signature proves a P2SH address only as P2SH-P2WPKH (one key); "
     "a multisig P2SH cannot be proven by one signed message"
 )
-NO_SEGWIT = (
+NO_SEGWIT = N_(
     "address: a {coin} P2SH address cannot be proven by a signed message: {coin} has no "
     "segwit, so the one-key P2SH-P2WPKH script is anyone's to spend there, and a multisig "
     "P2SH needs its signers' signatures and its script, which one signed message does not carry"
@@ -54,14 +55,20 @@ def parse_address(coin: Coin, text: str) -> Address:
         try:
             hrp, version, program = segwit.decode_any(text)
         except ValueError as e:
-            raise Rejected(f"address: not a valid {coin.hrp}1 address ({e})") from None
+            raise Rejected(
+                N_("address: not a valid {hrp}1 address ({e})").format(hrp=coin.hrp, e=e)
+            ) from None
         if hrp != coin.hrp or version != 0 or len(program) != 20:
-            raise Rejected(f"address: only {coin.hrp}1 P2WPKH (version 0, 20 bytes) is supported")
+            raise Rejected(
+                N_("address: only {hrp}1 P2WPKH (version 0, 20 bytes) is supported").format(
+                    hrp=coin.hrp
+                )
+            )
         return Address(text, Kind.P2WPKH, program, frozenset({"mainnet"}), 0)
     try:
         data = CBase58Data(text)
     except (Base58Error, ValueError) as e:
-        raise Rejected(f"address: not base58check ({e})") from None
+        raise Rejected(N_("address: not base58check ({e})").format(e=e)) from None
     if len(data) == 20 and data.nVersion in coin.p2sh_versions:
         if coin.hrp is None:
             raise Rejected(NO_SEGWIT.format(coin=coin.name))
@@ -69,8 +76,15 @@ def parse_address(coin: Coin, text: str) -> Address:
     if data.nVersion != coin.p2pkh_version or len(data) != 20:
         versions = ", ".join(f"{v:#04x}" for v in coin.p2sh_versions)
         raise Rejected(
-            f"address: version byte {data.nVersion:#04x} is not {coin.name} P2PKH "
-            f"({coin.p2pkh_version:#04x}) or P2SH ({versions})"
+            N_(
+                "address: version byte {nVersion} is not {name} P2PKH ({p2pkh_version})"
+                " or P2SH ({p2sh_versions})"
+            ).format(
+                nVersion=format(data.nVersion, "#04x"),
+                name=coin.name,
+                p2pkh_version=format(coin.p2pkh_version, "#04x"),
+                p2sh_versions=versions,
+            )
         )
     return Address(text, Kind.P2PKH, bytes(data), frozenset({"mainnet"}))
 
@@ -80,12 +94,12 @@ def verify(coin: Coin, address_text: str, message: bytes, signature: str) -> Ver
     try:
         raw = base64.b64decode(signature.strip(), validate=True)
     except binascii.Error:
-        raise Rejected("signature is not base64") from None
+        raise Rejected(N_("signature is not base64")) from None
     if not bip137.is_bip137(raw):
-        raise Rejected("signature is not a 65-byte BIP-137 one with a header of 27-42")
+        raise Rejected(N_("signature is not a 65-byte BIP-137 one with a header of 27-42"))
     try:
         return bip137.verify(address, message, raw, None, coin.name)
     except Rejected as e:
         if address.kind is Kind.P2SH:
-            raise Rejected(f"{e.reason}; {MULTISIG_NOTE}") from None
+            raise Rejected(MULTISIG_NOTE.format(reason=e.reason)) from None
         raise

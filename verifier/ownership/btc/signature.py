@@ -9,6 +9,7 @@ from bitcoin.core.script import CScript, CScriptInvalidError
 from coincurve import PublicKeyXOnly
 
 from chains.bitcoin.addresses import Address, Kind
+from verifier.i18n import N_
 from verifier.ownership.btc import bip137, bip322
 from verifier.ownership.hashes import hash160, sha256, tagged_hash
 from verifier.ownership.outcome import Rejected, Undecided, Verified
@@ -27,7 +28,9 @@ def verify(
         # "valid" spend of it proves nothing about who controls it (BIP-322 says
         # such a check is inconclusive).
         raise Undecided(
-            f"witness version {address.witness_version} has no rules yet: anyone can sign for it"
+            N_("witness version {witness_version} has no rules yet: anyone can sign for it").format(
+                witness_version=address.witness_version
+            )
         )
     if script is not None:
         _check_script_commitment(address, script)
@@ -47,13 +50,15 @@ def verify(
             _check_published(witness, script, public_key, address)
             return bip322.verify_simple(address, msg, witness)
         if prefix == "smp":
-            raise Rejected("signature after 'smp' is not a BIP-322 witness stack")
+            raise Rejected(N_("signature after 'smp' is not a BIP-322 witness stack"))
     tx = bip322.parse_transaction(raw)
     if tx is None:
         raise Rejected(
-            "signature after 'ful' is not a BIP-322 to_sign transaction"
+            N_("signature after 'ful' is not a BIP-322 to_sign transaction")
             if prefix
-            else f"signature ({len(raw)} bytes) is neither BIP-137 nor a BIP-322 simple or full one"
+            else N_(
+                "signature ({length} bytes) is neither BIP-137 nor a BIP-322 simple or full one"
+            ).format(length=len(raw))
         )
     _check_published(bip322.witness_of(tx), script, public_key, address)
     return bip322.verify_full(address, msg, tx)
@@ -61,11 +66,11 @@ def verify(
 
 def _base64(text: str) -> bytes:
     if not text:
-        raise Rejected("signature is empty")
+        raise Rejected(N_("signature is empty"))
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise Rejected("signature is not valid base64") from None
+        raise Rejected(N_("signature is not valid base64")) from None
 
 
 def _check_script_commitment(address: Address, script: bytes) -> None:
@@ -75,9 +80,11 @@ def _check_script_commitment(address: Address, script: bytes) -> None:
     elif address.kind is Kind.P2SH:
         ok = address.program in (hash160(script), hash160(b"\x00\x20" + sha256(script)))
     else:
-        raise Rejected(f"a script was published but a {address.kind} address has none")
+        raise Rejected(
+            N_("a script was published but a {kind} address has none").format(kind=address.kind)
+        )
     if not ok:
-        raise Rejected("published script does not hash to the address")
+        raise Rejected(N_("published script does not hash to the address"))
 
 
 def _check_published(
@@ -85,7 +92,7 @@ def _check_published(
 ) -> None:
     """What was published beside the signature must be what the signature used."""
     if script is not None and (not witness or witness[-1] != script):
-        raise Rejected("the signature's witness script is not the published script")
+        raise Rejected(N_("the signature's witness script is not the published script"))
     if public_key is None:
         return
     keys = set(witness)
@@ -98,7 +105,7 @@ def _check_published(
         keys.add(address.program)
         forms |= {_bip86_output_key(f) for f in forms if len(f) == 32}
     if not forms & keys:
-        raise Rejected("published public_key is not among the keys the signature used")
+        raise Rejected(N_("published public_key is not among the keys the signature used"))
 
 
 def _bip86_output_key(internal: bytes) -> bytes:

@@ -3,6 +3,8 @@ when the address carries one."""
 
 from eth_utils import is_checksum_address
 
+from verifier.i18n import N_
+
 
 class EthAddressError(ValueError):
     pass
@@ -11,11 +13,11 @@ class EthAddressError(ValueError):
 def parse(text: str) -> bytes:
     body = text[2:] if text[:2] in ("0x", "0X") else ""
     if len(body) != 40:
-        raise EthAddressError("not an Ethereum address (0x and 40 hex digits)")
+        raise EthAddressError(N_("not an Ethereum address (0x and 40 hex digits)"))
     try:
         raw = bytes.fromhex(body)
     except ValueError:
-        raise EthAddressError("not an Ethereum address (0x and 40 hex digits)") from None
+        raise EthAddressError(N_("not an Ethereum address (0x and 40 hex digits)")) from None
     if body.lower() != body and body.upper() != body and not is_checksum_address(text):
-        raise EthAddressError("EIP-55 checksum (the letters' case) is wrong")
+        raise EthAddressError(N_("EIP-55 checksum (the letters' case) is wrong"))
     return raw

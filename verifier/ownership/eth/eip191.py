@@ -43,7 +43,7 @@ def parse_signature(text: str) -> bytes:
     try:
         raw = bytes.fromhex(body)
     except ValueError:
-        raise Rejected("signature is not hex") from None
+        raise Rejected(N_("signature is not hex")) from None
     return raw
 
 
@@ -63,9 +63,11 @@ def recover(digest: bytes, sig: bytes) -> bytes | None:
 def check_shape(sig: bytes) -> None:
     """A recoverable secp256k1 signature: r, s and v, the shape Ethereum and TRON share."""
     if len(sig) != 65:
-        raise Rejected(f"an EOA signature is 65 bytes, this one is {len(sig)}")
+        raise Rejected(
+            N_("an EOA signature is 65 bytes, this one is {length}").format(length=len(sig))
+        )
     if sig[64] not in (0, 1, 27, 28):
-        raise Rejected(f"signature's v byte {sig[64]} is not 27/28 (or 0/1)")
+        raise Rejected(N_("signature's v byte {v} is not 27/28 (or 0/1)").format(v=sig[64]))
 
 
 def verify(
@@ -102,6 +104,6 @@ def check_public_key(address: bytes, public_key: bytes) -> None:
     try:
         full = PublicKey(public_key).format(compressed=False)
     except ValueError:
-        raise Rejected("published public_key is not a secp256k1 public key") from None
+        raise Rejected(N_("published public_key is not a secp256k1 public key")) from None
     if keccak256(full[1:])[12:] != address:
-        raise Rejected("published public_key is not the key of this address")
+        raise Rejected(N_("published public_key is not the key of this address"))

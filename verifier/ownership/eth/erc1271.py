@@ -33,8 +33,9 @@ class ContractWallets:
                 # The snapshot is on the node's chain; a proof bound to another
                 # chain says nothing about this one.
                 raise Rejected(
-                    f"message binds the proof to chain id {chain_id}, "
-                    f"the snapshot's node is on chain id {node_chain}"
+                    N_(
+                        "message binds the proof to chain id {chain_id}, the snapshot's node is on chain id {node_chain}"
+                    ).format(chain_id=chain_id, node_chain=node_chain)
                 )
             for scheme, digest in eip191.digests(message):
                 answer = is_valid_signature(
@@ -42,8 +43,10 @@ class ContractWallets:
                 )
                 if not answer.has_code:
                     raise Rejected(
-                        "signature does not recover the address, and the address has no "
-                        "code at the snapshot block, so it is no contract wallet"
+                        N_(
+                            "signature does not recover the address, and the address has no "
+                            "code at the snapshot block, so it is no contract wallet"
+                        )
                     )
                 if answer.valid:
                     return Verified(
@@ -54,7 +57,7 @@ class ContractWallets:
                         {"code_hash": answer.code_hash, "block_hash": answer.block_hash},
                     )
         except ChainError as e:
-            raise Undecided(f"could not ask the contract: {e}") from None
+            raise Undecided(N_("could not ask the contract: {e}").format(e=e)) from None
         raise Rejected(
             N_(
                 "contract says no: isValidSignature did not return {magic} (code hash {code})"
