@@ -15,8 +15,10 @@ node j at 64 + sum(c_0..c_{l-1}) * R + j * R, each R = 32 + 16K bytes:
 hash || enc(sums), exactly the bytes the parent hashes. Every other node is an
 empty subtree E_l and is not stored. Level H is the root.
 
-accounts.sqlite is private (the nonces are secrets): account_id -> ledger row,
-nonce, leaf index; a meta table ties it to its root commitment.
+accounts.sqlite is private (the nonces are secrets): account_id -> ledger row and
+nonce (table accounts, keyed by row, unique index on account_id), leaf index -> ledger
+row (table positions, keyed by leaf, index on row); a meta table ties it to its root
+commitment. A lookup is two index searches: no part of the file is loaded.
 """
 
 import json
@@ -85,22 +87,33 @@ class TreeFile:
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE accounts (row INTEGER PRIMARY KEY, account_id TEXT NOT NULL, nonce BLOB NOT NULL);
-CREATE TABLE positions (row INTEGER PRIMARY KEY, leaf INTEGER NOT NULL);
+CREATE TABLE positions (leaf INTEGER PRIMARY KEY, row INTEGER NOT NULL);
 """
+POSITION_ROWS = 1 << 16  # leaves converted to Python ints at a time, for SQLite
 
 
 class AccountsWriter:
-    """Fills accounts.sqlite while the ledger streams by; indexes it at the end."""
+    """Fills accounts.sqlite by appending only, which is SQLite's bulk load: accounts
+    in ledger order (their row is the key) while the ledger streams by, positions in
+    leaf order (the leaf is the key) while the levels are hashed. The two indexes a
+    lookup needs, account id -> row and row -> leaf, are then built each in one sorted
+    pass (SQLite sorts in bounded memory, spilling to its temporary files)."""
 
     def __init__(self, path: Path) -> None:
         path.unlink(missing_ok=True)
         self.db = sqlite3.connect(path)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
 
-    def add(self, first_row: int, account_ids: Sequence[str], nonces: Sequence[bytes]) -> None:
+    def add(self, first_row: int, account_ids: Sequence[str], nonces: bytes) -> None:
+        """`nonces`: 32 bytes an account."""
         self.db.executemany(
             "INSERT INTO accounts VALUES (?, ?, ?)",
-            zip(range(first_row, first_row + len(account_ids)), account_ids, nonces, strict=True),
+            zip(
+                range(first_row, first_row + len(account_ids)),
+                account_ids,
+                [nonces[i : i + 32] for i in range(0, len(nonces), 32)],
+                strict=True,
+            ),
         )
 
     def duplicate(self) -> tuple[str, list[int]] | None:
@@ -115,14 +128,18 @@ class AccountsWriter:
             ).fetchone()
             return account_id, sorted(int(r) for r in rows.split(","))
 
-    def positions(self, leaves_by_row: np.ndarray) -> None:
-        # a generator, not .tolist(): ten million Python ints would cost ~400 MB at once
-        self.db.executemany(
-            "INSERT INTO positions VALUES (?, ?)",
-            zip(range(1, len(leaves_by_row) + 1), map(int, leaves_by_row), strict=True),
-        )
+    def positions(self, first_leaf: int, rows: np.ndarray) -> None:
+        """The ledger rows of the leaves from `first_leaf` on."""
+        for start in range(0, len(rows), POSITION_ROWS):
+            part = rows[start : start + POSITION_ROWS].tolist()
+            leaf = first_leaf + start
+            self.db.executemany(
+                "INSERT INTO positions VALUES (?, ?)",
+                zip(range(leaf, leaf + len(part)), part, strict=True),
+            )
 
     def finish(self, meta: dict[str, str]) -> None:
+        self.db.execute("CREATE INDEX positions_row ON positions(row)")
         self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         self.db.commit()
         self.db.close()
