@@ -74,12 +74,16 @@ class Ledger:
         row = 1
         with self._open() as (handle, parquet):
             source = self._parquet_batches(handle) if parquet else self._csv_batches(handle)
-            for batch in source:
-                ids = self._account_ids(batch.column(ID_COLUMN), row)
-                balances = [self._units(batch.column(a.symbol), a, row) for a in self.assets]
-                yield LedgerBatch(row, ids, balances)
-                row += len(ids)
-                self.rows = row - 1
+            # a CSV block of short lines holds hundreds of thousands of rows: as Python
+            # objects at most BATCH_ROWS at a time, so that a batch's memory is bounded
+            for block in source:
+                for start in range(0, block.num_rows, BATCH_ROWS):
+                    batch = block.slice(start, BATCH_ROWS)
+                    ids = self._account_ids(batch.column(ID_COLUMN), row)
+                    balances = [self._units(batch.column(a.symbol), a, row) for a in self.assets]
+                    yield LedgerBatch(row, ids, balances)
+                    row += len(ids)
+                    self.rows = row - 1
 
     def _where(self, row: int, column: str) -> str:
         return f"row {row}, column {column}"

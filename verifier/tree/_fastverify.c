@@ -535,7 +535,8 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
     int height = (int)levels - 1;
     size_t record = 32 + 16 * (size_t)k;
     const unsigned char *map = tree.buf;
-    if (k < 1 || k > MAX_K || height < 1 || height > MAX_H || offsets.len != levels * 8 ||
+    /* any K tree.bin can say (2 bytes): a proof's text is sized by fragment_bound */
+    if (k < 1 || k > 65535 || height < 1 || height > MAX_H || offsets.len != levels * 8 ||
         counts.len != offsets.len || empties.len != 32 * (Py_ssize_t)height || leaves.len != n * 8) {
         PyErr_SetString(PyExc_ValueError, "cut: inconsistent tree description");
         goto done;

@@ -18,7 +18,7 @@ Two passes, so that only one partition of the leaves is ever in memory:
    per level back. The account index gets each leaf's row in leaf order.
 
 The number of partitions follows from `memory`: a partition's records, sorted, must
-fit beside what the build holds whatever the ledger's size (BASE_BYTES). Leaf hashes
+fit beside what the build holds whatever the ledger's size (`fixed_bytes`). Leaf hashes
 are uniform, so partitions of one prefix length hold about the same number of leaves.
 """
 
@@ -35,7 +35,7 @@ from typing import Protocol
 import numpy as np
 
 from verifier.errors import InputError, OptionError
-from verifier.io.ledger import LedgerBatch
+from verifier.io.ledger import BATCH_ROWS, LedgerBatch
 from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
 from verifier.models.asset import AssetSpec
@@ -52,9 +52,12 @@ SCRATCH = "tree-partitions"  # the scratch directory's name in DIR, while a buil
 
 DEFAULT_MEMORY = 2 << 30
 # What a build holds whatever the size of its ledger: the interpreter with pyarrow and
-# numpy, one ledger batch as Python objects, its records, SQLite's cache (measured: a
-# build of 1,000 accounts peaks at about 150 MiB; the rest is margin).
-BASE_BYTES = 224 << 20
+# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one ledger batch of
+# BATCH_ROWS accounts as Python objects and records, which grows with the number of
+# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB).
+BASE_BYTES = 160 << 20
+BATCH_BYTES_PER_ROW = 512
+BATCH_BYTES_PER_CELL = 160
 # One partition file stays open per partition while the ledger is read.
 MAX_PARTITIONS = 4096
 # Partitions are sized for their mean; a prefix holds a binomial share of the leaves,
@@ -136,17 +139,22 @@ def partition_cost(k: int) -> int:
     return record_size(k) + 8 + 8 + 8 + record_size(k) + 16
 
 
+def fixed_bytes(k: int) -> int:
+    """The memory a build of `k` assets needs besides its partitions."""
+    return BASE_BYTES + BATCH_ROWS * (BATCH_BYTES_PER_ROW + BATCH_BYTES_PER_CELL * k)
+
+
 def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
     """The partitions that keep a build in `memory` bytes; a budget that no number of
     partitions serves is refused, naming the least that would."""
     per_record = partition_cost(k) * SPREAD
-    room = memory - BASE_BYTES
-    least = BASE_BYTES + math.ceil(n * per_record / MAX_PARTITIONS)
+    room = memory - fixed_bytes(k)
+    least = fixed_bytes(k) + max(1 << 20, math.ceil(n * per_record / MAX_PARTITIONS))
     if room <= 0 or n * per_record / room > MAX_PARTITIONS:
         raise OptionError(
             "memory",
             f"{_mib(memory)} cannot build {n:,} accounts of {k} assets: "
-            f"the build needs at least {_mib(max(least, BASE_BYTES + (1 << 20)))}",
+            f"the build needs at least {_mib(least)}",
         )
     bits = max(0, math.ceil(math.log2(n * per_record / room))) if n * per_record > room else 0
     return BuildPlan(n, k, height, bits)
