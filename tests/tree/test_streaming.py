@@ -198,8 +198,10 @@ def test_memory_sizes_and_a_budget_too_small() -> None:
     huge = 10**12  # accounts: more partitions than files a build opens, at 1 GiB
     with pytest.raises(OptionError, match="cannot build 1,000,000,000,000 accounts"):
         plan_build(huge, 3, 40, 1 << 30)
+    # 200 bytes a leaf while sorted, 25% spread: 250 MB for a million, in one partition
     assert plan_build(10**6, 3, 32, 2 << 30).bits == 0
-    assert plan_build(10**8, 3, 32, 2 << 30).bits == 4  # 26 GB of leaves in 16 parts
+    assert plan_build(10**6, 3, 32, 300 << 20).bits == 2  # in 78 MiB of room
+    assert plan_build(10**8, 3, 32, 2 << 30).bits == 7  # 25 GB in 128 of <= 256 MiB
 
 
 def test_the_cli_refuses_a_budget_too_small_in_one_line(tmp_path: Path) -> None:

@@ -58,6 +58,10 @@ DEFAULT_MEMORY = 2 << 30
 BASE_BYTES = 160 << 20
 BATCH_BYTES_PER_ROW = 512
 BATCH_BYTES_PER_CELL = 160
+# The most a partition takes while sorted, however large the budget: sorting in parts
+# costs no more than sorting at once, and peak memory then stays the same from a
+# million accounts to a billion (the budget is a ceiling, not a target).
+PARTITION_ROOM = 256 << 20
 # One partition file stays open per partition while the ledger is read.
 MAX_PARTITIONS = 4096
 # Partitions are sized for their mean; a prefix holds a binomial share of the leaves,
@@ -148,7 +152,7 @@ def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
     """The partitions that keep a build in `memory` bytes; a budget that no number of
     partitions serves is refused, naming the least that would."""
     per_record = partition_cost(k) * SPREAD
-    room = memory - fixed_bytes(k)
+    room = min(memory - fixed_bytes(k), PARTITION_ROOM)
     least = fixed_bytes(k) + max(1 << 20, math.ceil(n * per_record / MAX_PARTITIONS))
     if room <= 0 or n * per_record / room > MAX_PARTITIONS:
         raise OptionError(
