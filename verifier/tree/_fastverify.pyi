@@ -39,3 +39,9 @@ class Reducer:
     def push(self, leaves: Bytes, /) -> None: ...
     def finish(self) -> bytes:
         """The root record, once every leaf was pushed."""
+
+def plain_units_column(
+    offsets: Bytes, data: Bytes, first: int, count: int, decimals: int, /
+) -> list[int] | None:
+    """Base units of cells first..first+count-1 of an Arrow string column (int32
+    offsets, no nulls) when every one is plain decimal text below 2^128; else None."""
