@@ -3,8 +3,8 @@ holds `verifier.tree.build` to byte-identical output (not shipped: tests only).
 
 One R-byte record per account (hash || enc(balances)) in a numpy array, argsorted by
 the first 8 bytes of the leaf hash (ties by ledger row), gathered into index order and
-reduced level by level with `verifier.tree.levels.reduce_levels`; leaf hashes and HMAC
-nonces computed in Python, one call per account, straight from the spec's functions.
+reduced level by level with `verifier.tree.levels.reduce_levels`; balances encoded, leaf
+hashes and HMAC nonces computed in Python, one call per account, straight from the spec's functions.
 accounts.sqlite in the schema of that builder: positions keyed by row.
 """
 
@@ -19,7 +19,7 @@ from verifier.errors import InputError
 from verifier.io.outputs import Outputs
 from verifier.models.tree import FORMAT, TreeRoot
 from verifier.tree.build import TREE_FILES, LeafSource, _nonce_rule
-from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
+from verifier.tree.levels import SumOverflow, reduce_levels
 from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import header
 
@@ -108,6 +108,16 @@ def reference_build(
         db.close()
         outputs.stage(out / "root.json", (root_file.model_dump_json(indent=2) + "\n").encode())
     return root_file
+
+
+def encode_columns(columns: list[list[int]]) -> np.ndarray:
+    """Balances given per asset column -> one row of enc(balances) per account."""
+    m = len(columns[0])
+    out = np.empty((m, 16 * len(columns)), np.uint8)
+    for j, column in enumerate(columns):
+        encoded = b"".join([v.to_bytes(16, "big") for v in column])
+        out[:, 16 * j : 16 * j + 16] = np.frombuffer(encoded, np.uint8).reshape(m, 16)
+    return out
 
 
 def _gather(records: np.ndarray, order: np.ndarray) -> Iterator[np.ndarray]:

@@ -114,7 +114,8 @@ def column(draw: st.DrawFn, n: int) -> list[int]:
 def books(draw: st.DrawFn) -> tuple[Book, int, int]:
     n = draw(st.sampled_from(SIZES))
     k = draw(st.integers(1, 40))
-    ids = [f"u{i}-{draw(st.sampled_from(['', 'é', '口', 'x' * 40]))}" for i in range(n)]
+    tails = ["", "é", "口", "x" * 40, 'q"\\\n\t', "007", "null"]  # JSON-ish ids too
+    ids = [f"u{i}-{draw(st.sampled_from(tails))}" for i in range(n)]
     book = Book(Path("book"), assets_of(k), ids, [draw(column(n)) for _ in range(k)])
     book.step = draw(st.sampled_from([1, 5, 64]))
     height = max(1, (n - 1).bit_length()) + draw(st.sampled_from([0, 0, 1, 3]))

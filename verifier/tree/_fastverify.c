@@ -1202,6 +1202,70 @@ done:
     return result;
 }
 
+/* enc_columns(columns) -> bytes: balances given per asset column (lists of int of equal
+ * length m) as m rows of enc(balances), 16 bytes big-endian a value; OverflowError for a
+ * value below 0 or of 2^128 or more, as int.to_bytes(16, "big") raises. A Python call
+ * per value cost as much as hashing the leaf. */
+static int enc_value(PyObject *v, unsigned char out[16]) {
+    if (!PyLong_Check(v)) {
+        PyErr_SetString(PyExc_TypeError, "enc_columns: a balance that is not an int");
+        return 0;
+    }
+    unsigned long long lo = PyLong_AsUnsignedLongLong(v);
+    if (!(lo == (unsigned long long)-1 && PyErr_Occurred())) {
+        memset(out, 0, 8);
+        be64(out + 8, lo);
+        return 1;
+    }
+    PyErr_Clear(); /* 2^64 or more, or negative: the halves, through Python's arithmetic */
+    PyObject *shift = PyLong_FromLong(64), *mask = PyLong_FromUnsignedLongLong(~0ULL);
+    PyObject *hi_obj = shift ? PyNumber_Rshift(v, shift) : NULL;
+    PyObject *lo_obj = mask ? PyNumber_And(v, mask) : NULL;
+    int ok = 0;
+    if (hi_obj && lo_obj) {
+        unsigned long long hi = PyLong_AsUnsignedLongLong(hi_obj);
+        if (!(hi == (unsigned long long)-1 && PyErr_Occurred())) {
+            be64(out, hi);
+            be64(out + 8, PyLong_AsUnsignedLongLong(lo_obj));
+            ok = 1;
+        } else {
+            PyErr_SetString(PyExc_OverflowError, "a balance below 0 or of 2^128 or more");
+        }
+    }
+    Py_XDECREF(shift);
+    Py_XDECREF(mask);
+    Py_XDECREF(hi_obj);
+    Py_XDECREF(lo_obj);
+    return ok;
+}
+
+static PyObject *enc_columns(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *columns;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &columns)) return NULL;
+    Py_ssize_t k = PyList_GET_SIZE(columns), m = -1;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *column = PyList_GET_ITEM(columns, j);
+        if (!PyList_Check(column) || (m >= 0 && PyList_GET_SIZE(column) != m)) {
+            PyErr_SetString(PyExc_ValueError, "enc_columns: lists of int of one length");
+            return NULL;
+        }
+        m = PyList_GET_SIZE(column);
+    }
+    if (k == 0) return PyBytes_FromStringAndSize(NULL, 0);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, 16 * k * m);
+    if (result == NULL) return NULL;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *column = PyList_GET_ITEM(columns, j);
+        for (Py_ssize_t i = 0; i < m; i++)
+            if (!enc_value(PyList_GET_ITEM(column, i), out + 16 * (k * i + j))) {
+                Py_DECREF(result);
+                return NULL;
+            }
+    }
+    return result;
+}
+
 static PyMethodDef METHODS[] = {
     {"certify", certify, METH_VARARGS,
      "certify(lines: bytes, published_hex: bytes | None) -> (kinds, ends, indices, accounts)\n"
@@ -1215,6 +1279,8 @@ static PyMethodDef METHODS[] = {
     {"plain_units_column", plain_units_column, METH_VARARGS,
      "plain_units_column(offsets, data, first, count, decimals) -> list[int] | None\n"
      "Base units of plain decimal cells of an Arrow string column; None if any is not plain."},
+    {"enc_columns", enc_columns, METH_VARARGS,
+     "enc_columns(columns) -> bytes\nBalances per asset column as rows of enc(balances)."},
     {"hmac_nonces", hmac_nonces, METH_VARARGS,
      "hmac_nonces(key, prefix, ids) -> bytes\nHMAC-SHA256(key, prefix || id) of each id, 32 bytes each."},
     {NULL, NULL, 0, NULL}};

@@ -45,3 +45,7 @@ def plain_units_column(
 ) -> list[int] | None:
     """Base units of cells first..first+count-1 of an Arrow string column (int32
     offsets, no nulls) when every one is plain decimal text below 2^128; else None."""
+
+def enc_columns(columns: list[list[int]], /) -> bytes:
+    """Balances per asset column as rows of enc(balances), 16 bytes big-endian a value;
+    OverflowError for a value below 0 or of 2^128 or more."""
