@@ -49,3 +49,6 @@ def plain_units_column(
 def enc_columns(columns: list[list[int]], /) -> bytes:
     """Balances per asset column as rows of enc(balances), 16 bytes big-endian a value;
     OverflowError for a value below 0 or of 2^128 or more."""
+
+def bound_heap() -> None:
+    """Blocks of 1 MiB or more from mmap, returned to the system when freed (glibc)."""

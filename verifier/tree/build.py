@@ -40,7 +40,7 @@ from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
 from verifier.models.asset import AssetSpec
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
-from verifier.tree._fastverify import Reducer, hmac_nonces, leaf_hashes
+from verifier.tree._fastverify import Reducer, bound_heap, hmac_nonces, leaf_hashes
 from verifier.tree.levels import Progress, encode_columns
 from verifier.tree.spec import asset_pairs, empty_hashes, root_commitment
 from verifier.tree.store import HEADER, AccountsWriter, header, level_counts, record_size
@@ -220,6 +220,7 @@ def build_tree(
         raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
         raise OptionError("snapshot_id", "longer than 65535 bytes")
+    bound_heap()  # before the ledger is first read: else the heap keeps what it frees
     assets = ledger.assets
     k = len(assets)
     n = ledger.count_rows()
