@@ -257,7 +257,7 @@ PEAK = (
 
 
 def test_the_memory_budget_holds_on_a_ledger_of_many_partitions(tmp_path: Path) -> None:
-    """200,000 accounts in 8 MiB of room for partitions: a dozen partitions, and the
+    """200,000 accounts in 8 MiB of room for partitions: 8 partitions, and the
     process's peak resident memory (its own VmHWM) stays under --memory."""
     n = 200_000
     ledger = tmp_path / "l.csv"
