@@ -234,39 +234,39 @@ def build_tree(
         )
     plan = plan_build(n, k, height, memory)
     check_disk(plan, out)
-    accounts = AccountsWriter(outputs.temporary(out / "accounts.sqlite"))
-    partitions = _Partitions(outputs.scratch_directory(out, SCRATCH), plan)
-    try:
-        _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
-    finally:
-        partitions.close()
-    duplicate = accounts.duplicate()
-    if duplicate:
-        account_id, rows = duplicate
-        raise InputError(
-            str(ledger.path),
-            f"rows {', '.join(map(str, rows))}, column account_id",
-            f"duplicate account id {account_id!r}",
+    with AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts:
+        partitions = _Partitions(outputs.scratch_directory(out, SCRATCH), plan)
+        try:
+            _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
+        finally:
+            partitions.close()
+        duplicate = accounts.duplicate()
+        if duplicate:
+            account_id, rows = duplicate
+            raise InputError(
+                str(ledger.path),
+                f"rows {', '.join(map(str, rows))}, column account_id",
+                f"duplicate account id {account_id!r}",
+            )
+        with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
+            sink.write(header(height, k, n))
+            sink.flush()
+            root = _reduce(partitions, plan, sink.fileno(), accounts, ledger, progress)
+        root_hash, root_sums = root[:32], root[32:]
+        commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
+        root_file = TreeRoot.from_parts(
+            snapshot_id, height, assets, root_hash, root_sums, commitment, n
         )
-    with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
-        sink.write(header(height, k, n))
-        sink.flush()
-        root = _reduce(partitions, plan, sink.fileno(), accounts, ledger, progress)
-    root_hash, root_sums = root[:32], root[32:]
-    commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
-    root_file = TreeRoot.from_parts(
-        snapshot_id, height, assets, root_hash, root_sums, commitment, n
-    )
-    accounts.finish(
-        {
-            "format": FORMAT,
-            "snapshot_id": snapshot_id,
-            "height": str(height),
-            "root_commitment": commitment.hex(),
-            "negatives_zeroed": str(ledger.negatives_zeroed),
-            "nonces": _nonce_rule(nonce_key),
-        }
-    )
+        accounts.finish(
+            {
+                "format": FORMAT,
+                "snapshot_id": snapshot_id,
+                "height": str(height),
+                "root_commitment": commitment.hex(),
+                "negatives_zeroed": str(ledger.negatives_zeroed),
+                "nonces": _nonce_rule(nonce_key),
+            }
+        )
     outputs.stage(out / "root.json", (root_file.model_dump_json(indent=2) + "\n").encode())
     return BuildResult(root_file, ledger.negatives_zeroed)
 

@@ -23,7 +23,9 @@ commitment. A lookup is two index searches: no part of the file is loaded.
 
 import json
 import mmap
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -97,17 +99,58 @@ class AccountsWriter:
     in ledger order (their row is the key) while the ledger streams by, positions in
     leaf order (the leaf is the key) while the levels are hashed. The two indexes a
     lookup needs, account id -> row and row -> leaf, are then built each in one sorted
-    pass (SQLite sorts in bounded memory, spilling to its temporary files)."""
+    pass (SQLite sorts in bounded memory, spilling to its temporary files).
+
+    The inserts run on a thread of their own, one batch behind the caller: SQLite
+    releases the GIL while it works, so they overlap the parsing and hashing of the
+    next batch. A failed insert is raised by the writer's next call. Used as a context
+    manager, which stops the thread and closes the file however the build ends."""
 
     def __init__(self, path: Path) -> None:
         path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(path)
+        self.db = sqlite3.connect(path, check_same_thread=False)  # one thread at a time
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        self._jobs: queue.Queue[tuple[str, tuple[object, ...]] | None] = queue.Queue(2)
+        self._failure: sqlite3.Error | None = None
+        self._thread = threading.Thread(target=self._insert, name="accounts.sqlite")
+        self._thread.start()
+
+    def __enter__(self) -> "AccountsWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+        self.db.close()
+
+    def _insert(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._failure is None:
+                try:
+                    self.db.execute(*job)
+                except sqlite3.Error as e:
+                    self._failure = e
+            self._jobs.task_done()
+
+    def _submit(self, statement: str, args: tuple[object, ...]) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._jobs.put((statement, args))
+
+    def _drained(self) -> None:
+        """Every insert done (the thread idle until the next one): the caller's turn."""
+        self._jobs.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
 
     def add(self, first_row: int, account_ids: Sequence[str], nonces: bytes) -> None:
         """`nonces`: 32 bytes an account. The batch goes in as one JSON array and one
         blob, which SQLite unpacks itself: a third of the CPU of a parameter tuple a row."""
-        self.db.execute(
+        self._submit(
             "INSERT INTO accounts SELECT ?1 + key, value, substr(?3, key * 32 + 1, 32)"
             " FROM json_each(?2)",
             (first_row, json.dumps(list(account_ids), ensure_ascii=False), nonces),
@@ -115,6 +158,7 @@ class AccountsWriter:
 
     def duplicate(self) -> tuple[str, list[int]] | None:
         """Index account ids; report the first id that appears twice, with its rows."""
+        self._drained()
         try:
             self.db.execute("CREATE UNIQUE INDEX accounts_id ON accounts(account_id)")
             return None
@@ -128,16 +172,17 @@ class AccountsWriter:
     def positions(self, first_leaf: int, rows: np.ndarray) -> None:
         """The ledger rows of the leaves from `first_leaf` on."""
         for start in range(0, len(rows), POSITION_ROWS):
-            self.db.execute(
+            self._submit(
                 "INSERT INTO positions SELECT ?1 + key, value FROM json_each(?2)",
                 (first_leaf + start, json.dumps(rows[start : start + POSITION_ROWS].tolist())),
             )
 
     def finish(self, meta: dict[str, str]) -> None:
+        self._drained()
+        self._stop()
         self.db.execute("CREATE INDEX positions_row ON positions(row)")
         self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         self.db.commit()
-        self.db.close()
 
 
 class Accounts:
