@@ -24,6 +24,7 @@ are uniform, so partitions of one prefix length hold about the same number of le
 
 import math
 import re
+import resource
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -294,6 +295,12 @@ class _Partitions:
     def __init__(self, directory: Path, plan: BuildPlan) -> None:
         self.plan = plan
         self.paths = [directory / f"{i:04x}" for i in range(1 << plan.bits)]
+        # one descriptor a partition: raise the soft limit (often 1,024) as far as needed
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = len(self.paths) + 256
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
         self.files = [open(path, "wb", buffering=0) for path in self.paths]  # noqa: SIM115 # closed by close()
 
     def add(self, records: np.ndarray) -> None:
