@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -116,9 +116,10 @@ class Ledger:
             values = [None if v is None else v * scale for v in column.to_pylist()]
         else:
             text = column.cast(pa.string())
-            values = _plain_units(text, asset.decimals) or self._parsed(
-                text.to_pylist(), asset, first_row
-            )
+            plain = _plain_units(text, asset.decimals)
+            if plain is not None:
+                return plain  # every cell present, not negative and below 2^128
+            values = self._parsed(text.to_pylist(), asset, first_row)
         present = [v for v in values if v is not None]
         out_of_range = bool(present) and (max(present) >= MAX_UNITS or min(present) <= -MAX_UNITS)
         if len(present) == len(values) and not out_of_range and (not present or min(present) >= 0):
@@ -349,15 +350,14 @@ def _decimal_units(column: pa.Array, decimals: int) -> list[int | None]:
     return [None if t is None else int(t) * factor for t in unscaled.cast(pa.string()).to_pylist()]
 
 
-def _plain_units(column: pa.Array, decimals: int) -> list[int | None] | None:
+def _plain_units(column: pa.Array, decimals: int) -> list[int] | None:
     """The column's base units when every cell is plain decimal text (digits and one
     point, in range), parsed in the compiled extension; None when any cell is not (or
     is empty), for `parse_units` to parse the column and name what is wrong."""
     if column.null_count or len(column) == 0:
         return None
     _, offsets, data = column.buffers()
-    values = plain_units_column(offsets, data, column.offset, len(column), decimals)
-    return cast(list[int | None] | None, values)  # no None in it: a list is invariant
+    return plain_units_column(offsets, data, column.offset, len(column), decimals)
 
 
 def _utf8(cell: bytes | None) -> bool:
