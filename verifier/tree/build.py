@@ -241,6 +241,11 @@ def build_tree(
             _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
         finally:
             partitions.close()
+        accounts.index_ids()  # built while the levels are hashed
+        with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
+            sink.write(header(height, k, n))
+            sink.flush()
+            root = _reduce(partitions, plan, sink.fileno(), accounts, ledger, progress)
         duplicate = accounts.duplicate()
         if duplicate:
             account_id, rows = duplicate
@@ -249,10 +254,6 @@ def build_tree(
                 f"rows {', '.join(map(str, rows))}, column account_id",
                 f"duplicate account id {account_id!r}",
             )
-        with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
-            sink.write(header(height, k, n))
-            sink.flush()
-            root = _reduce(partitions, plan, sink.fileno(), accounts, ledger, progress)
         root_hash, root_sums = root[:32], root[32:]
         commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
         root_file = TreeRoot.from_parts(

@@ -26,7 +26,8 @@ import mmap
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -101,18 +102,19 @@ class AccountsWriter:
     lookup needs, account id -> row and row -> leaf, are then built each in one sorted
     pass (SQLite sorts in bounded memory, spilling to its temporary files).
 
-    The inserts run on a thread of their own, one batch behind the caller: SQLite
-    releases the GIL while it works, so they overlap the parsing and hashing of the
-    next batch. A failed insert is raised by the writer's next call. Used as a context
+    The inserts and the id index run on a thread of their own, behind the caller:
+    SQLite releases the GIL while it works, so they overlap the parsing and hashing.
+    A failed insert is raised by the writer's next call. Used as a context
     manager, which stops the thread and closes the file however the build ends."""
 
     def __init__(self, path: Path) -> None:
         path.unlink(missing_ok=True)
         self.db = sqlite3.connect(path, check_same_thread=False)  # one thread at a time
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        self._jobs: queue.Queue[tuple[str, tuple[object, ...]] | None] = queue.Queue(2)
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(2)
         self._failure: sqlite3.Error | None = None
-        self._thread = threading.Thread(target=self._insert, name="accounts.sqlite")
+        self._duplicated = False
+        self._thread = threading.Thread(target=self._work, name="accounts.sqlite")
         self._thread.start()
 
     def __enter__(self) -> "AccountsWriter":
@@ -122,22 +124,22 @@ class AccountsWriter:
         self._stop()
         self.db.close()
 
-    def _insert(self) -> None:
+    def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             if self._failure is None:
                 try:
-                    self.db.execute(*job)
+                    job()
                 except sqlite3.Error as e:
                     self._failure = e
             self._jobs.task_done()
 
-    def _submit(self, statement: str, args: tuple[object, ...]) -> None:
+    def _submit(self, job: Callable[[], None]) -> None:
         if self._failure is not None:
             raise self._failure
-        self._jobs.put((statement, args))
+        self._jobs.put(job)
 
     def _drained(self) -> None:
-        """Every insert done (the thread idle until the next one): the caller's turn."""
+        """Every job done (the thread idle until the next one): the caller's turn."""
         self._jobs.join()
         if self._failure is not None:
             raise self._failure
@@ -150,32 +152,53 @@ class AccountsWriter:
     def add(self, first_row: int, account_ids: Sequence[str], nonces: bytes) -> None:
         """`nonces`: 32 bytes an account. The batch goes in as one JSON array and one
         blob, which SQLite unpacks itself: a third of the CPU of a parameter tuple a row."""
+        ids = json.dumps(list(account_ids), ensure_ascii=False)
         self._submit(
-            "INSERT INTO accounts SELECT ?1 + key, value, substr(?3, key * 32 + 1, 32)"
-            " FROM json_each(?2)",
-            (first_row, json.dumps(list(account_ids), ensure_ascii=False), nonces),
+            partial(
+                self._execute,
+                "INSERT INTO accounts SELECT ?1 + key, value, substr(?3, key * 32 + 1, 32)"
+                " FROM json_each(?2)",
+                (first_row, ids, nonces),
+            )
         )
 
-    def duplicate(self) -> tuple[str, list[int]] | None:
-        """Index account ids; report the first id that appears twice, with its rows."""
-        self._drained()
+    def index_ids(self) -> None:
+        """Start indexing the account ids (unique), once every account was added: the
+        index is built while the caller hashes the levels; `duplicate` says how it went."""
+        self._submit(self._index_ids)
+
+    def _index_ids(self) -> None:
         try:
             self.db.execute("CREATE UNIQUE INDEX accounts_id ON accounts(account_id)")
-            return None
         except sqlite3.IntegrityError:
-            account_id, rows = self.db.execute(
-                "SELECT account_id, group_concat(row) FROM accounts GROUP BY account_id"
-                " HAVING count(*) > 1 ORDER BY min(row) LIMIT 1"
-            ).fetchone()
-            return account_id, sorted(int(r) for r in rows.split(","))
+            self._duplicated = True
+
+    def duplicate(self) -> tuple[str, list[int]] | None:
+        """The first account id that appears twice, with its rows, once `index_ids` ran."""
+        self._drained()
+        if not self._duplicated:
+            return None
+        account_id, rows = self.db.execute(
+            "SELECT account_id, group_concat(row) FROM accounts GROUP BY account_id"
+            " HAVING count(*) > 1 ORDER BY min(row) LIMIT 1"
+        ).fetchone()
+        return account_id, sorted(int(r) for r in rows.split(","))
 
     def positions(self, first_leaf: int, rows: np.ndarray) -> None:
         """The ledger rows of the leaves from `first_leaf` on."""
         for start in range(0, len(rows), POSITION_ROWS):
+            part = json.dumps(rows[start : start + POSITION_ROWS].tolist())
+            leaf = first_leaf + start
             self._submit(
-                "INSERT INTO positions SELECT ?1 + key, value FROM json_each(?2)",
-                (first_leaf + start, json.dumps(rows[start : start + POSITION_ROWS].tolist())),
+                partial(
+                    self._execute,
+                    "INSERT INTO positions SELECT ?1 + key, value FROM json_each(?2)",
+                    (leaf, part),
+                )
             )
+
+    def _execute(self, statement: str, args: tuple[object, ...]) -> None:
+        self.db.execute(statement, args)
 
     def finish(self, meta: dict[str, str]) -> None:
         self._drained()
