@@ -9,7 +9,14 @@ setup(
             "verifier.tree._fastverify",
             ["verifier/tree/_fastverify.c"],
             libraries=["crypto"],
-            extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-deprecated-declarations"],
+            extra_compile_args=[
+                "-O2",
+                "-std=c11",
+                "-Wall",
+                "-Wno-deprecated-declarations",
+                "-pthread",
+            ],
+            extra_link_args=["-pthread"],
         )
     ]
 )

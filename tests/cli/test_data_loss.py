@@ -585,3 +585,26 @@ def test_an_export_killed_at_any_moment_leaves_the_old_export_or_the_new_whole(
     assert code == 0, err
     assert por(*export)[0] == 0
     assert proofs.read_bytes() == new and leftovers(place) == []
+
+
+def test_a_build_killed_while_its_partitions_are_on_disk_leaves_no_tree_and_no_scratch(
+    por: Por, tmp_path: Path, trees: tuple[Path, Written]
+) -> None:
+    """Killed while the leaves are spilled to their partitions (a small --memory makes
+    several): no root.json, so no command takes the rest for a tree; the next build into
+    the place, not forced, finds it empty but for the dead run's files and removes them."""
+    ledger, written = trees
+    out = tmp_path / "tree"
+    out.mkdir()
+    p = por_process(*tree_args(out, ledger, "--memory", "223M"))  # 8 partitions
+    while p.poll() is None and not any(e.is_dir() for e in out.iterdir()):
+        time.sleep(0.001)
+    p.kill()
+    p.wait()
+    scratch = [e for e in out.iterdir() if e.is_dir()]
+    assert [e.name.split(PARTIAL)[0] for e in scratch] == [".tree-partitions"]
+    assert "root.json" not in snapshot(out)
+    code, _, err = por("tree", "proof", str(out), "user-7")
+    assert code == 2 and "root.json: no such file" in one_line(err)
+    assert por(*tree_args(out, ledger))[0] == 0
+    assert snapshot(out) == written.new and leftovers(out) == []

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.tree.helpers import build_tree, load, run, write_ledger
+from tests.tree.reference_build import derive_nonce
 from verifier.models.amounts import format_units, parse_units
 from verifier.models.proof import parse_proof
-from verifier.tree.build import derive_nonce
 from verifier.tree.prove import Prover, proof_json_line
 from verifier.tree.verify import verify_proof
 

@@ -15,7 +15,13 @@ from verifier.io.outputs import Outputs
 from verifier.io.tree import load_root, read_account_ids
 from verifier.models.check import EXIT_CODES, overall
 from verifier.tree.audit import audit_tree
-from verifier.tree.build import TREE_FILES, build_tree, parse_nonce_key, totals_text
+from verifier.tree.build import (
+    TREE_FILES,
+    build_tree,
+    parse_memory,
+    parse_nonce_key,
+    totals_text,
+)
 from verifier.tree.prove import Prover, proof_json
 from verifier.tree.store import Accounts
 
@@ -66,6 +72,13 @@ def build(
         ),
     ] = None,
     negative: NegativeOption = "error",
+    memory: Annotated[
+        str,
+        typer.Option(
+            help="Peak memory of the build, e.g. 2G or 512M: the leaves are sorted in "
+            "partitions on disk (inside --out) that fit in it, at any ledger size"
+        ),
+    ] = "2G",
     force: Annotated[
         bool,
         typer.Option(
@@ -79,11 +92,14 @@ def build(
 ) -> None:
     """Build the tree from a ledger: random nonces and order unless --nonce-key is given."""
     key = parse_nonce_key(nonce_key) if nonce_key is not None else None
+    budget = parse_memory(memory)
     book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=debt_as_zero(negative))
     outputs = Outputs([ledger], force=force, force_flag=FORCE)
     outputs.add_directory(out, "--out", TREE_FILES)
     with outputs, progress_bar() as bar:
-        result = build_tree(book, snapshot_id, height, out, key, reporter(bar), outputs=outputs)
+        result = build_tree(
+            book, snapshot_id, height, out, key, reporter(bar), outputs=outputs, memory=budget
+        )
     root = result.root
     print(f"built {root.account_count} accounts into {out} (height {root.height})")
     print(f"root_commitment {root.root_commitment}")

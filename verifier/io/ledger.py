@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -32,6 +31,7 @@ from verifier.errors import InputError
 from verifier.io.files import open_binary
 from verifier.models.amounts import MAX_UNITS, AmountError, format_units, parse_units
 from verifier.models.asset import AssetSpec
+from verifier.tree._fastverify import plain_units_column
 
 ID_COLUMN = "account_id"
 BATCH_ROWS = 65536
@@ -75,12 +75,16 @@ class Ledger:
         row = 1
         with self._open() as (handle, parquet):
             source = self._parquet_batches(handle) if parquet else self._csv_batches(handle)
-            for batch in source:
-                ids = self._account_ids(batch.column(ID_COLUMN), row)
-                balances = [self._units(batch.column(a.symbol), a, row) for a in self.assets]
-                yield LedgerBatch(row, ids, balances)
-                row += len(ids)
-                self.rows = row - 1
+            # a CSV block of short lines holds hundreds of thousands of rows: as Python
+            # objects at most BATCH_ROWS at a time, so that a batch's memory is bounded
+            for block in source:
+                for start in range(0, block.num_rows, BATCH_ROWS):
+                    batch = block.slice(start, BATCH_ROWS)
+                    ids = self._account_ids(batch.column(ID_COLUMN), row)
+                    balances = [self._units(batch.column(a.symbol), a, row) for a in self.assets]
+                    yield LedgerBatch(row, ids, balances)
+                    row += len(ids)
+                    self.rows = row - 1
 
     def _where(self, row: int, column: str) -> str:
         return f"row {row}, column {column}"
@@ -112,10 +116,11 @@ class Ledger:
             scale = 10**asset.decimals
             values = [None if v is None else v * scale for v in column.to_pylist()]
         else:
-            texts = column.cast(pa.string())
-            plain = plain_units(texts, asset.decimals)
-            # a cell that is no plain amount: found and named one by one
-            values = self._parsed(texts.to_pylist(), asset, first_row) if plain is None else plain
+            text = column.cast(pa.string())
+            plain = _plain_units(text, asset.decimals)
+            if plain is not None:
+                return plain  # every cell present, not negative and below 2^128
+            values = self._parsed(text.to_pylist(), asset, first_row)
         present = [v for v in values if v is not None]
         out_of_range = bool(present) and (max(present) >= MAX_UNITS or min(present) <= -MAX_UNITS)
         if len(present) == len(values) and not out_of_range and (not present or min(present) >= 0):
@@ -346,49 +351,14 @@ def _decimal_units(column: pa.Array, decimals: int) -> list[int | None]:
     return [None if t is None else int(t) * factor for t in unscaled.cast(pa.string()).to_pylist()]
 
 
-# An amount in its plain form: an optional '-', ASCII digits, at most `decimals` of
-# them after an optional '.', and at least one digit in all.
-_PLAIN = r"^(?P<sign>-?)(?P<whole>[0-9]*)(?:\.(?P<frac>[0-9]{{0,{decimals}}}))?$"
-_LIMB = 18  # decimal digits that always fit an int64 (10^18 < 2^63)
-
-
-def plain_units(texts: pa.Array, decimals: int) -> list[int] | None:
-    """Base units of every text, exactly as `parse_units` reads it, a whole column at a
-    time; None when a cell is not of the plain form or reaches 2^128, so that the
-    caller parses the column one cell at a time and names the bad one.
-
-    Per cell, parse_units costs a microsecond: a million accounts of three assets spent
-    seconds there. pyarrow casts text of at most 18 digits to int64 exactly, so the
-    digits in base units (the whole part, then the fraction padded to `decimals`) are
-    cut into 18-digit limbs, each cast, and joined as Python ints (numpy object arrays)
-    only when there is more than one."""
-    if texts.null_count:
+def _plain_units(column: pa.Array, decimals: int) -> list[int] | None:
+    """The column's base units when every cell is plain decimal text (digits and one
+    point, in range), parsed in the compiled extension; None when any cell is not (or
+    is empty), for `parse_units` to parse the column and name what is wrong."""
+    if column.null_count or len(column) == 0:
         return None
-    parts = pc.extract_regex(texts, _PLAIN.format(decimals=decimals))
-    if parts.null_count:
-        return None
-    sign, whole, frac = (parts.field(name) for name in ("sign", "whole", "frac"))
-    frac = pc.if_else(pc.is_null(frac), "", frac)
-    digits = pc.binary_join_element_wise(whole, pc.utf8_rpad(frac, decimals, "0"), "")
-    if not len(texts):
-        return []
-    if pc.min(pc.add(pc.utf8_length(whole), pc.utf8_length(frac))).as_py() == 0:
-        return None  # a cell with no digit at all
-    limbs = -(-pc.max(pc.utf8_length(digits)).as_py() // _LIMB)
-    if limbs > 1:
-        digits = pc.utf8_lpad(digits, limbs * _LIMB, "0")
-    values = np.zeros(len(texts), object)
-    for i in range(limbs):
-        limb = digits if limbs == 1 else pc.utf8_slice_codeunits(digits, i * _LIMB, (i + 1) * _LIMB)
-        column = limb.cast(pa.int64()).to_numpy(zero_copy_only=False)
-        values = column if limbs == 1 else values * 10**_LIMB + column
-    if limbs > 1 and values.max() >= MAX_UNITS:
-        return None
-    negative = pc.equal(sign, "-").to_numpy(zero_copy_only=False)
-    if negative.any():
-        values = np.where(negative, -values, values)
-    out: list[int] = values.tolist()
-    return out
+    _, offsets, data = column.buffers()
+    return plain_units_column(offsets, data, column.offset, len(column), decimals)
 
 
 def _utf8(cell: bytes | None) -> bool:

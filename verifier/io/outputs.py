@@ -21,6 +21,7 @@ know the command line, it only repeats them in its one-line errors.
 import contextlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -65,6 +66,7 @@ class Outputs:
         self._targets: dict[Path, _Target] = {}
         self._missing: set[Path] = set()  # directories of a set, to be made for it
         self._created: list[Path] = []  # directories made for a set, removed if left empty
+        self._scratch: list[Path] = []  # working directories of the run, removed at the end
         mask = os.umask(0)
         os.umask(mask)
         self._new_mode = 0o666 & ~mask  # the mode a plain open() would give a new file
@@ -103,6 +105,7 @@ class Outputs:
             _writable_directory(directory, real, directory, names[0])
             for name in names:
                 _remove_stale(real, name)
+            _remove_stale_scratch(real)
             present = [name for name in names if os.path.lexists(real / name)]
             for name in present:
                 self._refuse_input(directory / name, real / name, flag)
@@ -132,6 +135,17 @@ class Outputs:
         self._make(target.real.parent)
         target.temporary = _new_temporary(target.real.parent, target.real.name)
         return target.temporary
+
+    def scratch_directory(self, directory: Path, name: str) -> Path:
+        """A new directory for a run's working files inside the declared `directory`,
+        removed with everything in it at `commit` and `discard`; one left by a killed
+        run is removed here, by the next run that asks for `name` in the same place."""
+        real = _real(directory)
+        self._make(real)
+        _remove_stale_scratch(real)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{partial_prefix(name)}{os.getpid()}-", dir=real))
+        self._scratch.append(scratch)
+        return scratch
 
     def _make(self, directory: Path) -> None:
         """Make a declared set's missing directory, and the declared one it is in."""
@@ -163,11 +177,19 @@ class Outputs:
             self.discard()
             where = current.path if current is not None else Path(".")
             raise InputError(str(where), None, f"cannot write ({os_words(e)})") from None
+        self._remove_scratch()
         self._targets.clear()
         self._created.clear()
 
+    def _remove_scratch(self) -> None:
+        for scratch in self._scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        self._scratch.clear()
+
     def discard(self) -> None:
-        """Remove every temporary (and a directory made for them, if left empty)."""
+        """Remove every temporary and scratch directory (and a directory made for
+        them, if left empty)."""
+        self._remove_scratch()
         for target in self._targets.values():
             if target.temporary is not None:
                 target.temporary.unlink(missing_ok=True)
@@ -292,6 +314,20 @@ def _remove_stale(directory: Path, name: str) -> None:
         pid = _PID.match(entry[len(prefix) :])
         if pid is not None and not _alive(int(pid.group(1))):
             (directory / entry).unlink(missing_ok=True)
+
+
+def _remove_stale_scratch(directory: Path) -> None:
+    """Remove the scratch directories (`Outputs.scratch_directory`) of killed runs."""
+    for entry in os.listdir(directory):
+        pid = _PID.match(entry.partition(PARTIAL)[2])
+        stale = directory / entry
+        if (
+            pid is not None
+            and stale.is_dir()
+            and not stale.is_symlink()
+            and not _alive(int(pid.group(1)))
+        ):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

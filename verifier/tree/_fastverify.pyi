@@ -1,5 +1,11 @@
 import mmap
 
+import numpy as np
+from typing_extensions import Buffer
+
+# what the builder passes: numpy arrays of uint8 (C-contiguous), or any byte buffer
+Bytes = Buffer | np.ndarray
+
 def certify(lines: bytes, published_hex: bytes | None, /) -> tuple[bytes, bytes, bytes, bytes]:
     """Per line of a block of JSON lines: kind (0 blank, 1 certainly included, 2 ask the
     Python verifier), the offset past it (u64), and for a certified line its leaf index
@@ -17,3 +23,32 @@ def cut(
     """Each leaf's proof line from "balances" to the end of "siblings" (compact JSON):
     `tree` is tree.bin, `offsets` and `counts` the start and node count of each level
     0..H (u64 each), `empties` E_0..E_{H-1}, `leaves` the leaf indices (u64 each)."""
+
+def leaf_hashes(ids: list[str], nonces: bytes, sums: Bytes, k: int, /) -> bytes:
+    """SHA256(0x00 || nonce || SHA256(id) || enc(balances)) of each account, 32 bytes
+    each: `nonces` 32 bytes and `sums` 16k bytes an account (both cores, GIL released)."""
+
+def hmac_nonces(key: bytes, prefix: bytes, ids: list[str], /) -> bytes:
+    """HMAC-SHA256(key, prefix || id) of each id, 32 bytes each."""
+
+class Reducer:
+    """Writes every level of tree.bin at its offset from the leaf records pushed in
+    index order; raises OverflowError((asset index, level)) when a sum reaches 2^128."""
+
+    def __init__(self, fd: int, offsets: bytes, counts: bytes, empties: bytes, k: int) -> None: ...
+    def push(self, leaves: Bytes, /) -> None: ...
+    def finish(self) -> bytes:
+        """The root record, once every leaf was pushed."""
+
+def plain_units_column(
+    offsets: Bytes, data: Bytes, first: int, count: int, decimals: int, /
+) -> list[int] | None:
+    """Base units of cells first..first+count-1 of an Arrow string column (int32
+    offsets, no nulls) when every one is plain decimal text below 2^128; else None."""
+
+def enc_columns(columns: list[list[int]], /) -> bytes:
+    """Balances per asset column as rows of enc(balances), 16 bytes big-endian a value;
+    OverflowError for a value below 0 or of 2^128 or more."""
+
+def bound_heap() -> None:
+    """Blocks of 1 MiB or more from mmap, returned to the system when freed (glibc)."""

@@ -1,17 +1,34 @@
-"""Build a por-mst-v1 tree from a ledger, streaming, into DIR/{root.json,tree.bin,accounts.sqlite}.
+"""Build a por-mst-v1 tree from a ledger into DIR/{root.json,tree.bin,accounts.sqlite},
+in memory that does not grow with the ledger.
 
-Memory: one R-byte record per account (hash || enc(balances)) in a numpy array plus
-the half-size level above it; no Python object per leaf survives a batch.
+Shuffle: leaf index = rank of the account's leaf hash (its first 8 bytes big-endian;
+ties, which need a SHA-256 collision on 64 bits, by ledger row). The leaf hash is
+random under the secret nonce and already public in the tree, so the order reveals
+nothing about sign-up order or the nonce, costs no extra hash, and is reproducible
+under --nonce-key.
 
-Shuffle: leaf index = rank of the account's leaf hash (ties, which need a SHA-256
-collision on 64 bits, by ledger row). The leaf hash is random under the secret nonce
-and already public in the tree, so the order reveals nothing about sign-up order or
-the nonce, costs no extra hash, and is reproducible under --nonce-key.
+Two passes, so that only one partition of the leaves is ever in memory:
+1. The ledger streams by in batches; the compiled extension derives the nonces and
+   hashes the leaves (both cores, GIL released); each record (leaf hash, enc(balances),
+   ledger row) is appended to the partition file of its hash prefix, in a scratch
+   directory inside DIR. Ranks by hash are then ranks within prefix order.
+2. Partition by partition in prefix order: read, sort by (8-byte key, row), and push
+   the leaves in index order into the compiled `Reducer`, which writes every level of
+   tree.bin at its offset (the level sizes follow from n) and keeps at most one node
+   per level back. The account index gets each leaf's row in leaf order.
+
+The number of partitions follows from `memory`: a partition's records, sorted, must
+fit beside what the build holds whatever the ledger's size (`fixed_bytes`). Leaf hashes
+are uniform, so partitions of one prefix length hold about the same number of leaves.
 """
 
-import hmac
+import math
+import re
+import resource
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,19 +36,42 @@ from typing import Protocol
 import numpy as np
 
 from verifier.errors import InputError, OptionError
-from verifier.io.ledger import LedgerBatch
+from verifier.io.ledger import BATCH_ROWS, LedgerBatch
 from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
 from verifier.models.asset import AssetSpec
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
-from verifier.tree.levels import Progress, SumOverflow, encode_columns, reduce_levels
-from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
-from verifier.tree.store import AccountsWriter, header
+from verifier.tree._fastverify import Reducer, bound_heap, hmac_nonces, leaf_hashes
+from verifier.tree.levels import Progress, encode_columns
+from verifier.tree.spec import asset_pairs, empty_hashes, root_commitment
+from verifier.tree.store import HEADER, AccountsWriter, header, level_counts, record_size
 
-GATHER_ROWS = 1 << 18  # leaves gathered into index order per step: bounds the extra memory
 # The files of a built tree, in the order they are put in place: root.json last, since
 # its presence is what says the tree is whole (see Outputs.add_directory).
 TREE_FILES = ("tree.bin", "accounts.sqlite", "root.json")
+SCRATCH = "tree-partitions"  # the scratch directory's name in DIR, while a build runs
+
+DEFAULT_MEMORY = 2 << 30
+# What a build holds whatever the size of its ledger: the interpreter with pyarrow and
+# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one ledger batch of
+# BATCH_ROWS accounts as Python objects and records, which grows with the number of
+# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB).
+BASE_BYTES = 160 << 20
+BATCH_BYTES_PER_ROW = 512
+BATCH_BYTES_PER_CELL = 160
+# The most a partition takes while sorted, however large the budget: sorting in parts
+# costs no more than sorting at once, and peak memory then stays the same from a
+# million accounts to a billion (the budget is a ceiling, not a target).
+PARTITION_ROOM = 256 << 20
+# One partition file stays open per partition while the ledger is read.
+MAX_PARTITIONS = 4096
+# Partitions are sized for their mean; a prefix holds a binomial share of the leaves,
+# so each one gets this much room beyond its mean.
+SPREAD = 1.25
+# accounts.sqlite per account, for the disk check: the account row (id, 32-byte nonce),
+# the unique index on the id and the leaf's row and its index (measured: 94 bytes an
+# account with ids of 10 bytes, 2 more per id byte: this allows ids of ~70 bytes).
+INDEX_BYTES = 240
 
 
 class LeafSource(Protocol):
@@ -64,9 +104,98 @@ class BuildResult:
     negatives_zeroed: int
 
 
-def derive_nonce(key: bytes, snapshot_id: str, account_id: str) -> bytes:
-    """nonce = HMAC-SHA256(key, snapshot_id || 0x00 || account_id): one secret serves every snapshot."""
-    return hmac.digest(key, snapshot_id.encode() + b"\0" + account_id.encode(), "sha256")
+@dataclass(frozen=True)
+class BuildPlan:
+    """How a build of `n` accounts of `k` assets runs in `memory` bytes, and the disk it
+    needs: `bits` of hash prefix pick a record's partition (2^bits partitions)."""
+
+    n: int
+    k: int
+    height: int
+    bits: int
+
+    @property
+    def spill_width(self) -> int:
+        """A partition record: leaf hash, enc(balances), ledger row (u64)."""
+        return record_size(self.k) + 8
+
+    @property
+    def scratch_bytes(self) -> int:
+        return self.n * self.spill_width
+
+    @property
+    def tree_bytes(self) -> int:
+        return HEADER + record_size(self.k) * sum(level_counts(self.n, self.height))
+
+    @property
+    def index_bytes(self) -> int:
+        return self.n * INDEX_BYTES
+
+    @property
+    def disk_bytes(self) -> int:
+        """Everything at once: the partitions are removed only as they are read, while
+        tree.bin and accounts.sqlite grow."""
+        return self.scratch_bytes + self.tree_bytes + self.index_bytes
+
+
+def partition_cost(k: int) -> int:
+    """Bytes a record costs while its partition is sorted: the partition as read, the
+    keys and their order, the leaf records gathered in index order, and their rows."""
+    return record_size(k) + 8 + 8 + 8 + record_size(k) + 16
+
+
+def fixed_bytes(k: int) -> int:
+    """The memory a build of `k` assets needs besides its partitions."""
+    return BASE_BYTES + BATCH_ROWS * (BATCH_BYTES_PER_ROW + BATCH_BYTES_PER_CELL * k)
+
+
+def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
+    """The partitions that keep a build in `memory` bytes; a budget that no number of
+    partitions serves is refused, naming the least that would."""
+    per_record = partition_cost(k) * SPREAD
+    room = min(memory - fixed_bytes(k), PARTITION_ROOM)
+    least = fixed_bytes(k) + max(1 << 20, math.ceil(n * per_record / MAX_PARTITIONS))
+    if room <= 0 or n * per_record / room > MAX_PARTITIONS:
+        raise OptionError(
+            "memory",
+            f"{_mib(memory)} cannot build {n:,} accounts of {k} assets: "
+            f"the build needs at least {_mib(least)}",
+        )
+    bits = max(0, math.ceil(math.log2(n * per_record / room))) if n * per_record > room else 0
+    return BuildPlan(n, k, height, bits)
+
+
+def check_disk(plan: BuildPlan, out: Path) -> None:
+    """Refuse a build whose partitions and tree do not fit on `out`'s file system,
+    before any of it is written."""
+    place = out
+    while not place.exists():
+        place = place.parent
+    free = shutil.disk_usage(place).free
+    if free < plan.disk_bytes:
+        raise InputError(
+            str(out),
+            None,
+            f"not enough free disk: the build of {plan.n:,} accounts needs {_mib(plan.disk_bytes)} "
+            f"(partitions {_mib(plan.scratch_bytes)}, tree.bin {_mib(plan.tree_bytes)}, "
+            f"accounts.sqlite about {_mib(plan.index_bytes)}), {_mib(free)} are free",
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MiB"
+
+
+_SIZE = re.compile(r"(\d+)\s*([KMGT]?)(?:i?B)?", re.IGNORECASE)
+_UNIT_BITS = {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+
+
+def parse_memory(text: str) -> int:
+    """Bytes from `2G`, `512MiB`, `1500000000`: an integer with an optional binary unit."""
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise OptionError("memory", f"{text!r} is not a size such as 2G or 512M")
+    return int(match.group(1)) << _UNIT_BITS[match.group(2).upper()]
 
 
 def build_tree(
@@ -78,18 +207,21 @@ def build_tree(
     progress: Progress | None = None,
     *,
     outputs: Outputs,
+    memory: int = DEFAULT_MEMORY,
 ) -> BuildResult:
     """Build the tree of `ledger` into temporaries of `outputs`, on which the caller
     declared `out` (`add_directory(out, flag, TREE_FILES)`, checked before any work)
     and which it commits once the build returned: a build that fails or is killed
     leaves no tree behind, and an old tree in `out` stays whole until then.
 
-    Nonces: random without `nonce_key`, HMAC-derived from a key (`derive_nonce`), or
-    the caller's own (`DerivedNonces`)."""
+    Nonces: random without `nonce_key`, HMAC-derived from a key (`derive_nonce` in the
+    spec's words), or the caller's own (`DerivedNonces`). Peak memory stays under
+    `memory` bytes; the disk it needs is checked before anything is written."""
     if not 1 <= height <= MAX_HEIGHT:
         raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
         raise OptionError("snapshot_id", "longer than 65535 bytes")
+    bound_heap()  # before the ledger is first read: else the heap keeps what it frees
     assets = ledger.assets
     k = len(assets)
     n = ledger.count_rows()
@@ -101,52 +233,42 @@ def build_tree(
             None,
             f"{n} accounts do not fit a tree of height {height} (capacity {1 << height})",
         )
-    accounts = AccountsWriter(outputs.temporary(out / "accounts.sqlite"))
-    records = _leaf_records(ledger, n, snapshot_id, nonce_key, accounts, progress)
-    duplicate = accounts.duplicate()
-    if duplicate:
-        account_id, rows = duplicate
-        raise InputError(
-            str(ledger.path),
-            f"rows {', '.join(map(str, rows))}, column account_id",
-            f"duplicate account id {account_id!r}",
-        )
-    keys = np.ascontiguousarray(records[:, :8]).view(">u8").ravel()
-    order = np.argsort(keys, kind="stable")  # order[leaf] = ledger row - 1
-    del keys
-    leaf_of_row = np.empty(n, np.int64)
-    leaf_of_row[order] = np.arange(n)
-    accounts.positions(leaf_of_row)
-    del leaf_of_row
-    # From here on only the generator holds the leaf records, so they are freed as
-    # soon as the leaf level has been hashed: the peak is leaves + level 1, not more.
-    level0 = _gather(records, order)
-    del records, order
-    with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
-        sink.write(header(height, k, n))
+    plan = plan_build(n, k, height, memory)
+    check_disk(plan, out)
+    with AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts:
+        partitions = _Partitions(outputs.scratch_directory(out, SCRATCH), plan)
         try:
-            root = reduce_levels(level0, n, height, k, sink, progress)
-        except SumOverflow as e:
+            _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
+        finally:
+            partitions.close()
+        accounts.index_ids()  # built while the levels are hashed
+        with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
+            sink.write(header(height, k, n))
+            sink.flush()
+            root = _reduce(partitions, plan, sink.fileno(), accounts, ledger, progress)
+        duplicate = accounts.duplicate()
+        if duplicate:
+            account_id, rows = duplicate
             raise InputError(
                 str(ledger.path),
-                f"column {assets[e.asset].symbol}",
-                "the total reaches 2^128 base units, more than por-mst-v1 can hold",
-            ) from None
-    root_hash, root_sums = bytes(root[:32]), bytes(root[32:])
-    commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
-    root_file = TreeRoot.from_parts(
-        snapshot_id, height, assets, root_hash, root_sums, commitment, n
-    )
-    accounts.finish(
-        {
-            "format": FORMAT,
-            "snapshot_id": snapshot_id,
-            "height": str(height),
-            "root_commitment": commitment.hex(),
-            "negatives_zeroed": str(ledger.negatives_zeroed),
-            "nonces": _nonce_rule(nonce_key),
-        }
-    )
+                f"rows {', '.join(map(str, rows))}, column account_id",
+                f"duplicate account id {account_id!r}",
+            )
+        root_hash, root_sums = root[:32], root[32:]
+        commitment = root_commitment(snapshot_id, height, asset_pairs(assets), root_hash, root_sums)
+        root_file = TreeRoot.from_parts(
+            snapshot_id, height, assets, root_hash, root_sums, commitment, n
+        )
+        accounts.finish(
+            {
+                "format": FORMAT,
+                "snapshot_id": snapshot_id,
+                "height": str(height),
+                "root_commitment": commitment.hex(),
+                "negatives_zeroed": str(ledger.negatives_zeroed),
+                "nonces": _nonce_rule(nonce_key),
+            }
+        )
     outputs.stage(out / "root.json", (root_file.model_dump_json(indent=2) + "\n").encode())
     return BuildResult(root_file, ledger.negatives_zeroed)
 
@@ -157,52 +279,138 @@ def _nonce_rule(nonce_key: bytes | DerivedNonces | None) -> str:
     return "hmac-sha256(key, snapshot_id || 0x00 || account_id)" if nonce_key else "random"
 
 
-def _leaf_records(
+def _nonces(batch: LedgerBatch, snapshot_id: str, nonce_key: bytes | DerivedNonces | None) -> bytes:
+    """32 bytes per account of the batch: nonce = HMAC-SHA256(key, snapshot_id || 0x00
+    || account_id) under a key, so that one secret serves every snapshot."""
+    if isinstance(nonce_key, DerivedNonces):
+        return b"".join(nonce_key.of(batch))
+    if nonce_key is None:
+        return secrets.token_bytes(32 * len(batch.account_ids))
+    return hmac_nonces(nonce_key, snapshot_id.encode() + b"\0", batch.account_ids)
+
+
+class _Partitions:
+    """The partition files of one build: records appended by hash prefix while the
+    ledger is read, then given back one partition at a time in index order."""
+
+    def __init__(self, directory: Path, plan: BuildPlan) -> None:
+        self.plan = plan
+        self.paths = [directory / f"{i:04x}" for i in range(1 << plan.bits)]
+        # one descriptor a partition: raise the soft limit (often 1,024) as far as needed
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = len(self.paths) + 256
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+        self.files = [open(path, "wb", buffering=0) for path in self.paths]  # noqa: SIM115 # closed by close()
+
+    def add(self, records: np.ndarray) -> None:
+        if self.plan.bits == 0:
+            self.files[0].write(records.data)
+            return
+        prefix = np.ascontiguousarray(records[:, :8]).view(">u8").ravel() >> (64 - self.plan.bits)
+        order = np.argsort(prefix, kind="stable")  # ledger order kept within a partition
+        grouped = records[order]
+        bounds = np.searchsorted(prefix[order], np.arange(len(self.paths) + 1))
+        for i in np.flatnonzero(np.diff(bounds)):
+            self.files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+
+    def sorted(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Per partition in prefix order: its leaf records in index order and their
+        ledger rows. Each file is removed once read, which frees its disk at once."""
+        record = record_size(self.plan.k)
+        for path in self.paths:
+            data = np.fromfile(path, np.uint8).reshape(-1, self.plan.spill_width)
+            path.unlink()
+            keys = np.ascontiguousarray(data[:, :8]).view(">u8").ravel()
+            order = np.argsort(keys, kind="stable")  # ties stay in ledger order
+            del keys
+            leaves = np.ascontiguousarray(data[order, :record])
+            rows = np.ascontiguousarray(data[order, record:]).view(">u8").ravel()
+            del data, order
+            yield leaves, rows
+
+
+def _spill_leaves(
     ledger: LeafSource,
     n: int,
     snapshot_id: str,
     nonce_key: bytes | DerivedNonces | None,
     accounts: AccountsWriter,
+    partitions: _Partitions,
     progress: Progress | None,
-) -> np.ndarray:
+) -> None:
     k = len(ledger.assets)
-    width = 16 * k
-    records = np.empty((n, 32 + width), np.uint8)
+    record = record_size(k)
     for batch in ledger.batches():
         m = len(batch.account_ids)
-        first = batch.first_row - 1
-        if isinstance(nonce_key, DerivedNonces):
-            nonces = nonce_key.of(batch)
-        elif nonce_key is None:
-            pool = secrets.token_bytes(32 * m)
-            nonces = [pool[i : i + 32] for i in range(0, 32 * m, 32)]
-        else:
-            nonces = [derive_nonce(nonce_key, snapshot_id, a) for a in batch.account_ids]
+        nonces = _nonces(batch, snapshot_id, nonce_key)
         sums = encode_columns(batch.balances)
-        records[first : first + m, 32:] = sums
-        flat = sums.tobytes()
-        hashes = b"".join(
-            [
-                leaf_hash_encoded(a, nonce, flat[i * width : (i + 1) * width])
-                for i, (a, nonce) in enumerate(zip(batch.account_ids, nonces, strict=True))
-            ]
-        )
-        records[first : first + m, :32] = np.frombuffer(hashes, np.uint8).reshape(m, 32)
+        records = np.empty((m, record + 8), np.uint8)
+        records[:, :32] = np.frombuffer(
+            leaf_hashes(batch.account_ids, nonces, sums, k), np.uint8
+        ).reshape(m, 32)
+        records[:, 32:record] = sums
+        rows = np.arange(batch.first_row, batch.first_row + m, dtype=">u8")
+        records[:, record:] = rows.view(np.uint8).reshape(m, 8)
+        partitions.add(records)
         accounts.add(batch.first_row, batch.account_ids, nonces)
         if progress:
-            progress("reading ledger and hashing leaves", first + m, n)
+            progress("reading ledger and hashing leaves", batch.first_row - 1 + m, n)
     if ledger.rows != n:
         raise InputError(
             str(ledger.path),
             None,
             f"the ledger changed while it was read ({ledger.rows} rows, then {n})",
         )
-    return records
 
 
-def _gather(records: np.ndarray, order: np.ndarray) -> Iterator[np.ndarray]:
-    for start in range(0, len(order), GATHER_ROWS):
-        yield records[order[start : start + GATHER_ROWS]]
+def _reduce(
+    partitions: _Partitions,
+    plan: BuildPlan,
+    fd: int,
+    accounts: AccountsWriter,
+    ledger: LeafSource,
+    progress: Progress | None,
+) -> bytes:
+    """Every level of tree.bin from the partitions, and the root record."""
+    counts = level_counts(plan.n, plan.height)
+    record = record_size(plan.k)
+    offsets = np.cumsum([HEADER] + [c * record for c in counts[:-1]], dtype=np.uint64)
+    reducer = Reducer(
+        fd,
+        offsets.astype("<u8").tobytes(),
+        np.array(counts, "<u8").tobytes(),
+        b"".join(empty_hashes(plan.height, plan.k)[: plan.height]),
+        plan.k,
+    )
+    leaf = 0
+    with _totals_checked(ledger):
+        for leaves, rows in partitions.sorted():
+            reducer.push(leaves)
+            accounts.positions(leaf, rows)
+            leaf += len(rows)
+            if progress:
+                progress("sorting leaves and hashing levels", leaf, plan.n)
+        return reducer.finish()
+
+
+@contextmanager
+def _totals_checked(ledger: LeafSource) -> Iterator[None]:
+    """The reducer's OverflowError (asset index, level) is a total that por-mst-v1
+    cannot hold: bad input, named by the asset's column."""
+    try:
+        yield
+    except OverflowError as e:
+        raise InputError(
+            str(ledger.path),
+            f"column {ledger.assets[e.args[0]].symbol}",
+            "the total reaches 2^128 base units, more than por-mst-v1 can hold",
+        ) from None
 
 
 def totals_text(root: TreeRoot) -> list[str]:
