@@ -3,7 +3,7 @@ holds `verifier.tree.build` to byte-identical output (not shipped: tests only).
 
 One R-byte record per account (hash || enc(balances)) in a numpy array, argsorted by
 the first 8 bytes of the leaf hash (ties by ledger row), gathered into index order and
-reduced level by level with `verifier.tree.levels.reduce_levels`; balances encoded, leaf
+reduced level by level with `tests.tree.reference_levels.reduce_levels`; balances encoded, leaf
 hashes and HMAC nonces computed in Python, one call per account, straight from the spec's functions.
 accounts.sqlite in the schema of that builder: positions keyed by row.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.tree.reference_levels import SumOverflow, reduce_levels
 from verifier.errors import InputError
 from verifier.io.outputs import Outputs
 from verifier.models.tree import FORMAT, TreeRoot
 from verifier.tree.build import TREE_FILES, LeafSource, _nonce_rule
-from verifier.tree.levels import SumOverflow, reduce_levels
 from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
 from verifier.tree.store import header
 

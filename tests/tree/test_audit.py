@@ -1,11 +1,18 @@
 """The auditor's full recompute: a faithful ledger passes; any account changed, removed or added fails."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.tree.conftest import ROWS
 from tests.tree.helpers import build_tree, run, write_ledger
+from verifier.io.ledger import Ledger
+from verifier.io.tree import load_root
+from verifier.models.check import Status
+from verifier.tree.audit import audit_tree
+from verifier.tree.build import DEFAULT_MEMORY, SPREAD, fixed_bytes, partition_cost, plan_build
+from verifier.tree.store import Accounts
 
 
 def audit(built_tree: Path, ledger: Path) -> tuple[int, str]:
@@ -101,3 +108,81 @@ def test_the_first_bad_ledger_row_is_named(
     code, output = audit(built_tree, write_ledger(tmp_path / "l.csv", rows))
     assert code == 1, output
     assert named in " ".join(output.split()), output
+
+
+BIG = "2000000000000000000000000000000"  # BTC: 2e38 base units, two of them pass 2^128
+
+
+def audit_checks(out: Path, ledger: Path, memory: int) -> list[dict[str, object]]:
+    root = load_root(out / "root.json")
+    book = Ledger(ledger, root.assets)
+    result = audit_tree(book, root, Accounts(out / "accounts.sqlite"), memory=memory)
+    return [c.model_dump() for c in result.checks]
+
+
+def many_partitions(n: int) -> int:
+    """A budget that leaves room for a few records a partition: the audit then spills
+    to about n / 3 partitions of consecutive leaves."""
+    return fixed_bytes(3) + 3 * int(partition_cost(3) * SPREAD)
+
+
+@pytest.fixture(scope="module")
+def wide_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, ...]]]:
+    d = tmp_path_factory.mktemp("wide")
+    rows = [(f"acct-{i}", f"{i}.5", "0", str(i % 7)) for i in range(300)]
+    r = build_tree(write_ledger(d / "ledger.csv", rows), d / "out", "--height", "10")
+    assert r.exit_code == 0, r.output
+    return d / "out", rows
+
+
+@pytest.mark.parametrize(
+    ("change", "first_failure"),
+    [
+        (lambda rows: rows, None),
+        (lambda rows: rows[::-1], None),
+        (lambda rows: [*rows[:150], ("acct-150", "1", "0", "3"), *rows[151:]], "liability-totals"),
+        (
+            lambda rows: [
+                *rows[:150],
+                (rows[150][0], *rows[151][1:]),
+                (rows[151][0], *rows[150][1:]),
+                *rows[152:],
+            ],
+            "root-commitment",
+        ),
+        (lambda rows: rows[:17] + rows[18:], "account-count"),
+        (lambda rows: [*rows[:-1], rows[3]], "ledger-accounts-in-tree"),
+        (
+            lambda rows: [(rows[0][0], BIG, "0", "0"), (rows[1][0], BIG, "0", "0"), *rows[2:]],
+            "root-commitment",
+        ),
+    ],
+    ids=[
+        "same",
+        "reversed",
+        "balance-changed",
+        "balances-swapped",
+        "removed",
+        "duplicated",
+        "total-overflows",
+    ],
+)
+def test_the_streamed_audit_gives_the_same_verdicts_in_any_number_of_partitions(
+    wide_tree: tuple[Path, list[tuple[str, ...]]],
+    tmp_path: Path,
+    change: Callable[[list[tuple[str, ...]]], list[tuple[str, ...]]],
+    first_failure: str | None,
+) -> None:
+    """One partition and about a hundred (a removed row leaves a leaf untaken in one of
+    them; a total past 2^128 is found while partitions are pushed) agree check by check."""
+    out, rows = wide_tree
+    ledger = write_ledger(tmp_path / "l.csv", change(rows))
+    assert plan_build(300, 3, 10, many_partitions(300)).bits >= 6
+    whole = audit_checks(out, ledger, DEFAULT_MEMORY)
+    assert audit_checks(out, ledger, many_partitions(300)) == whole
+    failed = [c for c in whole if c["status"] == Status.FAIL]
+    assert (failed[0]["id"] if failed else None) == first_failure, whole
+    if first_failure == "account-count":  # the rest still ran, on the rows there are
+        assert [c["id"] for c in failed] == ["account-count", "liability-totals", "root-commitment"]
+    if BIG in ledger.read_text():
+        assert "the ledger's BTC total reaches 2^128" in str(failed[0]["reason"])

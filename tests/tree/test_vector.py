@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.tree.reference_levels import reduce_levels
 from verifier.models.asset import AssetSpec
 from verifier.models.proof import parse_proof
 from verifier.models.tree import TreeRoot
 from verifier.tree._fastverify import Reducer
-from verifier.tree.levels import reduce_levels
 from verifier.tree.prove import Cutter, proof_json, proof_json_line
 from verifier.tree.spec import asset_pairs, empty_hashes, enc, leaf_hash, root_commitment
 from verifier.tree.store import HEADER, TreeFile, header, level_counts

@@ -817,7 +817,8 @@ done:
  * written at its place in tree.bin as soon as it exists. A level keeps at most one node
  * back (the left child whose sibling has not come yet), so memory is one record per
  * level whatever the number of leaves; `finish` pairs each level's last odd node with
- * the empty subtree E_l, bottom up. */
+ * the empty subtree E_l, bottom up. With fd -1 nothing is written: the audit wants only
+ * the root record. */
 
 typedef struct {
     PyObject_HEAD
@@ -940,7 +941,8 @@ static int push_level(Reducer *r, int level, const unsigned char *nodes, size_t 
     size_t R = r->record;
     if (count == 0) return PUSH_OK;
     if (count > r->counts[level] - r->done[level]) return PUSH_TOO_MANY;
-    if (!write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R)) return PUSH_IO;
+    if (r->fd >= 0 && !write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R))
+        return PUSH_IO;
     r->done[level] += count;
     if (level == r->height) {
         memcpy(r->root, nodes, R);

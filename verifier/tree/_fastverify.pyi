@@ -33,7 +33,8 @@ def hmac_nonces(key: bytes, prefix: bytes, ids: list[str], /) -> bytes:
 
 class Reducer:
     """Writes every level of tree.bin at its offset from the leaf records pushed in
-    index order; raises OverflowError((asset index, level)) when a sum reaches 2^128."""
+    index order (nothing written when fd is -1); raises OverflowError((asset index,
+    level)) when a sum reaches 2^128."""
 
     def __init__(self, fd: int, offsets: bytes, counts: bytes, empties: bytes, k: int) -> None: ...
     def push(self, leaves: Bytes, /) -> None: ...

@@ -4,20 +4,35 @@ Each ledger account is placed at the leaf index and with the nonce that the
 exchange's accounts.sqlite records, and the recomputed root commitment and totals
 must equal the published root.json. An account added, removed or changed anywhere
 changes the root, and is named where it can be.
+
+The recompute streams like the build (verifier/tree/build.py): leaf records are
+spilled to partitions of consecutive leaf indices in a temporary directory, then
+pushed partition by partition into the compiled reducer, so that memory grows with the
+ledger by one byte an account only (which leaves are taken).
 """
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 import numpy as np
 
-from verifier.errors import OptionError
+from verifier.errors import InputError, OptionError
 from verifier.io.ledger import Ledger, LedgerBatch
 from verifier.models.check import CheckResult, Status
 from verifier.models.tree import TreeRoot
-from verifier.tree.levels import SumOverflow, encode_columns, reduce_levels
-from verifier.tree.spec import asset_pairs, leaf_hash_encoded, root_commitment
+from verifier.tree.build import (
+    DEFAULT_MEMORY,
+    BuildPlan,
+    Partitions,
+    free_disk,
+    new_reducer,
+    plan_build,
+    spill_records,
+)
+from verifier.tree.spec import asset_pairs, root_commitment
 from verifier.tree.store import Accounts
 
 
@@ -33,7 +48,11 @@ BatchObserver = Callable[[LedgerBatch, list[tuple[int, bytes]]], None]
 
 
 def audit_tree(
-    ledger: Ledger, root: TreeRoot, accounts: Accounts, observe: BatchObserver | None = None
+    ledger: Ledger,
+    root: TreeRoot,
+    accounts: Accounts,
+    observe: BatchObserver | None = None,
+    memory: int = DEFAULT_MEMORY,
 ) -> AuditResult:
     if [a.symbol for a in ledger.assets] != [a.symbol for a in root.assets]:
         raise OptionError("assets", "the asset list differs from root.json")
@@ -67,72 +86,45 @@ def audit_tree(
         return AuditResult(checks)
     k = len(root.assets)
     width = 16 * k
-    level0 = np.zeros((n, 32 + width), np.uint8)
-    placed = np.zeros(n, bool)
-    stored = accounts.all()
-    for batch in ledger.batches():
-        m = len(batch.account_ids)
-        entries = _stored_entries(batch.account_ids, list(islice(stored, m)), accounts)
-        # the rows up to the first account the tree lacks, checked in ledger order
-        lacking = next((i for i, entry in enumerate(entries) if entry is None), m)
-        found = [entry for entry in entries[:lacking] if entry is not None]
-        at = np.fromiter((index for index, _ in found), np.int64, len(found))
-        twice = _first_misplaced(at, placed, n)
-        if twice is not None:
-            account_id = batch.account_ids[twice]
-            checks.append(
-                _fail(
-                    "ledger-accounts-in-tree",
-                    f"ledger row {batch.first_row + twice}: account {account_id!r} is listed twice or has a bad index",
-                    None,
-                    int(at[twice]),
-                )
-            )
-            return AuditResult(checks)
-        if len(found) < m:
-            account_id = batch.account_ids[len(found)]
-            checks.append(
-                _fail(
-                    "ledger-accounts-in-tree",
-                    f"ledger row {batch.first_row + len(found)}: account {account_id!r} is not in the tree",
-                    None,
-                    account_id,
-                )
-            )
-            return AuditResult(checks)
-        placed[at] = True
-        encoded = encode_columns(batch.balances)
-        flat = encoded.tobytes()
-        hashes = b"".join(
-            [
-                leaf_hash_encoded(a, nonce, flat[i * width : (i + 1) * width])
-                for i, (a, (_, nonce)) in enumerate(zip(batch.account_ids, found, strict=True))
-            ]
+    plan = plan_build(n, k, root.height, memory)
+    scratch = Path(tempfile.gettempdir())
+    free = free_disk(scratch)
+    if free < plan.scratch_bytes:
+        raise InputError(
+            str(scratch),
+            None,
+            f"not enough free disk for the audit's partitions of {n:,} accounts: "
+            f"{plan.scratch_bytes / (1 << 20):,.0f} MiB needed, {free / (1 << 20):,.0f} MiB free "
+            "(TMPDIR names another directory)",
         )
-        # placed a batch at a time: two numpy assignments per account cost seconds a million
-        level0[at, :32] = np.frombuffer(hashes, np.uint8).reshape(-1, 32)
-        level0[at, 32:] = encoded
-        if observe is not None:
-            observe(batch, found)
-    checks.append(
-        CheckResult(
-            id="ledger-accounts-in-tree",
-            status=Status.PASS,
-            reason="every ledger account has its own leaf in the tree",
-        )
-    )
-    try:
-        top = reduce_levels([level0], n, root.height, k)
-    except SumOverflow as e:
+    with tempfile.TemporaryDirectory(prefix="por-audit-") as directory:
+        partitions = Partitions.by_leaf_index(Path(directory), plan)
+        try:
+            failed = _spill(ledger, accounts, partitions, n, observe)
+        finally:
+            partitions.close()
+        if failed is not None:
+            checks.append(failed)
+            return AuditResult(checks)
         checks.append(
-            _fail(
-                "root-commitment",
-                f"the ledger's {root.assets[e.asset].symbol} total reaches 2^128",
-                root.root_commitment,
-                None,
+            CheckResult(
+                id="ledger-accounts-in-tree",
+                status=Status.PASS,
+                reason="every ledger account has its own leaf in the tree",
             )
         )
-        return AuditResult(checks)
+        try:
+            top = _reduce(partitions, plan)
+        except OverflowError as e:
+            checks.append(
+                _fail(
+                    "root-commitment",
+                    f"the ledger's {root.assets[e.args[0]].symbol} total reaches 2^128",
+                    root.root_commitment,
+                    None,
+                )
+            )
+            return AuditResult(checks)
     root_hash, root_sums = bytes(top[:32]), bytes(top[32:])
     totals = [str(int.from_bytes(root_sums[i : i + 16], "big")) for i in range(0, width, 16)]
     checks.append(
@@ -157,6 +149,65 @@ def audit_tree(
         )
     )
     return AuditResult(checks)
+
+
+def _spill(
+    ledger: Ledger,
+    accounts: Accounts,
+    partitions: Partitions,
+    n: int,
+    observe: BatchObserver | None,
+) -> CheckResult | None:
+    """Each ledger account's leaf record, spilled by its stored leaf index; the failure
+    that names the first ledger row the tree lacks or that takes a leaf already taken."""
+    placed = np.zeros(n, bool)
+    stored = accounts.all()
+    for batch in ledger.batches():
+        m = len(batch.account_ids)
+        entries = _stored_entries(batch.account_ids, list(islice(stored, m)), accounts)
+        # the rows up to the first account the tree lacks, checked in ledger order
+        lacking = next((i for i, entry in enumerate(entries) if entry is None), m)
+        found = [entry for entry in entries[:lacking] if entry is not None]
+        at = np.fromiter((index for index, _ in found), np.int64, len(found))
+        twice = _first_misplaced(at, placed, n)
+        if twice is not None:
+            account_id = batch.account_ids[twice]
+            return _fail(
+                "ledger-accounts-in-tree",
+                f"ledger row {batch.first_row + twice}: account {account_id!r} is listed twice or has a bad index",
+                None,
+                int(at[twice]),
+            )
+        if len(found) < m:
+            account_id = batch.account_ids[len(found)]
+            return _fail(
+                "ledger-accounts-in-tree",
+                f"ledger row {batch.first_row + len(found)}: account {account_id!r} is not in the tree",
+                None,
+                account_id,
+            )
+        placed[at] = True
+        nonces = b"".join(nonce for _, nonce in found)
+        partitions.add(spill_records(batch.account_ids, nonces, batch.balances, at))
+        if observe is not None:
+            observe(batch, found)
+    return None
+
+
+def _reduce(partitions: Partitions, plan: BuildPlan) -> bytes:
+    """The root record of the leaves spilled, each ledger account at its own leaf. A
+    ledger shorter than the tree leaves some leaves untaken: they count as all-zero
+    records, so that the root differs and the totals are the ledger's."""
+    reducer = new_reducer(plan, -1)
+    n, parts = plan.n, 1 << plan.bits
+    for part, (leaves, at) in enumerate(partitions.sorted()):
+        first, end = -(-part * n // parts), -(-(part + 1) * n // parts)
+        if len(at) < end - first:
+            whole = np.zeros((end - first, leaves.shape[1]), np.uint8)
+            whole[at.astype(np.int64) - first] = leaves
+            leaves = whole
+        reducer.push(leaves)
+    return reducer.finish()
 
 
 def _stored_entries(

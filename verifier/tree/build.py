@@ -168,10 +168,7 @@ def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
 def check_disk(plan: BuildPlan, out: Path) -> None:
     """Refuse a build whose partitions and tree do not fit on `out`'s file system,
     before any of it is written."""
-    place = out
-    while not place.exists():
-        place = place.parent
-    free = shutil.disk_usage(place).free
+    free = free_disk(out)
     if free < plan.disk_bytes:
         raise InputError(
             str(out),
@@ -180,6 +177,14 @@ def check_disk(plan: BuildPlan, out: Path) -> None:
             f"(partitions {_mib(plan.scratch_bytes)}, tree.bin {_mib(plan.tree_bytes)}, "
             f"accounts.sqlite about {_mib(plan.index_bytes)}), {_mib(free)} are free",
         )
+
+
+def free_disk(path: Path) -> int:
+    """Free bytes on the file system that holds `path` or would hold it once made."""
+    place = path
+    while not place.exists():
+        place = place.parent
+    return shutil.disk_usage(place).free
 
 
 def _mib(size: int) -> str:
@@ -236,7 +241,7 @@ def build_tree(
     plan = plan_build(n, k, height, memory)
     check_disk(plan, out)
     with AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts:
-        partitions = _Partitions(outputs.scratch_directory(out, SCRATCH), plan)
+        partitions = Partitions.by_leaf_hash(outputs.scratch_directory(out, SCRATCH), plan)
         try:
             _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
         finally:
@@ -289,12 +294,22 @@ def _nonces(batch: LedgerBatch, snapshot_id: str, nonce_key: bytes | DerivedNonc
     return hmac_nonces(nonce_key, snapshot_id.encode() + b"\0", batch.account_ids)
 
 
-class _Partitions:
-    """The partition files of one build: records appended by hash prefix while the
-    ledger is read, then given back one partition at a time in index order."""
+class Partitions:
+    """The partition files of one run: spill records (a leaf record and a big-endian
+    u64) appended by the partition of their 8-byte big-endian key at byte `key_at`,
+    then given back one partition at a time sorted by that key (ties in the order they
+    came). The builder keys by leaf hash, the audit by the stored leaf index."""
 
-    def __init__(self, directory: Path, plan: BuildPlan) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        plan: BuildPlan,
+        key_at: int,
+        part_of: Callable[[np.ndarray], np.ndarray],
+    ) -> None:
         self.plan = plan
+        self.key_at = key_at
+        self.part_of = part_of
         self.paths = [directory / f"{i:04x}" for i in range(1 << plan.bits)]
         # one descriptor a partition: raise the soft limit (often 1,024) as far as needed
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -304,12 +319,29 @@ class _Partitions:
             resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
         self.files = [open(path, "wb", buffering=0) for path in self.paths]  # noqa: SIM115 # closed by close()
 
+    @classmethod
+    def by_leaf_hash(cls, directory: Path, plan: BuildPlan) -> "Partitions":
+        """Partitions of a hash prefix: ranks by hash are ranks within prefix order."""
+        return cls(directory, plan, 0, lambda keys: keys >> np.uint64(64 - plan.bits))
+
+    @classmethod
+    def by_leaf_index(cls, directory: Path, plan: BuildPlan) -> "Partitions":
+        """Partitions of consecutive leaf indices (the spill record's u64), equal in size."""
+        parts = np.uint64(1 << plan.bits)
+        return cls(
+            directory, plan, record_size(plan.k), lambda keys: keys * parts // np.uint64(plan.n)
+        )
+
+    def _keys(self, records: np.ndarray) -> np.ndarray:
+        at = self.key_at
+        return np.ascontiguousarray(records[:, at : at + 8]).view(">u8").ravel().astype(np.uint64)
+
     def add(self, records: np.ndarray) -> None:
         if self.plan.bits == 0:
             self.files[0].write(records.data)
             return
-        prefix = np.ascontiguousarray(records[:, :8]).view(">u8").ravel() >> (64 - self.plan.bits)
-        order = np.argsort(prefix, kind="stable")  # ledger order kept within a partition
+        prefix = self.part_of(self._keys(records))
+        order = np.argsort(prefix, kind="stable")  # arrival order kept within a partition
         grouped = records[order]
         bounds = np.searchsorted(prefix[order], np.arange(len(self.paths) + 1))
         for i in np.flatnonzero(np.diff(bounds)):
@@ -320,19 +352,49 @@ class _Partitions:
             f.close()
 
     def sorted(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Per partition in prefix order: its leaf records in index order and their
-        ledger rows. Each file is removed once read, which frees its disk at once."""
+        """Per partition in key order: its leaf records sorted by key and their u64s.
+        Each file is removed once read, which frees its disk at once."""
         record = record_size(self.plan.k)
         for path in self.paths:
             data = np.fromfile(path, np.uint8).reshape(-1, self.plan.spill_width)
             path.unlink()
-            keys = np.ascontiguousarray(data[:, :8]).view(">u8").ravel()
-            order = np.argsort(keys, kind="stable")  # ties stay in ledger order
-            del keys
+            order = np.argsort(self._keys(data), kind="stable")  # ties stay in arrival order
             leaves = np.ascontiguousarray(data[order, :record])
             rows = np.ascontiguousarray(data[order, record:]).view(">u8").ravel()
             del data, order
             yield leaves, rows
+
+
+def spill_records(
+    account_ids: list[str], nonces: bytes, balances: list[list[int]], tail: np.ndarray
+) -> np.ndarray:
+    """One spill record per account: its leaf record (leaf hash, enc(balances)) and the
+    big-endian u64 of `tail` (the ledger row, or the stored leaf index)."""
+    m, k = len(account_ids), len(balances)
+    record = record_size(k)
+    sums = encode_columns(balances)
+    records = np.empty((m, record + 8), np.uint8)
+    records[:, :32] = np.frombuffer(leaf_hashes(account_ids, nonces, sums, k), np.uint8).reshape(
+        m, 32
+    )
+    records[:, 32:record] = sums
+    records[:, record:] = tail.astype(">u8").view(np.uint8).reshape(m, 8)
+    return records
+
+
+def new_reducer(plan: BuildPlan, fd: int) -> Reducer:
+    """The compiled reducer of `plan`'s tree, writing tree.bin's levels to `fd` (-1:
+    nowhere, only the root record is wanted)."""
+    counts = level_counts(plan.n, plan.height)
+    record = record_size(plan.k)
+    offsets = np.cumsum([HEADER] + [c * record for c in counts[:-1]], dtype=np.uint64)
+    return Reducer(
+        fd,
+        offsets.astype("<u8").tobytes(),
+        np.array(counts, "<u8").tobytes(),
+        b"".join(empty_hashes(plan.height, plan.k)[: plan.height]),
+        plan.k,
+    )
 
 
 def _spill_leaves(
@@ -341,23 +403,14 @@ def _spill_leaves(
     snapshot_id: str,
     nonce_key: bytes | DerivedNonces | None,
     accounts: AccountsWriter,
-    partitions: _Partitions,
+    partitions: Partitions,
     progress: Progress | None,
 ) -> None:
-    k = len(ledger.assets)
-    record = record_size(k)
     for batch in ledger.batches():
         m = len(batch.account_ids)
         nonces = _nonces(batch, snapshot_id, nonce_key)
-        sums = encode_columns(batch.balances)
-        records = np.empty((m, record + 8), np.uint8)
-        records[:, :32] = np.frombuffer(
-            leaf_hashes(batch.account_ids, nonces, sums, k), np.uint8
-        ).reshape(m, 32)
-        records[:, 32:record] = sums
-        rows = np.arange(batch.first_row, batch.first_row + m, dtype=">u8")
-        records[:, record:] = rows.view(np.uint8).reshape(m, 8)
-        partitions.add(records)
+        rows = np.arange(batch.first_row, batch.first_row + m, dtype=np.uint64)
+        partitions.add(spill_records(batch.account_ids, nonces, batch.balances, rows))
         accounts.add(batch.first_row, batch.account_ids, nonces)
         if progress:
             progress("reading ledger and hashing leaves", batch.first_row - 1 + m, n)
@@ -370,7 +423,7 @@ def _spill_leaves(
 
 
 def _reduce(
-    partitions: _Partitions,
+    partitions: Partitions,
     plan: BuildPlan,
     fd: int,
     accounts: AccountsWriter,
@@ -378,16 +431,7 @@ def _reduce(
     progress: Progress | None,
 ) -> bytes:
     """Every level of tree.bin from the partitions, and the root record."""
-    counts = level_counts(plan.n, plan.height)
-    record = record_size(plan.k)
-    offsets = np.cumsum([HEADER] + [c * record for c in counts[:-1]], dtype=np.uint64)
-    reducer = Reducer(
-        fd,
-        offsets.astype("<u8").tobytes(),
-        np.array(counts, "<u8").tobytes(),
-        b"".join(empty_hashes(plan.height, plan.k)[: plan.height]),
-        plan.k,
-    )
+    reducer = new_reducer(plan, fd)
     leaf = 0
     with _totals_checked(ledger):
         for leaves, rows in partitions.sorted():
