@@ -18,10 +18,11 @@ import csv
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -31,7 +32,8 @@ from verifier.errors import InputError
 from verifier.io.files import open_binary
 from verifier.models.amounts import MAX_UNITS, AmountError, format_units, parse_units
 from verifier.models.asset import AssetSpec
-from verifier.tree._fastverify import plain_units_column
+from verifier.tree._fastverify import dec_columns, plain_enc_column
+from verifier.tree.levels import encode_columns
 
 ID_COLUMN = "account_id"
 BATCH_ROWS = 65536
@@ -44,13 +46,38 @@ BLOCK_BYTES = 1 << 22
 _UNREADABLE = (pa.ArrowException, OSError)
 
 
-@dataclass
 class LedgerBatch:
-    """Rows `first_row`.. (1-based data rows) with balances per asset, in base units."""
+    """Rows `first_row`.. (1-based data rows) with their balances in base units, in the
+    asset order of the tree: one list of int per asset (`balances`), or rows of
+    enc(balances), 16 bytes big-endian a value (`encoded`, what a leaf hashes). Given
+    one, the other is derived on first use: the ledger reader fills `encoded` straight
+    from the file's text, and a tree build never makes an int of an amount."""
 
-    first_row: int
-    account_ids: list[str]
-    balances: list[list[int]]  # one list per asset, in the asset order of the tree
+    def __init__(
+        self,
+        first_row: int,
+        account_ids: list[str],
+        balances: list[list[int]] | None = None,
+        *,
+        encoded: np.ndarray | None = None,
+    ) -> None:
+        if (balances is None) == (encoded is None):
+            raise ValueError("LedgerBatch: give the balances or their encoding, not both")
+        self.first_row = first_row
+        self.account_ids = account_ids
+        if balances is not None:
+            self.__dict__["balances"] = balances
+        if encoded is not None:
+            self.__dict__["encoded"] = encoded
+
+    @cached_property
+    def balances(self) -> list[list[int]]:
+        encoded: np.ndarray = self.encoded
+        return dec_columns(encoded, encoded.shape[1] // 16)
+
+    @cached_property
+    def encoded(self) -> np.ndarray:
+        return encode_columns(self.balances)
 
 
 class Ledger:
@@ -81,8 +108,13 @@ class Ledger:
                 for start in range(0, block.num_rows, BATCH_ROWS):
                     batch = block.slice(start, BATCH_ROWS)
                     ids = self._account_ids(batch.column(ID_COLUMN), row)
-                    balances = [self._units(batch.column(a.symbol), a, row) for a in self.assets]
-                    yield LedgerBatch(row, ids, balances)
+                    encoded = np.empty((len(ids), 16 * len(self.assets)), np.uint8)
+                    for j, asset in enumerate(self.assets):
+                        column = batch.column(asset.symbol)
+                        if not _plain_into(column, asset.decimals, encoded, j):
+                            values = [self._units(column, asset, row)]
+                            encoded[:, 16 * j : 16 * j + 16] = encode_columns(values)
+                    yield LedgerBatch(row, ids, encoded=encoded)
                     row += len(ids)
                     self.rows = row - 1
 
@@ -115,12 +147,8 @@ class Ledger:
         elif pa.types.is_integer(kind):
             scale = 10**asset.decimals
             values = [None if v is None else v * scale for v in column.to_pylist()]
-        else:
-            text = column.cast(pa.string())
-            plain = _plain_units(text, asset.decimals)
-            if plain is not None:
-                return plain  # every cell present, not negative and below 2^128
-            values = self._parsed(text.to_pylist(), asset, first_row)
+        else:  # text that is not all plain (`_plain_into`): parsed to name what is wrong
+            values = self._parsed(column.cast(pa.string()).to_pylist(), asset, first_row)
         present = [v for v in values if v is not None]
         out_of_range = bool(present) and (max(present) >= MAX_UNITS or min(present) <= -MAX_UNITS)
         if len(present) == len(values) and not out_of_range and (not present or min(present) >= 0):
@@ -351,14 +379,22 @@ def _decimal_units(column: pa.Array, decimals: int) -> list[int | None]:
     return [None if t is None else int(t) * factor for t in unscaled.cast(pa.string()).to_pylist()]
 
 
-def _plain_units(column: pa.Array, decimals: int) -> list[int] | None:
-    """The column's base units when every cell is plain decimal text (digits and one
-    point, in range), parsed in the compiled extension; None when any cell is not (or
-    is empty), for `parse_units` to parse the column and name what is wrong."""
+def _plain_into(column: pa.Array, decimals: int, encoded: np.ndarray, j: int) -> bool:
+    """Asset `j` of the rows of enc(balances) in `encoded`, when the column is text and
+    every cell plain decimal text (digits and one point, in range), parsed in the
+    compiled extension; False when any cell is not (or is empty), for `_units` to parse
+    the column and name what is wrong."""
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    kind = column.type
+    if pa.types.is_decimal(kind) or pa.types.is_integer(kind):
+        return False
+    column = column.cast(pa.string())  # Parquet's other text types
     if column.null_count or len(column) == 0:
-        return None
+        return False
     _, offsets, data = column.buffers()
-    return plain_units_column(offsets, data, column.offset, len(column), decimals)
+    k = encoded.shape[1] // 16
+    return plain_enc_column(offsets, data, column.offset, len(column), decimals, encoded, j, k)
 
 
 def _utf8(cell: bytes | None) -> bool:

@@ -1119,12 +1119,15 @@ static PyTypeObject REDUCER_TYPE = {
  * in a tree build together. This is only a fast path: it takes a column in which every
  * cell is plain ASCII digits with at most one '.', no sign, at most `decimals`
  * fractional digits beyond trailing zeros and a value below 2^128, and returns None for
- * anything else, so that Python's parse_units (verifier/models/amounts.py) parses that
+ * anything else (False), so that Python's parse_units (verifier/models/amounts.py) parses that
  * column and names the cell and its problem exactly as before. */
 
 /* One cell into base units; 0 if it is not in the plain subset described above. */
 static int plain_units(const unsigned char *s, size_t n, int decimals, u128 *out) {
-    const u128 max = ~(u128)0; /* 2^128 - 1, the largest value por-mst-v1 holds */
+    /* 2^128 - 1, the largest value por-mst-v1 holds, is top * 10 + top_digit: compared
+     * with these constants, a digit costs no 128-bit division */
+    const u128 top = ~(u128)0 / 10;
+    const unsigned top_digit = (unsigned)(~(u128)0 % 10);
     u128 v = 0;
     int seen_point = 0, digits = 0, frac = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1142,12 +1145,12 @@ static int plain_units(const unsigned char *s, size_t n, int decimals, u128 *out
         }
         if (seen_point) frac++;
         unsigned d = ch - '0';
-        if (v > (max - d) / 10) return 0;
+        if (v > top || (v == top && d > top_digit)) return 0; /* v * 10 + d > max */
         v = v * 10 + d;
     }
     if (digits == 0) return 0;
     for (; frac < decimals; frac++) {
-        if (v > max / 10) return 0;
+        if (v > top) return 0;
         v *= 10;
     }
     *out = v;
@@ -1168,42 +1171,85 @@ static PyObject *int_of(u128 v) {
     return result;
 }
 
-/* plain_units_column(offsets, data, first, count, decimals) -> list[int] | None: the cells
- * first..first+count-1 of an Arrow string column (int32 offsets, no nulls). */
-static PyObject *plain_units_column(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer offsets, data;
-    Py_ssize_t first, count;
+/* plain_enc_column(offsets, data, first, count, decimals, out, column, k) -> bool: the
+ * cells first..first+count-1 of an Arrow string column (int32 offsets, no nulls) written
+ * as enc(value), 16 bytes big-endian, into asset `column` of the `count` rows of
+ * enc(balances) (16k bytes each) in `out`; False, and `out` partly written, when any
+ * cell is not plain. Straight to the leaf's bytes: a Python int per cell, encoded again
+ * afterwards, cost half the ledger's reading. */
+static PyObject *plain_enc_column(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer offsets, data, out;
+    Py_ssize_t first, count, column, k;
     int decimals;
-    if (!PyArg_ParseTuple(args, "y*y*nni", &offsets, &data, &first, &count, &decimals)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*y*nniw*nn", &offsets, &data, &first, &count, &decimals, &out,
+                          &column, &k))
+        return NULL;
     PyObject *result = NULL;
     const int32_t *at = offsets.buf;
-    if (first < 0 || count < 0 || decimals < 0 || decimals > 38 ||
-        (first + count + 1) * (Py_ssize_t)sizeof(int32_t) > offsets.len) {
-        PyErr_SetString(PyExc_ValueError, "plain_units_column: offsets too short");
+    if (first < 0 || count < 0 || decimals < 0 || decimals > 38 || k < 1 || column < 0 ||
+        column >= k || (first + count + 1) * (Py_ssize_t)sizeof(int32_t) > offsets.len ||
+        out.len != 16 * k * count) {
+        PyErr_SetString(PyExc_ValueError, "plain_enc_column: offsets or out of the wrong size");
         goto done;
     }
-    result = PyList_New(count);
-    if (result == NULL) goto done;
-    for (Py_ssize_t i = 0; i < count; i++) {
+    int plain = 1;
+    Py_BEGIN_ALLOW_THREADS
+    unsigned char *row = (unsigned char *)out.buf + 16 * column;
+    for (Py_ssize_t i = 0; i < count && plain; i++, row += 16 * k) {
         int32_t start = at[first + i], end = at[first + i + 1];
         u128 v;
-        if (start < 0 || end < start || end > data.len ||
-            !plain_units((const unsigned char *)data.buf + start, (size_t)(end - start), decimals, &v)) {
-            Py_CLEAR(result);
-            result = Py_None;
-            Py_INCREF(result);
-            goto done;
+        plain = start >= 0 && end >= start && end <= data.len &&
+                plain_units((const unsigned char *)data.buf + start, (size_t)(end - start),
+                            decimals, &v);
+        if (plain) {
+            be64(row, (unsigned long long)(v >> 64));
+            be64(row + 8, (unsigned long long)v);
         }
-        PyObject *value = int_of(v);
-        if (value == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, i, value);
     }
+    Py_END_ALLOW_THREADS
+    result = PyBool_FromLong(plain);
 done:
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&data);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* dec_columns(encoded, k) -> list[list[int]]: rows of enc(balances) back to one list of
+ * int per asset, for the readers of a ledger that want the amounts themselves. */
+static PyObject *dec_columns(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer encoded;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "y*n", &encoded, &k)) return NULL;
+    PyObject *result = NULL;
+    if (k < 1 || encoded.len % (16 * k)) {
+        PyErr_SetString(PyExc_ValueError, "dec_columns: not rows of 16k bytes");
+        goto done;
+    }
+    Py_ssize_t m = encoded.len / (16 * k);
+    result = PyList_New(k);
+    if (result == NULL) goto done;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *column = PyList_New(m);
+        if (column == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, j, column);
+        const unsigned char *cell = (const unsigned char *)encoded.buf + 16 * j;
+        for (Py_ssize_t i = 0; i < m; i++, cell += 16 * k) {
+            u128 v = 0;
+            for (int b = 0; b < 16; b++) v = v << 8 | cell[b];
+            PyObject *value = int_of(v);
+            if (value == NULL) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            PyList_SET_ITEM(column, i, value);
+        }
+    }
+done:
+    PyBuffer_Release(&encoded);
     return result;
 }
 
@@ -1271,6 +1317,99 @@ static PyObject *enc_columns(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
+/* sort_records(data, width, record, key_at) -> (records, tails): the `width`-byte spill
+ * records of one partition ordered by the big-endian u64 key at byte `key_at`, ties in
+ * the order they came; returned as the first `record` bytes of each (the leaf records)
+ * and the u64 that follows them. The keys of a partition are leaf hashes (uniform) or
+ * consecutive leaf indices, so a stable counting pass into about n/8 buckets spread
+ * over [min key, max key] leaves a few records a bucket, which insertion sort orders:
+ * linear time, where numpy's stable argsort and its gather of the rows took most of the
+ * build's sorting (and numpy has no sort of rows by a byte-string key). */
+static void sort_bucket(unsigned long long *keys, size_t *idx, size_t from, size_t to) {
+    for (size_t i = from + 1; i < to; i++) {
+        unsigned long long key = keys[i];
+        size_t at = idx[i], j = i;
+        for (; j > from && keys[j - 1] > key; j--) {
+            keys[j] = keys[j - 1];
+            idx[j] = idx[j - 1];
+        }
+        keys[j] = key;
+        idx[j] = at;
+    }
+}
+
+static unsigned long long load_be64(const unsigned char *p) {
+    unsigned long long x = 0;
+    for (int i = 0; i < 8; i++) x = x << 8 | p[i];
+    return x;
+}
+
+static PyObject *sort_records(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t width, record, key_at;
+    if (!PyArg_ParseTuple(args, "y*nnn", &data, &width, &record, &key_at)) return NULL;
+    PyObject *leaves = NULL, *tails = NULL, *result = NULL;
+    unsigned long long *keys = NULL, *sorted_keys = NULL;
+    size_t *idx = NULL, *starts = NULL;
+    if (width < record + 8 || record < 0 || key_at < 0 || key_at + 8 > width ||
+        data.len % width) {
+        PyErr_SetString(PyExc_ValueError, "sort_records: inconsistent record layout");
+        goto done;
+    }
+    size_t n = (size_t)(data.len / width), W = (size_t)width, R = (size_t)record;
+    leaves = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * R));
+    tails = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * 8));
+    if (leaves == NULL || tails == NULL) goto done;
+    size_t buckets = n / 8 + 1;
+    keys = PyMem_RawMalloc(n * sizeof *keys + 1);
+    sorted_keys = PyMem_RawMalloc(n * sizeof *sorted_keys + 1);
+    idx = PyMem_RawMalloc(n * sizeof *idx + 1);
+    starts = PyMem_RawCalloc(buckets + 1, sizeof *starts);
+    if (keys == NULL || sorted_keys == NULL || idx == NULL || starts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *in = data.buf;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(leaves);
+    unsigned char *out_tails = (unsigned char *)PyBytes_AS_STRING(tails);
+    Py_BEGIN_ALLOW_THREADS
+    unsigned long long low = ~0ULL, high = 0;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = load_be64(in + W * i + (size_t)key_at);
+        if (keys[i] < low) low = keys[i];
+        if (keys[i] > high) high = keys[i];
+    }
+    u128 span = n ? (u128)(high - low) + 1 : 1;
+#define BUCKET(key) ((size_t)((u128)((key) - low) * buckets / span))
+    for (size_t i = 0; i < n; i++) starts[BUCKET(keys[i]) + 1]++;
+    for (size_t b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+    for (size_t i = 0; i < n; i++) { /* stable: arrival order within a bucket */
+        size_t at = starts[BUCKET(keys[i])]++;
+        sorted_keys[at] = keys[i];
+        idx[at] = i;
+    }
+#undef BUCKET
+    /* starts[b] is now the end of bucket b, so bucket b is [starts[b - 1], starts[b]) */
+    for (size_t b = 0, from = 0; b < buckets; from = starts[b], b++)
+        sort_bucket(sorted_keys, idx, from, starts[b]);
+    for (size_t j = 0; j < n; j++) {
+        const unsigned char *src = in + W * idx[j];
+        memcpy(out + R * j, src, R);
+        memcpy(out_tails + 8 * j, src + R, 8);
+    }
+    Py_END_ALLOW_THREADS
+    result = PyTuple_Pack(2, leaves, tails);
+done:
+    Py_XDECREF(leaves);
+    Py_XDECREF(tails);
+    PyMem_RawFree(keys);
+    PyMem_RawFree(sorted_keys);
+    PyMem_RawFree(idx);
+    PyMem_RawFree(starts);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 /* bound_heap(): large blocks always from mmap, so that freeing them returns them to the
  * system. glibc raises its mmap threshold to the size of each large block freed (up to
  * 32 MiB), after which blocks of a partition's size come from the heap and stay there:
@@ -1294,11 +1433,16 @@ static PyMethodDef METHODS[] = {
      "Each leaf's proof line from \"balances\" to the end of \"siblings\"."},
     {"leaf_hashes", leaf_hashes, METH_VARARGS,
      "leaf_hashes(ids, nonces, sums, k) -> bytes\nThe spec's leaf hash of each account, 32 bytes each."},
-    {"plain_units_column", plain_units_column, METH_VARARGS,
-     "plain_units_column(offsets, data, first, count, decimals) -> list[int] | None\n"
-     "Base units of plain decimal cells of an Arrow string column; None if any is not plain."},
+    {"plain_enc_column", plain_enc_column, METH_VARARGS,
+     "plain_enc_column(offsets, data, first, count, decimals, out, column, k) -> bool\n"
+     "Plain decimal cells of an Arrow string column as enc(value) into a column of out."},
+    {"dec_columns", dec_columns, METH_VARARGS,
+     "dec_columns(encoded, k) -> list[list[int]]\nRows of enc(balances) as one list of int per asset."},
     {"enc_columns", enc_columns, METH_VARARGS,
      "enc_columns(columns) -> bytes\nBalances per asset column as rows of enc(balances)."},
+    {"sort_records", sort_records, METH_VARARGS,
+     "sort_records(data, width, record, key_at) -> (records, tails)\n"
+     "Spill records ordered by their big-endian u64 key at key_at, ties in arrival order."},
     {"bound_heap", bound_heap, METH_NOARGS,
      "bound_heap()\nBlocks of 1 MiB or more from mmap, returned to the system when freed."},
     {"hmac_nonces", hmac_nonces, METH_VARARGS,

@@ -41,15 +41,31 @@ class Reducer:
     def finish(self) -> bytes:
         """The root record, once every leaf was pushed."""
 
-def plain_units_column(
-    offsets: Bytes, data: Bytes, first: int, count: int, decimals: int, /
-) -> list[int] | None:
-    """Base units of cells first..first+count-1 of an Arrow string column (int32
-    offsets, no nulls) when every one is plain decimal text below 2^128; else None."""
+def plain_enc_column(
+    offsets: Bytes,
+    data: Bytes,
+    first: int,
+    count: int,
+    decimals: int,
+    out: Bytes,
+    column: int,
+    k: int,
+    /,
+) -> bool:
+    """Cells first..first+count-1 of an Arrow string column (int32 offsets, no nulls)
+    as enc(value) into asset `column` of the rows of enc(balances) in `out`, when every
+    one is plain decimal text below 2^128; else False."""
+
+def dec_columns(encoded: Bytes, k: int, /) -> list[list[int]]:
+    """Rows of enc(balances) (16k bytes each) as one list of int per asset."""
 
 def enc_columns(columns: list[list[int]], /) -> bytes:
     """Balances per asset column as rows of enc(balances), 16 bytes big-endian a value;
     OverflowError for a value below 0 or of 2^128 or more."""
+
+def sort_records(data: Bytes, width: int, record: int, key_at: int, /) -> tuple[bytes, bytes]:
+    """`width`-byte records ordered by the big-endian u64 at `key_at`, ties in arrival
+    order: the first `record` bytes of each, and the u64 that follows them."""
 
 def bound_heap() -> None:
     """Blocks of 1 MiB or more from mmap, returned to the system when freed (glibc)."""

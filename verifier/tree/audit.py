@@ -33,7 +33,7 @@ from verifier.tree.build import (
     spill_records,
 )
 from verifier.tree.spec import asset_pairs, root_commitment
-from verifier.tree.store import Accounts
+from verifier.tree.store import Accounts, record_size
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def _spill(
             )
         placed[at] = True
         nonces = b"".join(nonce for _, nonce in found)
-        partitions.add(spill_records(batch.account_ids, nonces, batch.balances, at))
+        partitions.add(spill_records(batch.account_ids, nonces, batch.encoded, at))
         if observe is not None:
             observe(batch, found)
     return None
@@ -203,9 +203,11 @@ def _reduce(partitions: Partitions, plan: BuildPlan) -> bytes:
     for part, (leaves, at) in enumerate(partitions.sorted()):
         first, end = -(-part * n // parts), -(-(part + 1) * n // parts)
         if len(at) < end - first:
-            whole = np.zeros((end - first, leaves.shape[1]), np.uint8)
-            whole[at.astype(np.int64) - first] = leaves
-            leaves = whole
+            whole = np.zeros((end - first, record_size(plan.k)), np.uint8)
+            whole[at.astype(np.int64) - first] = np.frombuffer(leaves, np.uint8).reshape(
+                len(at), -1
+            )
+            leaves = whole.tobytes()
         reducer.push(leaves)
     return reducer.finish()
 

@@ -41,8 +41,14 @@ from verifier.io.outputs import Outputs
 from verifier.models.amounts import format_units
 from verifier.models.asset import AssetSpec
 from verifier.models.tree import FORMAT, MAX_HEIGHT, TreeRoot
-from verifier.tree._fastverify import Reducer, bound_heap, hmac_nonces, leaf_hashes
-from verifier.tree.levels import Progress, encode_columns
+from verifier.tree._fastverify import (
+    Reducer,
+    bound_heap,
+    hmac_nonces,
+    leaf_hashes,
+    sort_records,
+)
+from verifier.tree.levels import Progress
 from verifier.tree.spec import asset_pairs, empty_hashes, root_commitment
 from verifier.tree.store import HEADER, AccountsWriter, header, level_counts, record_size
 
@@ -351,28 +357,27 @@ class Partitions:
         for f in self.files:
             f.close()
 
-    def sorted(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def sorted(self) -> Iterator[tuple[bytes, np.ndarray]]:
         """Per partition in key order: its leaf records sorted by key and their u64s.
         Each file is removed once read, which frees its disk at once."""
-        record = record_size(self.plan.k)
         for path in self.paths:
-            data = np.fromfile(path, np.uint8).reshape(-1, self.plan.spill_width)
+            data = np.fromfile(path, np.uint8)
             path.unlink()
-            order = np.argsort(self._keys(data), kind="stable")  # ties stay in arrival order
-            leaves = np.ascontiguousarray(data[order, :record])
-            rows = np.ascontiguousarray(data[order, record:]).view(">u8").ravel()
-            del data, order
-            yield leaves, rows
+            leaves, tails = sort_records(
+                data, self.plan.spill_width, record_size(self.plan.k), self.key_at
+            )
+            del data
+            yield leaves, np.frombuffer(tails, ">u8")
 
 
 def spill_records(
-    account_ids: list[str], nonces: bytes, balances: list[list[int]], tail: np.ndarray
+    account_ids: list[str], nonces: bytes, sums: np.ndarray, tail: np.ndarray
 ) -> np.ndarray:
     """One spill record per account: its leaf record (leaf hash, enc(balances)) and the
-    big-endian u64 of `tail` (the ledger row, or the stored leaf index)."""
-    m, k = len(account_ids), len(balances)
+    big-endian u64 of `tail` (the ledger row, or the stored leaf index); `sums` holds
+    the accounts' rows of enc(balances)."""
+    m, k = len(account_ids), sums.shape[1] // 16
     record = record_size(k)
-    sums = encode_columns(balances)
     records = np.empty((m, record + 8), np.uint8)
     records[:, :32] = np.frombuffer(leaf_hashes(account_ids, nonces, sums, k), np.uint8).reshape(
         m, 32
@@ -410,7 +415,7 @@ def _spill_leaves(
         m = len(batch.account_ids)
         nonces = _nonces(batch, snapshot_id, nonce_key)
         rows = np.arange(batch.first_row, batch.first_row + m, dtype=np.uint64)
-        partitions.add(spill_records(batch.account_ids, nonces, batch.balances, rows))
+        partitions.add(spill_records(batch.account_ids, nonces, batch.encoded, rows))
         accounts.add(batch.first_row, batch.account_ids, nonces)
         if progress:
             progress("reading ledger and hashing leaves", batch.first_row - 1 + m, n)
