@@ -16,9 +16,10 @@ hash || enc(sums), exactly the bytes the parent hashes. Every other node is an
 empty subtree E_l and is not stored. Level H is the root.
 
 accounts.sqlite is private (the nonces are secrets): account_id -> ledger row and
-nonce (table accounts, keyed by row, unique index on account_id), leaf index -> ledger
-row (table positions, keyed by leaf, index on row); a meta table ties it to its root
-commitment. A lookup is two index searches: no part of the file is loaded.
+nonce (table accounts, keyed by row, unique index on account_id), ledger row -> leaf
+index (table positions, keyed by row); a meta table ties it to its root commitment. A
+lookup is an index search and two key searches: no part of the file is loaded. (Files
+of earlier builds key positions by leaf with an index on row: read the same way.)
 """
 
 import json
@@ -90,17 +91,18 @@ class TreeFile:
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE accounts (row INTEGER PRIMARY KEY, account_id TEXT NOT NULL, nonce BLOB NOT NULL);
-CREATE TABLE positions (leaf INTEGER PRIMARY KEY, row INTEGER NOT NULL);
+CREATE TABLE positions (row INTEGER PRIMARY KEY, leaf INTEGER NOT NULL);
 """
-POSITION_ROWS = 1 << 16  # leaves handed to SQLite at a time
+POSITION_ROWS = 1 << 16  # rows handed to SQLite at a time
 
 
 class AccountsWriter:
     """Fills accounts.sqlite by appending only, which is SQLite's bulk load: accounts
     in ledger order (their row is the key) while the ledger streams by, positions in
-    leaf order (the leaf is the key) while the levels are hashed. The two indexes a
-    lookup needs, account id -> row and row -> leaf, are then built each in one sorted
-    pass (SQLite sorts in bounded memory, spilling to its temporary files).
+    row order too once the builder has them in that order (`verifier.tree.build`). The
+    index a lookup needs on the account id is built in one sorted pass (SQLite sorts in
+    bounded memory, spilling to its temporary files); positions need none, which spares
+    a second sort of every account.
 
     The inserts and the id index run on a thread of their own, behind the caller:
     SQLite releases the GIL while it works, so they overlap the parsing and hashing.
@@ -184,16 +186,15 @@ class AccountsWriter:
         ).fetchone()
         return account_id, sorted(int(r) for r in rows.split(","))
 
-    def positions(self, first_leaf: int, rows: np.ndarray) -> None:
-        """The ledger rows of the leaves from `first_leaf` on."""
-        for start in range(0, len(rows), POSITION_ROWS):
-            part = json.dumps(rows[start : start + POSITION_ROWS].tolist())
-            leaf = first_leaf + start
+    def positions(self, first_row: int, leaves: np.ndarray) -> None:
+        """The leaf indices of the ledger rows from `first_row` on."""
+        for start in range(0, len(leaves), POSITION_ROWS):
+            part = json.dumps(leaves[start : start + POSITION_ROWS].tolist())
             self._submit(
                 partial(
                     self._execute,
                     "INSERT INTO positions SELECT ?1 + key, value FROM json_each(?2)",
-                    (leaf, part),
+                    (first_row + start, part),
                 )
             )
 
@@ -203,7 +204,6 @@ class AccountsWriter:
     def finish(self, meta: dict[str, str]) -> None:
         self._drained()
         self._stop()
-        self.db.execute("CREATE INDEX positions_row ON positions(row)")
         self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         self.db.commit()
 
