@@ -237,9 +237,7 @@ def _currency_check(att: StablecoinAttestation, policy: str, rule: StablecoinRes
     """A fail, not an inconclusive: that the token is outside the policy's scope is a
     fact read from the attestation, not something that could not be checked."""
     peg = att.token.peg_currency
-    covered = (
-        N_("any currency") if rule.peg_currencies == "any" else ", ".join(rule.peg_currencies)
-    )
+    covered = N_("any currency") if rule.peg_currencies == "any" else ", ".join(rule.peg_currencies)
     ok = rule.covers(peg)
     result = CheckResult(
         id="policy.currency",
