@@ -15,9 +15,16 @@ from tests.tree.helpers import build_tree as cli_build
 from tests.tree.helpers import run, write_ledger
 from tests.tree.test_streaming import KEY, SIZES, Book, assets_of, column, memory_for
 from verifier.io.outputs import Outputs
-from verifier.tree.build import TREE_FILES, build_tree
+from verifier.tree.build import TREE_FILES, build_tree, plan_build
 from verifier.tree.prove import Prover
-from verifier.tree.store import HEADER, MAGIC, SPARSE_MAGIC, level_counts, record_size
+from verifier.tree.store import (
+    HEADER,
+    MAGIC,
+    SPARSE_LEVELS,
+    SPARSE_MAGIC,
+    level_counts,
+    record_size,
+)
 
 
 def built(book: Book, out: Path, height: int, memory: int, layout: str) -> None:
@@ -218,3 +225,19 @@ def test_a_zero_sum_marked_non_zero_is_bad_input(sparse_tree: Path, tmp_path: Pa
     r = run("tree", "export", str(tree), "--out", str(tmp_path / "proofs.jsonl"))
     assert r.exit_code == 2
     assert r.stderr.endswith("level 0 node 0: its bitmap marks a sum that is zero\n")
+
+
+def test_the_disk_check_counts_a_sparse_tree_whose_sums_are_all_non_zero(tmp_path: Path) -> None:
+    """The worst case of the sparse layout is larger than the dense one (a bitmap and an
+    offset more per node): the disk the build asks for up front covers it."""
+    n, k, height = 37, 9, 7
+    book = Book(Path("book"), assets_of(k), [f"u{i}" for i in range(n)], [[1] * n] * k)
+    built(book, tmp_path / "dense", height, memory_for(n, k, 1), "dense")
+    book.rows = 0
+    built(book, tmp_path / "sparse", height, memory_for(n, k, 1), "sparse")
+    size = (tmp_path / "sparse/tree.bin").stat().st_size
+    assert size > (tmp_path / "dense/tree.bin").stat().st_size
+    assert plan_build(n, k, height, memory_for(n, k, 1), SPARSE_LEVELS).tree_bytes >= size
+    assert plan_build(n, k, height, memory_for(n, k, 1)).tree_bytes == len(
+        (tmp_path / "dense/tree.bin").read_bytes()
+    )
