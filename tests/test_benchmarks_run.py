@@ -32,6 +32,7 @@ RUNS = [
     # block are read beside them)
     ("window.py", ["--addresses", "60", "--blocks", "40", "--samples", "4"], "blocks parsed"),
     ("administer.py", ["--accounts", "300"], "ratio to reading the ledger"),
+    ("tree_layout.py", ["--accounts", "300", "--cuts", "100"], "proofs are the same bytes"),
 ]
 
 

@@ -23,7 +23,7 @@ from verifier.tree.build import (
     totals_text,
 )
 from verifier.tree.prove import Prover, proof_json
-from verifier.tree.store import Accounts
+from verifier.tree.store import LAYOUTS, Accounts
 
 app = typer.Typer(
     cls=PorGroup,
@@ -79,6 +79,14 @@ def build(
             "partitions on disk (inside --out) that fit in it, at any ledger size"
         ),
     ] = "2G",
+    layout: Annotated[
+        str,
+        typer.Option(
+            help="tree.bin's layout: dense (version 1, the default) or sparse (version 2: "
+            "levels 0 and 1 without their zero sums, for many assets of which an account "
+            "holds few; same root and proofs, see the README)"
+        ),
+    ] = "dense",
     force: Annotated[
         bool,
         typer.Option(
@@ -93,12 +101,22 @@ def build(
     """Build the tree from a ledger: random nonces and order unless --nonce-key is given."""
     key = parse_nonce_key(nonce_key) if nonce_key is not None else None
     budget = parse_memory(memory)
+    if layout not in LAYOUTS:
+        raise InputError("--layout", None, f"{layout!r} is not {' or '.join(LAYOUTS)}")
     book = Ledger(ledger, parse_asset_list(assets), negative_to_zero=debt_as_zero(negative))
     outputs = Outputs([ledger], force=force, force_flag=FORCE)
     outputs.add_directory(out, "--out", TREE_FILES)
     with outputs, progress_bar() as bar:
         result = build_tree(
-            book, snapshot_id, height, out, key, reporter(bar), outputs=outputs, memory=budget
+            book,
+            snapshot_id,
+            height,
+            out,
+            key,
+            reporter(bar),
+            outputs=outputs,
+            memory=budget,
+            layout=layout,
         )
     root = result.root
     print(f"built {root.account_count} accounts into {out} (height {root.height})")

@@ -198,14 +198,23 @@ class ReserveTerms(BaseModel):
 class StablecoinReserves(BaseModel):
     """A stablecoin's outstanding supply (read on chain) covered `min_ratio` times by
     eligible reserves in the peg currency, declared at most `max_age_days` before the
-    snapshot; the terms by issuer type ("any" for every type not named)."""
+    snapshot; the terms by issuer type ("any" for every type not named).
+
+    `peg_currencies`: the currencies of the tokens the regime covers ("any" for every
+    one): a token pegged to another is outside the policy's scope, and a policy applied
+    outside its scope does not pass (the reserve terms were written for those currencies:
+    Treasury bills back a dollar coin, not a yen one)."""
 
     model_config = _STRICT
 
     kind: Literal["stablecoin-reserves"]
+    peg_currencies: Annotated[list[Currency], Field(min_length=1)] | Literal["any"]
     min_ratio: DecimalText
     max_age_days: Annotated[int, Field(ge=0)]
     terms: Annotated[dict[IssuerType | Literal["any"], ReserveTerms], Field(min_length=1)]
+
+    def covers(self, currency: str) -> bool:
+        return self.peg_currencies == "any" or currency in self.peg_currencies
 
     def terms_for(self, issuer_type: str) -> ReserveTerms | None:
         return self.terms.get(issuer_type) or self.terms.get("any")  # type: ignore[call-overload]

@@ -128,7 +128,10 @@ def reconcile_stablecoin(
     terms = rule.terms_for(att.issuer_type)
     assets = [_assess(a, terms, att, day) for a in att.reserves]
     eligible = sum(x.asset.amount for x in assets if x.eligible)
-    parts = _policy_parts(att, rule, terms, assets, outstanding, eligible, day)
+    parts = [
+        _currency_check(att, policy.id, rule),
+        *_policy_parts(att, rule, terms, assets, outstanding, eligible, day),
+    ]
     checks = [
         *before,
         AllOf(
@@ -228,6 +231,32 @@ def _policy_parts(
                 compare(f"reserves.share.{bound.name}.{edge}", method, held, required, money)
             )
     return parts
+
+
+def _currency_check(att: StablecoinAttestation, policy: str, rule: StablecoinReserves) -> Check:
+    """A fail, not an inconclusive: that the token is outside the policy's scope is a
+    fact read from the attestation, not something that could not be checked."""
+    peg = att.token.peg_currency
+    covered = N_("any currency") if rule.peg_currencies == "any" else ", ".join(rule.peg_currencies)
+    ok = rule.covers(peg)
+    result = CheckResult(
+        id="policy.currency",
+        status=Status.PASS if ok else Status.FAIL,
+        reason=""
+        if ok
+        else N_("{policy} covers tokens pegged to {covered}; this token is pegged to {peg}").format(
+            policy=policy, covered=covered, peg=peg
+        ),
+        expected=covered,
+        actual=peg,
+    )
+    return Given(
+        result,
+        N_(
+            "The token is pegged to a currency the policy covers (expected: the currencies "
+            "of its scope, or any; actual: the token's peg currency)."
+        ),
+    )
 
 
 def _terms_check(att: StablecoinAttestation, terms: ReserveTerms | None) -> Check:

@@ -24,6 +24,7 @@ def _names(_: Translator) -> dict[str, str]:
         "balances": _.pgettext("check", "balances"),
         "balance": _.pgettext("check", "balance"),
         "policy": _.pgettext("check", "policy"),
+        "policy.currency": _.pgettext("check", "policy.currency"),
         "coverage": _.pgettext("check", "coverage"),
         "cold-share": _.pgettext("check", "cold-share"),
         "matching-own-crypto": _.pgettext("check", "matching-own-crypto"),

@@ -521,46 +521,113 @@ static size_t fragment_bound(int height, int k) {
     return 32 + sums + 40 + (size_t)height * (24 + 64 + sums);
 }
 
-/* cut(tree, offsets, counts, empties, k, leaves) -> list[str]: for each leaf index, the
+static unsigned long long read_be64(const unsigned char *p) {
+    unsigned long long x = 0;
+    for (int i = 0; i < 8; i++) x = x << 8 | p[i];
+    return x;
+}
+
+/* Where a sparse level's records are: `start` of its area in the map, `size` bytes. */
+typedef struct {
+    unsigned long long start, size;
+} Area;
+
+/* Node j of a sparse level whose offset table is at `table`, decoded into `out` (R bytes:
+ * hash || enc(sums)); NULL, with the problem in *why, for a record the file cannot hold
+ * or the builder cannot have written. The offset table itself was checked to lie in the
+ * map by the caller. */
+static const unsigned char *sparse_node(unsigned char *out, const unsigned char *map,
+                                        const unsigned char *table, Area area,
+                                        unsigned long long j, size_t k, const char **why) {
+    unsigned long long from = read_be64(table + 8 * j), to = read_be64(table + 8 * j + 8);
+    size_t bitmap = (k + 7) / 8;
+    if (from > to || to > area.size || to - from < 32 + bitmap) {
+        *why = "its offset points outside its level";
+        return NULL;
+    }
+    const unsigned char *rec = map + area.start + from, *bits = rec + 32, *sums = bits + bitmap;
+    size_t present = 0;
+    for (size_t b = 0; b < bitmap; b++) present += (size_t)__builtin_popcount(bits[b]);
+    if (k % 8 && bits[bitmap - 1] & (0xffu >> (k % 8))) {
+        *why = "its bitmap marks an asset past K";
+        return NULL;
+    }
+    if (to - from != 32 + bitmap + 16 * present) {
+        *why = "its length does not match its bitmap";
+        return NULL;
+    }
+    static const unsigned char ZERO[16] = {0};
+    memcpy(out, rec, 32);
+    for (size_t a = 0; a < k; a++) {
+        unsigned char *v = out + 32 + 16 * a;
+        if (bits[a / 8] & (0x80u >> (a % 8))) {
+            if (memcmp(sums, ZERO, 16) == 0) {
+                *why = "its bitmap marks a sum that is zero";
+                return NULL;
+            }
+            memcpy(v, sums, 16);
+            sums += 16;
+        } else {
+            memset(v, 0, 16);
+        }
+    }
+    return out;
+}
+
+/* cut(tree, offsets, counts, empties, k, leaves, areas=b'') -> list[str]: for each leaf index, the
  * part of its proof line from "balances" to the end of "siblings", exactly as
  * json.dumps(..., separators=(",", ":")) writes it. `tree` is tree.bin (mapped),
  * `offsets` and `counts` the start and node count of each level 0..H (u64 each),
- * `empties` E_0..E_{H-1} (32 bytes each), `leaves` the indices (u64 each). Every read
- * is checked against the buffer: a leaf the tree does not hold is a ValueError. */
+ * `empties` E_0..E_{H-1} (32 bytes each), `leaves` the indices (u64 each). `areas`, for
+ * tree.bin version 2, gives (start, size) of each level's sparse records (u64 each; size 0
+ * and start 0 for a dense level), whose `offsets` entry is then its offset table. Every
+ * read is checked against the buffer: a leaf the tree does not hold is a ValueError with
+ * one argument, a sparse record the builder cannot have written is a ValueError with
+ * arguments (level, node, problem). */
 static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer tree, offsets, counts, empties, leaves;
+    Py_buffer tree, offsets, counts, empties, leaves, areas = {0};
     int k;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*iy*", &tree, &offsets, &counts, &empties, &k, &leaves))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*iy*|y*", &tree, &offsets, &counts, &empties, &k, &leaves,
+                          &areas))
         return NULL;
     PyObject *result = NULL;
     char *text = NULL;
     size_t *lengths = NULL;
+    unsigned char *decoded = NULL;
     Py_ssize_t levels = offsets.len / 8, n = leaves.len / 8;
     int height = (int)levels - 1;
     size_t record = 32 + 16 * (size_t)k;
     const unsigned char *map = tree.buf;
     /* any K tree.bin can say (2 bytes): a proof's text is sized by fragment_bound */
     if (k < 1 || k > 65535 || height < 1 || height > MAX_H || offsets.len != levels * 8 ||
-        counts.len != offsets.len || empties.len != 32 * (Py_ssize_t)height || leaves.len != n * 8) {
+        counts.len != offsets.len || empties.len != 32 * (Py_ssize_t)height || leaves.len != n * 8 ||
+        (areas.buf != NULL && areas.len != 0 && areas.len != 2 * offsets.len)) {
         PyErr_SetString(PyExc_ValueError, "cut: inconsistent tree description");
         goto done;
     }
     unsigned long long start[MAX_H + 1], count[MAX_H + 1];
+    Area area[MAX_H + 1] = {{0, 0}};
     memcpy(start, offsets.buf, (size_t)offsets.len);
     memcpy(count, counts.buf, (size_t)counts.len);
+    if (areas.buf != NULL && areas.len != 0) memcpy(area, areas.buf, (size_t)areas.len);
+    unsigned long long size = (unsigned long long)tree.len;
     for (int l = 0; l < height; l++) {
-        if (start[l] > (unsigned long long)tree.len || count[l] > ((unsigned long long)tree.len - start[l]) / record) {
+        /* a sparse level: its table of count + 1 offsets, its records in the map */
+        unsigned long long width = area[l].start ? 8 : record, entries = count[l] + (area[l].start != 0);
+        if (start[l] > size || entries > (size - start[l]) / width ||
+            area[l].start > size || area[l].size > size - area[l].start) {
             PyErr_SetString(PyExc_ValueError, "cut: a level lies outside the tree");
             goto done;
         }
     }
+    decoded = PyMem_RawMalloc(record);
     size_t bound = fragment_bound(height, k);
     /* a few dozen proofs at a time: one small buffer, reused, instead of one sized for
      * the whole batch (fresh pages for tens of MB cost more than writing them) */
     text = PyMem_RawMalloc(CUT_STEP * bound);
     lengths = PyMem_RawMalloc(CUT_STEP * sizeof(size_t));
     result = PyList_New(n);
-    if (text == NULL || lengths == NULL || result == NULL) {
+    if (text == NULL || lengths == NULL || decoded == NULL || result == NULL) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         Py_CLEAR(result);
         goto done;
@@ -568,6 +635,9 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
     const unsigned char *empty = empties.buf, *leaf_bytes = leaves.buf;
     for (Py_ssize_t first = 0; first < n; first += CUT_STEP) {
         Py_ssize_t step = n - first < CUT_STEP ? n - first : CUT_STEP, bad = -1;
+        const char *why = NULL; /* a sparse record that is bad input, at (bad_level, bad_node) */
+        int bad_level = 0;
+        unsigned long long bad_node = 0;
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < step; i++) {
             unsigned long long index;
@@ -577,8 +647,14 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
                 break;
             }
             char *out = text + (size_t)i * bound, *begin = out;
+            const unsigned char *leaf = map + start[0] + index * record;
+            if (area[0].start &&
+                !(leaf = sparse_node(decoded, map, map + start[0], area[0], index, (size_t)k, &why))) {
+                bad_node = index;
+                break;
+            }
             out = literal(out, "\"balances\":");
-            out = sums_json(out, map + start[0] + index * record + 32, k);
+            out = sums_json(out, leaf + 32, k);
             out = literal(out, ",\"index\":");
             out = decimal(out, index);
             out = literal(out, ",\"siblings\":[");
@@ -588,6 +664,11 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
                 out = literal(out, "{\"hash\":\"");
                 if (j < count[l]) {
                     const unsigned char *rec = map + start[l] + j * record;
+                    if (area[l].start &&
+                        !(rec = sparse_node(decoded, map, map + start[l], area[l], j, (size_t)k, &why))) {
+                        bad_level = l, bad_node = j;
+                        break;
+                    }
                     out = hex_json(out, rec);
                     out = literal(out, "\",\"sums\":");
                     out = sums_json(out, rec + 32, k);
@@ -599,10 +680,18 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
                 }
                 *out++ = '}';
             }
+            if (why != NULL) break;
             *out++ = ']';
             lengths[i] = (size_t)(out - begin);
         }
         Py_END_ALLOW_THREADS
+        if (why != NULL) {
+            PyObject *where = Py_BuildValue("(iKs)", bad_level, bad_node, why);
+            if (where != NULL) PyErr_SetObject(PyExc_ValueError, where);
+            Py_XDECREF(where);
+            Py_CLEAR(result);
+            goto done;
+        }
         if (bad >= 0) {
             PyErr_Format(PyExc_ValueError, "cut: leaf number %zd of the list is not in the tree", bad);
             Py_CLEAR(result);
@@ -622,6 +711,8 @@ static PyObject *cut(PyObject *Py_UNUSED(self), PyObject *args) {
 done:
     PyMem_RawFree(text);
     PyMem_RawFree(lengths);
+    PyMem_RawFree(decoded);
+    if (areas.buf != NULL) PyBuffer_Release(&areas);
     PyBuffer_Release(&tree);
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&counts);
@@ -830,6 +921,10 @@ typedef struct {
     unsigned char *root;
     unsigned char empties[MAX_H][32];
     int failed; /* set once a push failed: the reducer's state is no longer whole */
+    /* sparse levels (store.py, tree.bin version 2): offsets[l] is the level's offset
+     * table in fd; its records go to data_fd[l] from data_base[l] on (-1: dense) */
+    long long data_fd[MAX_H + 1];
+    unsigned long long data_base[MAX_H + 1], data_len[MAX_H + 1];
 } Reducer;
 
 typedef struct {
@@ -929,6 +1024,53 @@ static int write_at(int fd, const unsigned char *data, size_t n, unsigned long l
 
 enum { PUSH_OK = 0, PUSH_IO = 1, PUSH_MEMORY = 2, PUSH_OVERFLOW = 3, PUSH_TOO_MANY = 4 };
 
+/* A sparse record: hash || bitmap of the non-zero sums (bit j = asset j, most significant
+ * bit first) || those sums in asset order. Returns its end. */
+static unsigned char *sparse_record(unsigned char *out, const unsigned char *node, size_t k) {
+    static const unsigned char ZERO[16] = {0};
+    size_t bitmap = (k + 7) / 8;
+    memcpy(out, node, 32);
+    unsigned char *bits = out + 32, *sums = bits + bitmap;
+    memset(bits, 0, bitmap);
+    for (size_t j = 0; j < k; j++) {
+        const unsigned char *v = node + 32 + 16 * j;
+        if (memcmp(v, ZERO, 16) == 0) continue;
+        bits[j / 8] |= (unsigned char)(0x80u >> (j % 8));
+        memcpy(sums, v, 16);
+        sums += 16;
+    }
+    return sums;
+}
+
+/* `count` nodes of `level` into tree.bin: in place (dense), or as sparse records after
+ * the level's records so far, with their offsets in its table. */
+static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
+    size_t R = r->record;
+    if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
+    if (r->data_fd[level] < 0)
+        return write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R) ? PUSH_OK
+                                                                                         : PUSH_IO;
+    unsigned char *records = malloc(count * (R + (r->k + 7) / 8)), *table = malloc(count * 8);
+    int status = PUSH_MEMORY;
+    if (records != NULL && table != NULL) {
+        unsigned char *end = records;
+        for (size_t i = 0; i < count; i++) {
+            be64(table + 8 * i, r->data_len[level] + (unsigned long long)(end - records));
+            end = sparse_record(end, nodes + i * R, r->k);
+        }
+        size_t size = (size_t)(end - records);
+        status = write_at((int)r->data_fd[level], records, size,
+                          r->data_base[level] + r->data_len[level]) &&
+                         write_at(r->fd, table, count * 8, r->offsets[level] + r->done[level] * 8)
+                     ? PUSH_OK
+                     : PUSH_IO;
+        r->data_len[level] += size;
+    }
+    free(records);
+    free(table);
+    return status;
+}
+
 typedef struct {
     int level;
     size_t asset;
@@ -941,8 +1083,8 @@ static int push_level(Reducer *r, int level, const unsigned char *nodes, size_t 
     size_t R = r->record;
     if (count == 0) return PUSH_OK;
     if (count > r->counts[level] - r->done[level]) return PUSH_TOO_MANY;
-    if (r->fd >= 0 && !write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R))
-        return PUSH_IO;
+    int stored = store_level(r, level, nodes, count);
+    if (stored != PUSH_OK) return stored;
     r->done[level] += count;
     if (level == r->height) {
         memcpy(r->root, nodes, R);
@@ -1046,24 +1188,40 @@ static PyObject *Reducer_finish(Reducer *r, PyObject *Py_UNUSED(args)) {
             PyErr_SetString(PyExc_ValueError, "Reducer.finish: a level is not whole");
             return NULL;
         }
+    for (int l = 0; l <= r->height; l++) {
+        unsigned char end[8]; /* a sparse level's table ends with the size of its records */
+        be64(end, r->data_len[l]);
+        if (r->data_fd[l] >= 0 && !write_at(r->fd, end, 8, r->offsets[l] + r->counts[l] * 8)) {
+            r->failed = 1;
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+    }
     return PyBytes_FromStringAndSize((const char *)r->root, (Py_ssize_t)R);
 }
 
 static int Reducer_init(Reducer *r, PyObject *args, PyObject *kwargs) {
-    Py_buffer offsets, counts, empties;
+    Py_buffer offsets, counts, empties, sparse = {0};
     int fd, k;
-    static char *names[] = {"fd", "offsets", "counts", "empties", "k", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iy*y*y*i", names, &fd, &offsets, &counts,
-                                     &empties, &k))
+    static char *names[] = {"fd", "offsets", "counts", "empties", "k", "sparse", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iy*y*y*i|y*", names, &fd, &offsets, &counts,
+                                     &empties, &k, &sparse))
         return -1;
     int ok = 0;
     Py_ssize_t levels = offsets.len / 8;
     int height = (int)levels - 1;
     if (k < 1 || height < 1 || height > MAX_H || offsets.len != levels * 8 ||
         counts.len != offsets.len || empties.len != 32 * (Py_ssize_t)height ||
-        r->held != NULL) {
+        r->held != NULL || (sparse.buf != NULL && sparse.len != 0 && sparse.len != levels * 16)) {
         PyErr_SetString(PyExc_ValueError, "Reducer: inconsistent tree description");
         goto done;
+    }
+    for (int l = 0; l <= height; l++) {
+        r->data_fd[l] = -1; /* dense unless `sparse` names (fd, base) for the level */
+        r->data_base[l] = r->data_len[l] = 0;
+        if (sparse.buf != NULL && sparse.len != 0) {
+            memcpy(&r->data_fd[l], (const unsigned char *)sparse.buf + 16 * l, 8);
+            memcpy(&r->data_base[l], (const unsigned char *)sparse.buf + 16 * l + 8, 8);
+        }
     }
     r->fd = fd;
     r->height = height;
@@ -1085,6 +1243,7 @@ done:
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&counts);
     PyBuffer_Release(&empties);
+    if (sparse.buf != NULL) PyBuffer_Release(&sparse);
     return ok ? 0 : -1;
 }
 
@@ -1104,8 +1263,10 @@ static PyTypeObject REDUCER_TYPE = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier.tree._fastverify.Reducer",
     .tp_basicsize = sizeof(Reducer),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Reducer(fd, offsets, counts, empties, k): writes every level of tree.bin "
-              "at its offset from the leaves pushed in index order",
+    .tp_doc = "Reducer(fd, offsets, counts, empties, k, sparse=b''): writes every level of "
+              "tree.bin at its offset from the leaves pushed in index order; `sparse`, "
+              "(fd, base) per level as two native int64 (fd -1: dense), writes a level's "
+              "sparse records to fd from base on and its offset table at its offset",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Reducer_init,
     .tp_dealloc = (destructor)Reducer_dealloc,

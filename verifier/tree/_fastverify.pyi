@@ -18,11 +18,15 @@ def cut(
     empties: bytes,
     k: int,
     leaves: bytes,
+    areas: bytes = b"",
     /,
 ) -> list[str]:
     """Each leaf's proof line from "balances" to the end of "siblings" (compact JSON):
     `tree` is tree.bin, `offsets` and `counts` the start and node count of each level
-    0..H (u64 each), `empties` E_0..E_{H-1}, `leaves` the leaf indices (u64 each)."""
+    0..H (u64 each), `empties` E_0..E_{H-1}, `leaves` the leaf indices (u64 each);
+    `areas` (start, size) of each sparse level's records (u64 each, 0 for a dense level,
+    whose offset is then its offset table). A bad sparse record raises
+    ValueError((level, node, problem))."""
 
 def leaf_hashes(ids: list[str], nonces: bytes, sums: Bytes, k: int, /) -> bytes:
     """SHA256(0x00 || nonce || SHA256(id) || enc(balances)) of each account, 32 bytes
@@ -36,7 +40,11 @@ class Reducer:
     index order (nothing written when fd is -1); raises OverflowError((asset index,
     level)) when a sum reaches 2^128."""
 
-    def __init__(self, fd: int, offsets: bytes, counts: bytes, empties: bytes, k: int) -> None: ...
+    def __init__(
+        self, fd: int, offsets: bytes, counts: bytes, empties: bytes, k: int, sparse: bytes = b""
+    ) -> None:
+        """`sparse`: (fd, base) per level (native int64 each; fd -1 for a dense level): a
+        sparse level's records go to fd from base on, its offset table to its offset."""
     def push(self, leaves: Bytes, /) -> None: ...
     def finish(self) -> bytes:
         """The root record, once every leaf was pushed."""

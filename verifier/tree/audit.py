@@ -23,6 +23,7 @@ from verifier.errors import InputError, OptionError
 from verifier.io.ledger import Ledger, LedgerBatch
 from verifier.models.check import CheckResult, Status
 from verifier.models.tree import TreeRoot
+from verifier.tree._fastverify import bound_heap
 from verifier.tree.build import (
     DEFAULT_MEMORY,
     BuildPlan,
@@ -86,6 +87,7 @@ def audit_tree(
         return AuditResult(checks)
     k = len(root.assets)
     width = 16 * k
+    bound_heap()  # as the build: freed partitions go back to the system
     plan = plan_build(n, k, root.height, memory)
     scratch = Path(tempfile.gettempdir())
     free = free_disk(scratch)

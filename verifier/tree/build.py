@@ -23,6 +23,7 @@ are uniform, so partitions of one prefix length hold about the same number of le
 """
 
 import math
+import os
 import re
 import resource
 import secrets
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
@@ -50,7 +51,14 @@ from verifier.tree._fastverify import (
 )
 from verifier.tree.levels import Progress
 from verifier.tree.spec import asset_pairs, empty_hashes, root_commitment
-from verifier.tree.store import HEADER, AccountsWriter, header, level_counts, record_size
+from verifier.tree.store import (
+    SPARSE_LEVELS,
+    AccountsWriter,
+    header,
+    level_counts,
+    level_starts,
+    record_size,
+)
 
 # The files of a built tree, in the order they are put in place: root.json last, since
 # its presence is what says the tree is whole (see Outputs.add_directory).
@@ -119,6 +127,7 @@ class BuildPlan:
     k: int
     height: int
     bits: int
+    sparse: int = 0  # the levels stored sparse (store.py), a bit each
 
     @property
     def spill_width(self) -> int:
@@ -131,7 +140,12 @@ class BuildPlan:
 
     @property
     def tree_bytes(self) -> int:
-        return HEADER + record_size(self.k) * sum(level_counts(self.n, self.height))
+        """At most: a sparse record of a node whose sums are all non-zero is longer than
+        a dense one by its bitmap (and an offset)."""
+        counts = level_counts(self.n, self.height)
+        _, end = level_starts(counts, self.k, self.sparse)
+        longest = record_size(self.k) + (self.k + 7) // 8
+        return end + sum(c * longest for i, c in enumerate(counts) if self.sparse >> i & 1)
 
     @property
     def index_bytes(self) -> int:
@@ -155,7 +169,7 @@ def fixed_bytes(k: int) -> int:
     return BASE_BYTES + BATCH_ROWS * (BATCH_BYTES_PER_ROW + BATCH_BYTES_PER_CELL * k)
 
 
-def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
+def plan_build(n: int, k: int, height: int, memory: int, sparse: int = 0) -> BuildPlan:
     """The partitions that keep a build in `memory` bytes; a budget that no number of
     partitions serves is refused, naming the least that would."""
     per_record = partition_cost(k) * SPREAD
@@ -168,7 +182,7 @@ def plan_build(n: int, k: int, height: int, memory: int) -> BuildPlan:
             f"the build needs at least {_mib(least)}",
         )
     bits = max(0, math.ceil(math.log2(n * per_record / room))) if n * per_record > room else 0
-    return BuildPlan(n, k, height, bits)
+    return BuildPlan(n, k, height, bits, sparse)
 
 
 def check_disk(plan: BuildPlan, out: Path) -> None:
@@ -219,6 +233,7 @@ def build_tree(
     *,
     outputs: Outputs,
     memory: int = DEFAULT_MEMORY,
+    layout: str = "dense",
 ) -> BuildResult:
     """Build the tree of `ledger` into temporaries of `outputs`, on which the caller
     declared `out` (`add_directory(out, flag, TREE_FILES)`, checked before any work)
@@ -227,7 +242,9 @@ def build_tree(
 
     Nonces: random without `nonce_key`, HMAC-derived from a key (`derive_nonce` in the
     spec's words), or the caller's own (`DerivedNonces`). Peak memory stays under
-    `memory` bytes; the disk it needs is checked before anything is written."""
+    `memory` bytes; the disk it needs is checked before anything is written. `layout`
+    "sparse" stores levels 0 and 1 without their zero sums (store.py): same hashes and
+    proofs, a smaller tree.bin when accounts hold few of many assets."""
     if not 1 <= height <= MAX_HEIGHT:
         raise OptionError("height", f"{height} is not between 1 and {MAX_HEIGHT}")
     if len(snapshot_id.encode()) > 65535:
@@ -244,7 +261,7 @@ def build_tree(
             None,
             f"{n} accounts do not fit a tree of height {height} (capacity {1 << height})",
         )
-    plan = plan_build(n, k, height, memory)
+    plan = plan_build(n, k, height, memory, SPARSE_LEVELS if layout == "sparse" else 0)
     check_disk(plan, out)
     with AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts:
         scratch = outputs.scratch_directory(out, SCRATCH)
@@ -256,10 +273,14 @@ def build_tree(
         accounts.index_ids()  # built while the levels are hashed
         positions = _Positions(scratch, plan)
         try:
-            with open(outputs.temporary(out / "tree.bin"), "wb") as sink:
-                sink.write(header(height, k, n))
+            with (
+                open(outputs.temporary(out / "tree.bin"), "wb") as sink,
+                _SparseLevels(scratch, plan) as sparse,
+            ):
+                sink.write(header(height, k, n, plan.sparse))
                 sink.flush()
-                root = _reduce(partitions, plan, sink.fileno(), positions, ledger, progress)
+                root = _reduce(partitions, plan, sink.fileno(), sparse, positions, ledger, progress)
+                sparse.append_to(sink)
         finally:
             positions.close()
         for first_row, leaves in positions.by_row():
@@ -394,18 +415,18 @@ def spill_records(
     return records
 
 
-def new_reducer(plan: BuildPlan, fd: int) -> Reducer:
+def new_reducer(plan: BuildPlan, fd: int, sparse: bytes = b"") -> Reducer:
     """The compiled reducer of `plan`'s tree, writing tree.bin's levels to `fd` (-1:
-    nowhere, only the root record is wanted)."""
+    nowhere, only the root record is wanted); `sparse` as `_SparseLevels.layout`."""
     counts = level_counts(plan.n, plan.height)
-    record = record_size(plan.k)
-    offsets = np.cumsum([HEADER] + [c * record for c in counts[:-1]], dtype=np.uint64)
+    offsets, _ = level_starts(counts, plan.k, plan.sparse)
     return Reducer(
         fd,
-        offsets.astype("<u8").tobytes(),
+        np.array(offsets, "<u8").tobytes(),
         np.array(counts, "<u8").tobytes(),
         b"".join(empty_hashes(plan.height, plan.k)[: plan.height]),
         plan.k,
+        sparse,
     )
 
 
@@ -472,16 +493,58 @@ class _Positions:
             yield first, leaves
 
 
+class _SparseLevels:
+    """Where the reducer writes the records of each sparse level: level 0's straight
+    into tree.bin after the part the header sizes, every other one into a scratch file
+    of its own (their sizes are known only at the end), appended to tree.bin in level
+    order once the levels are whole."""
+
+    def __init__(self, directory: Path, plan: BuildPlan) -> None:
+        self.plan = plan
+        self.levels = [i for i in range(plan.height + 1) if plan.sparse >> i & 1]
+        self.files = {
+            i: open(directory / f"level-{i}", "w+b")  # noqa: SIM115 # closed by __exit__
+            for i in self.levels
+            if i
+        }
+
+    def __enter__(self) -> "_SparseLevels":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self.files.values():
+            f.close()
+
+    def layout(self, fd: int) -> bytes:
+        """The reducer's `sparse` argument: (fd, base) per level, fd -1 for a dense one."""
+        if not self.levels:
+            return b""
+        _, end = level_starts(
+            level_counts(self.plan.n, self.plan.height), self.plan.k, self.plan.sparse
+        )
+        pairs = [(-1, 0)] * (self.plan.height + 1)
+        for i in self.levels:
+            pairs[i] = (self.files[i].fileno(), 0) if i else (fd, end)
+        return np.array(pairs, "=i8").tobytes()
+
+    def append_to(self, sink: BinaryIO) -> None:
+        sink.seek(0, os.SEEK_END)
+        for f in self.files.values():
+            f.seek(0)
+            shutil.copyfileobj(f, sink, 1 << 20)
+
+
 def _reduce(
     partitions: Partitions,
     plan: BuildPlan,
     fd: int,
+    sparse: _SparseLevels,
     positions: _Positions,
     ledger: LeafSource,
     progress: Progress | None,
 ) -> bytes:
     """Every level of tree.bin from the partitions, and the root record."""
-    reducer = new_reducer(plan, fd)
+    reducer = new_reducer(plan, fd, sparse.layout(fd))
     leaf = 0
     with _totals_checked(ledger):
         for leaves, rows in partitions.sorted():

@@ -72,6 +72,7 @@ class Cutter:
         self._offsets = np.array(tree.offsets, dtype=np.uint64).tobytes()
         self._counts = np.array(tree.counts, dtype=np.uint64).tobytes()
         self._empties = b"".join(empty_hashes(tree.height, tree.k)[: tree.height])
+        self._areas = np.array(tree.areas, dtype=np.uint64).tobytes()
 
     def lines(self, rows: Sequence[tuple[str, int, bytes]]) -> list[str]:
         """The proof line of each (account_id, leaf index, nonce)."""
@@ -80,7 +81,15 @@ class Cutter:
                 raise InputError(str(self.tree.path), f"leaf {leaf}", "no such leaf in this tree")
         leaves = np.array([leaf for _, leaf, _ in rows], dtype=np.uint64).tobytes()
         t = self.tree
-        paths = cut(t.data, self._offsets, self._counts, self._empties, t.k, leaves)
+        try:
+            paths = cut(
+                t.data, self._offsets, self._counts, self._empties, t.k, leaves, self._areas
+            )
+        except ValueError as e:
+            if len(e.args) != 3:  # not a sparse record the builder cannot have written
+                raise
+            level, node, problem = e.args
+            raise InputError(str(t.path), f"level {level} node {node}", problem) from None
         head, tail = self._head, self._tail
         return [
             f'{head}{encode_basestring(account_id)},"nonce":"{nonce.hex()}",{path}{tail}'

@@ -13,7 +13,31 @@ tree.bin layout, all integers big-endian:
 Level l holds the c_l = ceil(n / 2^l) nodes that cover at least one account,
 node j at 64 + sum(c_0..c_{l-1}) * R + j * R, each R = 32 + 16K bytes:
 hash || enc(sums), exactly the bytes the parent hashes. Every other node is an
-empty subtree E_l and is not stored. Level H is the root.
+empty subtree E_l and is not stored. Level H is the root. This is the dense layout
+(version 1), which `tree build` writes by default.
+
+The sparse layout (version 2, `tree build --layout sparse`) stores the same nodes, and
+so gives the same proofs, without most of their zero sums: with many assets an account
+holds few of them, and a low node's sums are mostly zero (30 assets, the benchmark's
+ledger: 1.7 non-zero at level 0, 3.0 at level 1). Its header differs in
+
+    0       8     magic b"PORMST\x02\n"
+    19      8     the sparse levels: bit l set for level l (u64)
+
+and a sparse level l takes, in the place of its c_l records, a table of c_l + 1 u64
+offsets; its records follow the last level, sparse levels in order, each
+
+    hash (32) || bitmap (ceil(K/8) bytes: bit j, most significant first, set when
+    sum j is non-zero; the bits past K zero) || the non-zero sums (16 bytes each)
+    in asset order
+
+node j from table[j] to table[j+1], counted from the start of its level's records
+(table[0] = 0, table[c_l] = their size). The builder makes levels 0 and 1 sparse: they
+are three quarters of the file, and each sparse level above them is a stream of its
+own during the build for at most an eighth of it (see the README). A reader decodes a
+sparse record back to hash || enc(sums) and checks it as it goes: an offset out of its
+level, a bit past K, a length that does not match the bitmap or a zero sum marked
+non-zero is bad input.
 
 accounts.sqlite is private (the nonces are secrets): account_id -> ledger row and
 nonce (table accounts, keyed by row, unique index on account_id), ledger row -> leaf
@@ -38,7 +62,10 @@ from verifier.errors import InputError
 from verifier.io.files import open_binary
 
 MAGIC = b"PORMST\x01\n"
+SPARSE_MAGIC = b"PORMST\x02\n"
 HEADER = 64
+LAYOUTS = ("dense", "sparse")
+SPARSE_LEVELS = 0b11  # levels 0 and 1: the module docstring says why
 
 
 def record_size(k: int) -> int:
@@ -52,36 +79,75 @@ def level_counts(n: int, height: int) -> list[int]:
     return counts
 
 
-def header(height: int, k: int, n: int) -> bytes:
-    head = MAGIC + height.to_bytes(1, "big") + k.to_bytes(2, "big") + n.to_bytes(8, "big")
+def header(height: int, k: int, n: int, sparse: int = 0) -> bytes:
+    """Version 1 when no level is sparse, else version 2 naming the sparse levels."""
+    head = (SPARSE_MAGIC if sparse else MAGIC) + height.to_bytes(1, "big")
+    head += k.to_bytes(2, "big") + n.to_bytes(8, "big")
+    if sparse:
+        head += sparse.to_bytes(8, "big")
     return head.ljust(HEADER, b"\0")
 
 
+def level_starts(counts: list[int], k: int, sparse: int) -> tuple[list[int], int]:
+    """Where each level's records (dense) or offset table (sparse) start, and where the
+    part of the file that the header sizes ends (a sparse level's records follow it)."""
+    starts, offset = [], HEADER
+    for level, count in enumerate(counts):
+        starts.append(offset)
+        offset += (count + 1) * 8 if sparse >> level & 1 else count * record_size(k)
+    return starts, offset
+
+
 class TreeFile:
-    """Random access to the stored nodes of a tree.bin, for cutting proofs."""
+    """Random access to the stored nodes of a tree.bin of either layout, for cutting
+    proofs. Opening one checks what the header and the ends of the offset tables
+    say; each sparse record is checked where it is read (the compiled cutter), since
+    reading every offset of a large tree would cost more than the proofs asked for."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._f = open_binary(path)  # closed by close()
+        try:
+            self._open()
+        except BaseException:
+            self._f.close()
+            raise
+
+    def _open(self) -> None:
+        path = str(self.path)
         head = self._f.read(HEADER)
-        if len(head) < HEADER or head[:8] != MAGIC:
-            raise InputError(str(path), "header", "not a por-mst-v1 tree.bin")
+        if len(head) < HEADER or head[:8] not in (MAGIC, SPARSE_MAGIC):
+            raise InputError(path, "header", "not a por-mst-v1 tree.bin")
         self.height = head[8]
         self.k = int.from_bytes(head[9:11], "big")
         self.n = int.from_bytes(head[11:19], "big")
+        self.sparse = int.from_bytes(head[19:27], "big") if head[:8] == SPARSE_MAGIC else 0
+        if head[:8] == SPARSE_MAGIC and not 0 < self.sparse < 1 << (self.height + 1):
+            raise InputError(path, "header", f"sparse levels {self.sparse:#x} not of this tree")
+        self.layout = LAYOUTS[self.sparse != 0]
         self.record = record_size(self.k)
         self.counts = level_counts(self.n, self.height)
-        self.offsets = []
-        offset = HEADER
-        for c in self.counts:
-            self.offsets.append(offset)
-            offset += c * self.record
-        if path.stat().st_size != offset:
-            raise InputError(
-                str(path), None, f"{path.stat().st_size} bytes, the header says {offset}"
-            )
+        self.offsets, end = level_starts(self.counts, self.k, self.sparse)
+        size = self.path.stat().st_size
+        if size < end or (not self.sparse and size != end):
+            raise InputError(path, None, f"{size} bytes, the header says {end}")
         # mapped, not read: a proof touches H records scattered over the file
         self.data = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
+        # (start, size) of each level's sparse records; (0, 0) for a dense level
+        self.areas: list[tuple[int, int]] = []
+        for level, (start, count) in enumerate(zip(self.offsets, self.counts, strict=True)):
+            if not self.sparse >> level & 1:
+                self.areas.append((0, 0))
+                continue
+            first, records = (
+                int.from_bytes(self.data[at : at + 8], "big") for at in (start, start + 8 * count)
+            )
+            if first != 0:
+                raise InputError(path, f"level {level} offset table", "does not start at 0")
+            self.areas.append((end, records))
+            end += records
+        if size != end:
+            raise InputError(path, None, f"{size} bytes, the header and offset tables say {end}")
 
     def close(self) -> None:
         self.data.close()
