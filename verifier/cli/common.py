@@ -47,6 +47,8 @@ JsonOutOption = Annotated[
 HtmlOutOption = Annotated[
     Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
 ]
+BtcRpcOption = Annotated[str | None, typer.Option(help="Bitcoin Core JSON-RPC URL (raw blocks).")]
+EsploraOption = Annotated[str | None, typer.Option(help="Esplora REST URL (trusted for history).")]
 OfflineOption = Annotated[
     Path | None,
     typer.Option(help="Replay this evidence bundle (por-evidence-v1) instead of the network."),

@@ -14,7 +14,14 @@ from rich.table import Column, Table
 
 from chains.bitcoin.networks import NETWORKS as BITCOIN_NETWORKS
 from chains.names import parse_chain
-from verifier.cli.common import JsonOutOption, RpcTimeoutOption, evm_endpoints, request_deadline
+from verifier.cli.common import (
+    BtcRpcOption,
+    EsploraOption,
+    JsonOutOption,
+    RpcTimeoutOption,
+    evm_endpoints,
+    request_deadline,
+)
 from verifier.cli.output import STYLE, out, safe
 from verifier.cli.report_out import ForceOption, planned_outputs
 from verifier.cli.style import PorGroup
@@ -43,12 +50,8 @@ def check(
     file_format: Annotated[
         Format, typer.Option("--format", help="auto (from the header), okx-csv or htx-csv")
     ] = Format.AUTO,
-    btc_rpc: Annotated[
-        str | None, typer.Option(help="Bitcoin Core JSON-RPC URL (raw blocks).")
-    ] = None,
-    esplora: Annotated[
-        str | None, typer.Option(help="Esplora REST URL (trusted for history).")
-    ] = None,
+    btc_rpc: BtcRpcOption = None,
+    esplora: EsploraOption = None,
     rpc: Annotated[
         list[str] | None,
         typer.Option(

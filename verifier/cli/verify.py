@@ -12,6 +12,8 @@ from verifier.audit.run import balances_source, verify_attestation
 from verifier.audit.stablecoin import verify_stablecoin
 from verifier.audit.window import SAMPLES, WindowSpec
 from verifier.cli.common import (
+    BtcRpcOption,
+    EsploraOption,
     EvidenceOutOption,
     HtmlOutOption,
     JsonOutOption,
@@ -41,12 +43,8 @@ def command(
         Path,
         typer.Argument(help="The attestation (JSON por-attestation-v1) the exchange published."),
     ],
-    btc_rpc: Annotated[
-        str | None, typer.Option(help="Bitcoin Core JSON-RPC URL (raw blocks).")
-    ] = None,
-    esplora: Annotated[
-        str | None, typer.Option(help="Esplora REST URL (trusted for history).")
-    ] = None,
+    btc_rpc: BtcRpcOption = None,
+    esplora: EsploraOption = None,
     eth_rpc: Annotated[
         str | None,
         typer.Option(
