@@ -454,8 +454,8 @@ def main() -> None:
     try:
         extra = memory_option(args.memory)
         start = time.perf_counter()
-        subprocess.run(por("--help"), capture_output=True, cwd=ROOT, check=True)
-        print(f"(CLI start-up, in every build's time: {time.perf_counter() - start:.1f} s)")
+        subprocess.run(por("tree", "build", "--help"), capture_output=True, cwd=ROOT, check=True)
+        print(f"(CLI start-up, in every build's time: {time.perf_counter() - start:.2f} s)")
         builds: list[Build] = []
         for n in dense:
             ledger = work / f"ledger-{n}.csv"

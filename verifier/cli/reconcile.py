@@ -20,7 +20,8 @@ from verifier.cli.common import (
     auditor_prices,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
+from verifier.cli.deliver import deliver
+from verifier.cli.report_out import ForceOption, LangOption, planned_outputs
 from verifier.i18n import N_, Lang
 from verifier.io.attestation import load_attestation, load_balances
 from verifier.reconcile.reconciler import reconcile

@@ -29,7 +29,8 @@ from verifier.cli.common import (
     request_deadline,
 )
 from verifier.cli.common import other_entities as other_entities_of
-from verifier.cli.report_out import ForceOption, LangOption, deliver, planned_outputs
+from verifier.cli.deliver import deliver
+from verifier.cli.report_out import ForceOption, LangOption, planned_outputs
 from verifier.errors import InputError
 from verifier.i18n import Lang
 from verifier.io.attestation import load_any_attestation
