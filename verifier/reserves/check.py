@@ -141,6 +141,7 @@ def _address(text: str, ref: ChainRef) -> tuple[str, str]:
 
 def _row(row: ReserveRow, placed: _Placed, owned: CheckResult, reads: dict[Key, Read]) -> RowCheck:
     on_chain: int | None = None
+    difference: int | None = None
     block_hash: str | None = None
     status, reason = placed.status, placed.reason
     if status is None:
@@ -167,9 +168,7 @@ def _row(row: ReserveRow, placed: _Placed, owned: CheckResult, reads: dict[Key, 
         claimed_text=row.amount,
         claimed=_text(placed.claimed),
         on_chain=_text(on_chain),
-        difference=_text(
-            None if on_chain is None or placed.claimed is None else on_chain - placed.claimed
-        ),
+        difference=_text(difference),
         ownership=owned.status,
         ownership_reason=owned.reason,
         balance=status,
