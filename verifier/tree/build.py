@@ -28,9 +28,10 @@ import re
 import resource
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import FileIO
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -328,6 +329,16 @@ def _nonces(batch: LedgerBatch, snapshot_id: str, nonce_key: bytes | DerivedNonc
     return hmac_nonces(nonce_key, snapshot_id.encode() + b"\0", batch.account_ids)
 
 
+def _append_by_part(files: Sequence[FileIO], part: np.ndarray, rows: np.ndarray) -> None:
+    """Append each row to the file of its partition number, in one write per partition
+    the batch touches; rows keep their arrival order within a partition."""
+    order = np.argsort(part, kind="stable")
+    grouped = rows[order]
+    bounds = np.searchsorted(part[order], np.arange(len(files) + 1))
+    for i in np.flatnonzero(np.diff(bounds)).tolist():
+        files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
+
+
 class Partitions:
     """The partition files of one run: spill records (a leaf record and a big-endian
     u64) appended by the partition of their 8-byte big-endian key at byte `key_at`,
@@ -374,12 +385,7 @@ class Partitions:
         if self.plan.bits == 0:
             self.files[0].write(records.data)
             return
-        prefix = self.part_of(self._keys(records))
-        order = np.argsort(prefix, kind="stable")  # arrival order kept within a partition
-        grouped = records[order]
-        bounds = np.searchsorted(prefix[order], np.arange(len(self.paths) + 1))
-        for i in np.flatnonzero(np.diff(bounds)):
-            self.files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
+        _append_by_part(self.files, self.part_of(self._keys(records)), records)
 
     def close(self) -> None:
         for f in self.files:
@@ -471,11 +477,7 @@ class _Positions:
         pairs[:, 0] = rows
         pairs[:, 1] = np.arange(first_leaf, first_leaf + len(rows), dtype=np.uint64)
         part = (pairs[:, 0] - np.uint64(1)) * np.uint64(self.parts) // np.uint64(self.n)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(self.parts + 1))
-        grouped = pairs[order]
-        for i in np.flatnonzero(np.diff(bounds)):
-            self.files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
+        _append_by_part(self.files, part, pairs)
 
     def close(self) -> None:
         for f in self.files:
