@@ -338,18 +338,21 @@ def test_a_leaf_the_tree_does_not_hold_is_refused() -> None:
     tree, cutter = prover.tree, Cutter(prover.tree, "s", prover.root.assets, {}, "00")
     for leaf in (tree.n, -1, 2**64):
         with pytest.raises(InputError, match="no such leaf in this tree"):
-            cutter.lines([("x", leaf, bytes(32))])
+            cutter.rows([("x", leaf, bytes(32))])
     offsets = np.array(tree.offsets, dtype=np.uint64).tobytes()
     counts = np.array(tree.counts, dtype=np.uint64).tobytes()
     empties = bytes(32 * tree.height)
     for leaves in ([tree.n], [0, 2**64 - 1]):
         packed = np.array(leaves, dtype=np.uint64).tobytes()
+        nonces = bytes(32 * len(leaves))
         with pytest.raises(ValueError, match="not in the tree"):
-            cut(tree.data, offsets, counts, empties, tree.k, packed)
+            cut(tree.data, offsets, counts, empties, tree.k, packed, nonces)
     with pytest.raises(ValueError, match="a level lies outside the tree"):
-        cut(tree.data[: len(tree.data) // 2], offsets, counts, empties, tree.k, b"")
+        cut(tree.data[: len(tree.data) // 2], offsets, counts, empties, tree.k, b"", b"")
     with pytest.raises(ValueError, match="inconsistent"):
-        cut(tree.data, offsets, counts, empties[:-1], tree.k, b"")
+        cut(tree.data, offsets, counts, empties[:-1], tree.k, b"", b"")
+    with pytest.raises(ValueError, match="inconsistent"):  # a nonce short
+        cut(tree.data, offsets, counts, empties, tree.k, bytes(8), bytes(31))
 
 
 def test_the_cutter_writes_every_128_bit_value_as_python_does(tmp_path: Path) -> None:
@@ -365,10 +368,13 @@ def test_the_cutter_writes_every_128_bit_value_as_python_does(tmp_path: Path) ->
     tree = TreeFile(tmp_path / "tree.bin")
     offsets = np.array(tree.offsets, dtype=np.uint64).tobytes()
     counts = np.array(tree.counts, dtype=np.uint64).tobytes()
-    paths = cut(tree.data, offsets, counts, bytes(32), k, np.array([0, 1], np.uint64).tobytes())
+    leaves, nonces = np.array([0, 1], np.uint64).tobytes(), bytes(range(64))
+    paths = cut(tree.data, offsets, counts, bytes(32), k, leaves, nonces)
     tree.close()
     for leaf, path in enumerate(paths):
+        assert path is not None
         read = json.loads("{" + path + "}")
+        assert read["nonce"] == nonces[32 * leaf : 32 * leaf + 32].hex()
         assert read["balances"] == [str(v) for v in rows[leaf]] and read["index"] == leaf
         assert read["siblings"] == [
             {"hash": records[1 - leaf].hex(), "sums": [str(v) for v in rows[1 - leaf]]}

@@ -239,7 +239,8 @@ def test_a_disk_too_small_is_refused_before_any_work(
         f"por: error: {out}: not enough free disk: the build of 1,000 accounts needs "
         f"{plan.disk_bytes / 2**20:,.0f} MiB (partitions {plan.scratch_bytes / 2**20:,.0f} MiB, "
         f"tree.bin {plan.tree_bytes / 2**20:,.0f} MiB, accounts.sqlite about "
-        f"{plan.index_bytes / 2**20:,.0f} MiB), {(plan.disk_bytes - 1) / 2**20:,.0f} MiB are free\n"
+        f"{plan.index_bytes / 2**20:,.0f} MiB, lookup.bin and its sort "
+        f"{plan.lookup_bytes / 2**20:,.0f} MiB), {(plan.disk_bytes - 1) / 2**20:,.0f} MiB are free\n"
     )
     assert list(out.iterdir()) == []  # no temporary, no scratch
     monkeypatch.setattr(build_module.shutil, "disk_usage", real)

@@ -64,7 +64,7 @@ def test_builder_and_cutter_reproduce_the_vector_byte_for_byte(
     root = TreeRoot.from_parts("vector-1", 4, ASSETS, root_hash, root_sums, commitment, len(LEAVES))
     tree = TreeFile(tmp_path / "tree.bin")
     cutter = Cutter(tree, "vector-1", ASSETS, root.root.as_json(), commitment.hex())
-    (line,) = cutter.lines([("bob", 1, bytes([0x22]) * 32)])
+    (line,) = cutter.rows([("bob", 1, bytes([0x22]) * 32)])
     tree.close()
     assert proof_json(json.loads(line)) == vector_text(shared)
     assert line == proof_json_line(json.loads(line))

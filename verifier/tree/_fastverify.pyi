@@ -18,15 +18,30 @@ def cut(
     empties: bytes,
     k: int,
     leaves: bytes,
+    nonces: bytes,
     areas: bytes = b"",
+    id_hashes: bytes | None = None,
     /,
-) -> list[str]:
-    """Each leaf's proof line from "balances" to the end of "siblings" (compact JSON):
+) -> list[str | None]:
+    """Each leaf's proof line from "nonce" to the end of "siblings" (compact JSON):
     `tree` is tree.bin, `offsets` and `counts` the start and node count of each level
-    0..H (u64 each), `empties` E_0..E_{H-1}, `leaves` the leaf indices (u64 each);
-    `areas` (start, size) of each sparse level's records (u64 each, 0 for a dense level,
-    whose offset is then its offset table). A bad sparse record raises
-    ValueError((level, node, problem))."""
+    0..H (u64 each), `empties` E_0..E_{H-1}, `leaves` the leaf indices (u64 each),
+    `nonces` 32 bytes each; `areas` (start, size) of each sparse level's records (u64
+    each, 0 for a dense level, whose offset is then its offset table). With `id_hashes`
+    (SHA256 of each account id) a leaf whose hash is not SHA256(0x00 || nonce || id
+    hash || its balances) gets None. A bad sparse record raises
+    ValueError((level, node, problem)). Eight threads, GIL released."""
+
+def id_keys(ids: list[str], /) -> bytes:
+    """Each id's key in lookup.bin (u64 little-endian): FNV-1a 64, then MurmurHash3's
+    finaliser."""
+
+def find(
+    index: mmap.mmap | bytes, n: int, width: int, bits: int, at: bytes, ids: list[str], /
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """Each id looked up in lookup.bin (sections at `at`, u64 each): its leaf (u64) and
+    nonce when its key is found once, SHA256(id), and a status byte (0 found, 1 absent,
+    2 a shared key, 3 an entry the file cannot hold). Eight threads, GIL released."""
 
 def leaf_hashes(ids: list[str], nonces: bytes, sums: Bytes, k: int, /) -> bytes:
     """SHA256(0x00 || nonce || SHA256(id) || enc(balances)) of each account, 32 bytes

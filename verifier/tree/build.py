@@ -1,5 +1,5 @@
-"""Build a por-mst-v1 tree from a ledger into DIR/{root.json,tree.bin,accounts.sqlite},
-in memory that does not grow with the ledger.
+"""Build a por-mst-v1 tree from a ledger into DIR/{root.json,tree.bin,accounts.sqlite,
+lookup.bin}, in memory that does not grow with the ledger.
 
 Shuffle: leaf index = rank of the account's leaf hash (its first 8 bytes big-endian;
 ties, which need a SHA-256 collision on 64 bits, by ledger row). The leaf hash is
@@ -15,7 +15,9 @@ Two passes, so that only one partition of the leaves is ever in memory:
 2. Partition by partition in prefix order: read, sort by (8-byte key, row), and push
    the leaves in index order into the compiled `Reducer`, which writes every level of
    tree.bin at its offset (the level sizes follow from n) and keeps at most one node
-   per level back. The account index gets each leaf's row in leaf order.
+   per level back. The account index gets each leaf's row in leaf order; lookup.bin
+   (verifier/tree/lookup.py) gets the nonces in pass 1, the leaves by row and its
+   sorted keys at the end.
 
 The number of partitions follows from `memory`: a partition's records, sorted, must
 fit beside what the build holds whatever the ledger's size (`fixed_bytes`). Leaf hashes
@@ -28,10 +30,9 @@ import re
 import resource
 import secrets
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from io import FileIO
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -51,7 +52,9 @@ from verifier.tree._fastverify import (
     sort_records,
 )
 from verifier.tree.levels import Progress
+from verifier.tree.lookup import Layout, LookupWriter
 from verifier.tree.spec import asset_pairs, empty_hashes, root_commitment
+from verifier.tree.spill import append_by_part
 from verifier.tree.store import (
     SPARSE_LEVELS,
     AccountsWriter,
@@ -63,7 +66,7 @@ from verifier.tree.store import (
 
 # The files of a built tree, in the order they are put in place: root.json last, since
 # its presence is what says the tree is whole (see Outputs.add_directory).
-TREE_FILES = ("tree.bin", "accounts.sqlite", "root.json")
+TREE_FILES = ("tree.bin", "accounts.sqlite", "lookup.bin", "root.json")
 SCRATCH = "tree-partitions"  # the scratch directory's name in DIR, while a build runs
 
 DEFAULT_MEMORY = 2 << 30
@@ -129,6 +132,7 @@ class BuildPlan:
     height: int
     bits: int
     sparse: int = 0  # the levels stored sparse (store.py), a bit each
+    room: int = PARTITION_ROOM  # the most a partition may take while sorted
 
     @property
     def spill_width(self) -> int:
@@ -153,10 +157,15 @@ class BuildPlan:
         return self.n * INDEX_BYTES
 
     @property
+    def lookup_bytes(self) -> int:
+        """lookup.bin, and its (key, row) pairs while they wait to be sorted."""
+        return Layout.of(self.n).size + self.n * 16
+
+    @property
     def disk_bytes(self) -> int:
         """Everything at once: the partitions are removed only as they are read, while
-        tree.bin and accounts.sqlite grow."""
-        return self.scratch_bytes + self.tree_bytes + self.index_bytes
+        tree.bin, accounts.sqlite and lookup.bin grow."""
+        return self.scratch_bytes + self.tree_bytes + self.index_bytes + self.lookup_bytes
 
 
 def partition_cost(k: int) -> int:
@@ -183,7 +192,7 @@ def plan_build(n: int, k: int, height: int, memory: int, sparse: int = 0) -> Bui
             f"the build needs at least {_mib(least)}",
         )
     bits = max(0, math.ceil(math.log2(n * per_record / room))) if n * per_record > room else 0
-    return BuildPlan(n, k, height, bits, sparse)
+    return BuildPlan(n, k, height, bits, sparse, room)
 
 
 def check_disk(plan: BuildPlan, out: Path) -> None:
@@ -196,7 +205,8 @@ def check_disk(plan: BuildPlan, out: Path) -> None:
             None,
             f"not enough free disk: the build of {plan.n:,} accounts needs {_mib(plan.disk_bytes)} "
             f"(partitions {_mib(plan.scratch_bytes)}, tree.bin {_mib(plan.tree_bytes)}, "
-            f"accounts.sqlite about {_mib(plan.index_bytes)}), {_mib(free)} are free",
+            f"accounts.sqlite about {_mib(plan.index_bytes)}, lookup.bin and its sort "
+            f"{_mib(plan.lookup_bytes)}), {_mib(free)} are free",
         )
 
 
@@ -264,11 +274,16 @@ def build_tree(
         )
     plan = plan_build(n, k, height, memory, SPARSE_LEVELS if layout == "sparse" else 0)
     check_disk(plan, out)
-    with AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts:
-        scratch = outputs.scratch_directory(out, SCRATCH)
+    scratch = outputs.scratch_directory(out, SCRATCH)
+    with (
+        AccountsWriter(outputs.temporary(out / "accounts.sqlite")) as accounts,
+        LookupWriter(outputs.temporary(out / "lookup.bin"), scratch, n, plan.room) as lookup,
+    ):
         partitions = Partitions.by_leaf_hash(scratch, plan)
         try:
-            _spill_leaves(ledger, n, snapshot_id, nonce_key, accounts, partitions, progress)
+            _spill_leaves(
+                ledger, n, snapshot_id, nonce_key, (accounts, lookup), partitions, progress
+            )
         finally:
             partitions.close()
         accounts.index_ids()  # built while the levels are hashed
@@ -286,6 +301,7 @@ def build_tree(
             positions.close()
         for first_row, leaves in positions.by_row():
             accounts.positions(first_row, leaves)
+            lookup.leaves(first_row, leaves)
         duplicate = accounts.duplicate()
         if duplicate:
             account_id, rows = duplicate
@@ -299,6 +315,7 @@ def build_tree(
         root_file = TreeRoot.from_parts(
             snapshot_id, height, assets, root_hash, root_sums, commitment, n
         )
+        lookup.finish(commitment)
         accounts.finish(
             {
                 "format": FORMAT,
@@ -327,16 +344,6 @@ def _nonces(batch: LedgerBatch, snapshot_id: str, nonce_key: bytes | DerivedNonc
     if nonce_key is None:
         return secrets.token_bytes(32 * len(batch.account_ids))
     return hmac_nonces(nonce_key, snapshot_id.encode() + b"\0", batch.account_ids)
-
-
-def _append_by_part(files: Sequence[FileIO], part: np.ndarray, rows: np.ndarray) -> None:
-    """Append each row to the file of its partition number, in one write per partition
-    the batch touches; rows keep their arrival order within a partition."""
-    order = np.argsort(part, kind="stable")
-    grouped = rows[order]
-    bounds = np.searchsorted(part[order], np.arange(len(files) + 1))
-    for i in np.flatnonzero(np.diff(bounds)).tolist():
-        files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
 
 
 class Partitions:
@@ -385,7 +392,7 @@ class Partitions:
         if self.plan.bits == 0:
             self.files[0].write(records.data)
             return
-        _append_by_part(self.files, self.part_of(self._keys(records)), records)
+        append_by_part(self.files, self.part_of(self._keys(records)), records)
 
     def close(self) -> None:
         for f in self.files:
@@ -441,7 +448,7 @@ def _spill_leaves(
     n: int,
     snapshot_id: str,
     nonce_key: bytes | DerivedNonces | None,
-    accounts: AccountsWriter,
+    indexes: tuple[AccountsWriter, LookupWriter],
     partitions: Partitions,
     progress: Progress | None,
 ) -> None:
@@ -450,7 +457,8 @@ def _spill_leaves(
         nonces = _nonces(batch, snapshot_id, nonce_key)
         rows = np.arange(batch.first_row, batch.first_row + m, dtype=np.uint64)
         partitions.add(spill_records(batch.account_ids, nonces, batch.encoded, rows))
-        accounts.add(batch.first_row, batch.account_ids, nonces)
+        for index in indexes:
+            index.add(batch.first_row, batch.account_ids, nonces)
         if progress:
             progress("reading ledger and hashing leaves", batch.first_row - 1 + m, n)
     if ledger.rows != n:
@@ -477,7 +485,7 @@ class _Positions:
         pairs[:, 0] = rows
         pairs[:, 1] = np.arange(first_leaf, first_leaf + len(rows), dtype=np.uint64)
         part = (pairs[:, 0] - np.uint64(1)) * np.uint64(self.parts) // np.uint64(self.n)
-        _append_by_part(self.files, part, pairs)
+        append_by_part(self.files, part, pairs)
 
     def close(self) -> None:
         for f in self.files:

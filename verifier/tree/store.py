@@ -44,6 +44,8 @@ nonce (table accounts, keyed by row, unique index on account_id), ledger row -> 
 index (table positions, keyed by row); a meta table ties it to its root commitment. A
 lookup is an index search and two key searches: no part of the file is loaded. (Files
 of earlier builds key positions by leaf with an index on row: read the same way.)
+Proofs for accounts named one by one are found through lookup.bin instead, when the
+tree has one (verifier/tree/lookup.py says why); accounts.sqlite stays the record.
 """
 
 import json
@@ -131,8 +133,12 @@ class TreeFile:
         size = self.path.stat().st_size
         if size < end or (not self.sparse and size != end):
             raise InputError(path, None, f"{size} bytes, the header says {end}")
-        # mapped, not read: a proof touches H records scattered over the file
+        # mapped, not read: a proof touches H records scattered over the file. Random
+        # access told to the kernel: else each page a proof misses brings the disk's
+        # read-ahead around it (8 MiB on this machine's disk), which pushes the pages
+        # wanted out of the cache long before a tree of 100M accounts is in it
         self.data = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
+        self.data.madvise(mmap.MADV_RANDOM)
         # (start, size) of each level's sparse records; (0, 0) for a dense level
         self.areas: list[tuple[int, int]] = []
         for level, (start, count) in enumerate(zip(self.offsets, self.counts, strict=True)):

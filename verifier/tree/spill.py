@@ -1,0 +1,17 @@
+"""Appending records to partition files on disk, the external sort's first half that
+the builder, the audit and lookup.bin's writer share."""
+
+from collections.abc import Sequence
+from io import FileIO
+
+import numpy as np
+
+
+def append_by_part(files: Sequence[FileIO], part: np.ndarray, rows: np.ndarray) -> None:
+    """Append each row to the file of its partition number, in one write per partition
+    the batch touches; rows keep their arrival order within a partition."""
+    order = np.argsort(part, kind="stable")
+    grouped = rows[order]
+    bounds = np.searchsorted(part[order], np.arange(len(files) + 1))
+    for i in np.flatnonzero(np.diff(bounds)).tolist():
+        files[i].write(grouped[bounds[i] : bounds[i + 1]].data)
