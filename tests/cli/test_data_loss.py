@@ -28,7 +28,7 @@ from verifier.cli import main
 from verifier.io.outputs import PARTIAL
 
 DEMO = ROOT / "fixtures" / "demo"
-TREE = ("tree.bin", "accounts.sqlite", "root.json")
+TREE = ("tree.bin", "accounts.sqlite", "lookup.bin", "root.json")
 ASSETS = "BTC:8,ETH:18,USDT:6"
 KEY = "ab" * 32
 Por = Callable[..., Run]
@@ -374,7 +374,7 @@ def test_build_refuses_an_existing_tree_or_a_non_empty_directory(por: Por, tmp_p
     code, _, err = por(*build_args(new_ledger, out))
     assert code == 2
     assert one_line(err) == (
-        f"{out}: already holds tree.bin, accounts.sqlite, root.json; --force replaces them"
+        f"{out}: already holds tree.bin, accounts.sqlite, lookup.bin, root.json; --force replaces them"
     )
     assert snapshot(out) == old  # the old nonces are still there
 
