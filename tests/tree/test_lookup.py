@@ -2,6 +2,7 @@
 gives, and a doctored lookup.bin is bad input or answered by accounts.sqlite, never a
 proof of another account."""
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -193,3 +194,34 @@ def test_the_cli_cuts_through_lookup_bin(built: Path, tmp_path: Path) -> None:
 def test_layout_widths() -> None:
     assert Layout.of(1 << 32).width == 4 and Layout.of((1 << 32) + 1).width == 8
     assert Layout.of(1).bits == 0 and Layout.of(100_000_000).bits == 20
+
+
+def test_tree_index_writes_lookup_bin_again(built: Path, tmp_path: Path) -> None:
+    """For a tree built before lookup.bin, or one whose lookup.bin does not match: the
+    same bytes as the build wrote, refused over an existing file unless forced."""
+    copy = copy_of(built, tmp_path)
+    (copy / "lookup.bin").unlink()
+    r = run("tree", "index", str(copy))
+    assert r.exit_code == 0, r.stderr
+    assert (copy / "lookup.bin").read_bytes() == (built / "lookup.bin").read_bytes()
+    r = run("tree", "index", str(copy))
+    assert r.exit_code == 2 and "already exists; --force replaces it" in r.stderr
+    layout, data = sections(copy)
+    data[layout.sections[4] :] = 0  # every nonce lost
+    data.flush()
+    del data
+    with pytest.raises(InputError, match="tree index DIR --force"):
+        list(Prover(copy).lines(["acct-5"]))
+    assert run("tree", "index", str(copy), "--force").exit_code == 0
+    assert list(Prover(copy).lines(ids())) == list(Prover(built).lines(ids()))
+
+
+def test_tree_index_refuses_accounts_sqlite_of_another_size(built: Path, tmp_path: Path) -> None:
+    copy = copy_of(built, tmp_path)
+    (copy / "lookup.bin").unlink()
+    with sqlite3.connect(copy / "accounts.sqlite") as db:
+        db.execute("DELETE FROM accounts WHERE row = 7")
+    r = run("tree", "index", str(copy))
+    assert r.exit_code == 2
+    assert r.stderr.strip().endswith(f"{N - 1} accounts, root.json says {N}")
+    assert sorted(p.name for p in copy.iterdir()) == ["accounts.sqlite", "root.json", "tree.bin"]

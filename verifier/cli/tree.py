@@ -22,6 +22,7 @@ from verifier.tree.build import (
     parse_nonce_key,
     totals_text,
 )
+from verifier.tree.lookup import write_lookup
 from verifier.tree.prove import Prover, proof_json
 from verifier.tree.store import LAYOUTS, Accounts
 
@@ -126,6 +127,25 @@ def build(
         print(
             f"{result.negatives_zeroed} negative balances counted as zero liabilities (--negative zero)"
         )
+
+
+@app.command()
+def index(
+    directory: Annotated[Path, typer.Argument(help="A built tree's directory")],
+    force: ForceOption = False,
+) -> None:
+    """Write DIR/lookup.bin, the index proofs are cut through, from DIR/accounts.sqlite:
+    for a tree built before it existed, or one whose lookup.bin does not match."""
+    root = load_root(directory / "root.json")
+    target = directory / "lookup.bin"
+    inputs = [directory / name for name in TREE_FILES if name != "lookup.bin"]
+    outputs = planned_outputs(inputs, force, [(target, "lookup.bin")])
+    with outputs:
+        n = write_lookup(directory, bytes.fromhex(root.root_commitment), outputs)
+        if n != root.account_count:  # nothing is written then
+            problem = f"{n} accounts, root.json says {root.account_count}"
+            raise InputError(str(directory / "accounts.sqlite"), None, problem)
+    print(f"wrote {target} ({n} accounts)")
 
 
 @app.command()

@@ -45,14 +45,17 @@ import mmap
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from verifier.errors import InputError
 from verifier.io.files import open_binary
+from verifier.io.outputs import Outputs
 from verifier.tree._fastverify import find, id_keys
 from verifier.tree.spill import append_by_part
+from verifier.tree.store import Accounts
 
 MAGIC = b"PORIDX\x01\n"
 HEADER = 64
@@ -205,3 +208,24 @@ class Lookup:
 
     def close(self) -> None:
         self.data.close()
+
+
+REWRITE_BATCH = 1 << 16  # accounts of accounts.sqlite read at a time
+REWRITE_ROOM = 256 << 20  # what the keys' sort may take, as a build's default
+
+
+def write_lookup(directory: Path, commitment: bytes, outputs: Outputs) -> int:
+    """lookup.bin rewritten from accounts.sqlite into `outputs`' temporary for it (a
+    tree built before lookup.bin existed, or one whose lookup.bin does not match):
+    the same file the build writes. Returns the number of accounts."""
+    accounts = Accounts(directory / "accounts.sqlite")
+    n = accounts.count()
+    scratch = outputs.scratch_directory(directory, "lookup-keys")
+    with LookupWriter(outputs.temporary(directory / "lookup.bin"), scratch, n, REWRITE_ROOM) as w:
+        rows, first = accounts.all(), 1
+        while batch := list(islice(rows, REWRITE_BATCH)):
+            w.add(first, [a for a, _, _ in batch], b"".join(nonce for _, _, nonce in batch))
+            w.leaves(first, np.array([leaf for _, leaf, _ in batch], np.uint64))
+            first += len(batch)
+        w.finish(commitment)
+    return n

@@ -193,7 +193,10 @@ class Prover:
         known = self.accounts.lookup_many([batch[i] for i in unsure if status[i] != SHARED])
         if known:
             account_id = next(batch[i] for i in unsure if batch[i] in known)
-            problem = f"does not match accounts.sqlite for {account_id!r}"
+            problem = (
+                f"does not match accounts.sqlite for {account_id!r} "
+                "(`por tree index DIR --force` writes it again)"
+            )
             raise InputError(str(lookup.path), None, problem)
 
     def _from_accounts(self, batch: list[str]) -> list[str]:
