@@ -1029,10 +1029,12 @@ static PyObject *id_keys(PyObject *Py_UNUSED(self), PyObject *args) {
     Texts t = {0};
     if (texts_of(ids, &t) && (result = PyBytes_FromStringAndSize(NULL, 8 * t.count)) != NULL) {
         unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+        Py_BEGIN_ALLOW_THREADS /* the build calls it behind the thread that parses */
         for (Py_ssize_t i = 0; i < t.count; i++) {
             uint64_t key = id_key((const unsigned char *)t.s[i], (size_t)t.n[i]);
             for (int b = 0; b < 8; b++, key >>= 8) out[8 * i + b] = (unsigned char)key;
         }
+        Py_END_ALLOW_THREADS
     }
     texts_free(&t);
     return result;

@@ -287,6 +287,7 @@ def build_tree(
         finally:
             partitions.close()
         accounts.index_ids()  # built while the levels are hashed
+        lookup.sort_keys()  # the same
         positions = _Positions(scratch, plan)
         try:
             with (

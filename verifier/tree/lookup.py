@@ -35,9 +35,9 @@ Layout, integers little-endian (so that numpy writes and reads them as they are)
                    leaves: n x w, the leaf index of each ledger row - 1
                    nonces: n x 32, the nonce of each ledger row - 1
 
-The build writes the nonces while the ledger streams by, the leaves once it knows
-them in row order, and the keys sorted in partitions of their prefix at the end
-(`LookupWriter`); the header last.
+The build writes the nonces while the ledger streams by, the keys sorted in
+partitions of their prefix while it hashes the levels, the leaves once it knows them
+in row order (`LookupWriter`), and the header last.
 """
 
 import math
@@ -45,6 +45,7 @@ import mmap
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -54,6 +55,7 @@ from verifier.errors import InputError
 from verifier.io.files import open_binary
 from verifier.io.outputs import Outputs
 from verifier.tree._fastverify import find, id_keys
+from verifier.tree.behind import Behind
 from verifier.tree.spill import append_by_part
 from verifier.tree.store import Accounts
 
@@ -100,52 +102,63 @@ class Layout:
         return head.ljust(32, b"\0") + commitment
 
 
+KEY_PARTS = 128  # at most: smaller sorts run faster (cache), and each is a file open
+KEYS_PER_PART = 1 << 18  # at least, on average
+
+
 class LookupWriter:
-    """Writes lookup.bin during a build: `add` per ledger batch, `leaves` per run of
-    rows once the leaves are known, `finish` with the root commitment. The (key, row)
-    pairs wait in `scratch`, in partition files by key prefix, each sorted within
-    `room` bytes at the end."""
+    """Writes lookup.bin during a build: `add` per ledger batch, `sort_keys` once the
+    ledger was read, `leaves` per run of rows once the leaves are known, `finish` with
+    the root commitment. The (key, row) pairs wait in `scratch`, in partition files by
+    key prefix, each sorted within `room` bytes. Everything but `finish` runs behind
+    the caller, on a thread of its own (numpy's sorts and the file writes release the
+    GIL): the keys are sorted while the builder hashes the levels. Used as a context
+    manager, which stops the thread and closes the files however the build ends."""
 
     def __init__(self, path: Path, scratch: Path, n: int, room: int) -> None:
         self.layout = Layout.of(n)
         self._f = open(path, "w+b", buffering=0)  # noqa: SIM115 # closed by close()
         self._f.truncate(self.layout.size)
-        parts = math.ceil(n * SORT_BYTES_PER_KEY / room)
+        parts = max(math.ceil(n * SORT_BYTES_PER_KEY / room), min(n // KEYS_PER_PART, KEY_PARTS))
         self._part_bits = max(0, math.ceil(math.log2(parts))) if parts > 1 else 0
         self._paths = [scratch / f"keys-{i:04x}" for i in range(1 << self._part_bits)]
         self._parts = [open(p, "wb", buffering=0) for p in self._paths]  # noqa: SIM115 # closed by close()
+        self._behind = Behind("lookup.bin", OSError)
 
     def __enter__(self) -> "LookupWriter":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
+        self._behind.stop()
         for f in self._parts:
             f.close()
         self._f.close()
 
     def add(self, first_row: int, account_ids: list[str], nonces: bytes) -> None:
+        self._behind.submit(partial(self._add, first_row, account_ids, nonces))
+
+    def _add(self, first_row: int, account_ids: list[str], nonces: bytes) -> None:
         m = len(account_ids)
         pairs = np.empty((m, 2), np.uint64)
         pairs[:, 0] = np.frombuffer(id_keys(account_ids), "<u8")
         pairs[:, 1] = np.arange(first_row - 1, first_row - 1 + m, dtype=np.uint64)
-        self._append(pairs)
-        os.pwrite(self._f.fileno(), nonces, self.layout.sections[4] + 32 * (first_row - 1))
-
-    def _append(self, pairs: np.ndarray) -> None:
-        if not self._part_bits:
+        if self._part_bits:
+            append_by_part(self._parts, pairs[:, 0] >> np.uint64(64 - self._part_bits), pairs)
+        else:
             self._parts[0].write(pairs.data)
-            return
-        append_by_part(self._parts, pairs[:, 0] >> np.uint64(64 - self._part_bits), pairs)
+        os.pwrite(self._f.fileno(), nonces, self.layout.sections[4] + 32 * (first_row - 1))
 
     def leaves(self, first_row: int, leaves: np.ndarray) -> None:
         """The leaf indices of the ledger rows from `first_row` on."""
         at = self.layout.sections[3] + self.layout.width * (first_row - 1)
-        os.pwrite(self._f.fileno(), leaves.astype(self.layout.dtype).tobytes(), at)
+        data = leaves.astype(self.layout.dtype).tobytes()
+        self._behind.submit(partial(os.pwrite, self._f.fileno(), data, at))
 
-    def finish(self, commitment: bytes) -> None:
+    def sort_keys(self) -> None:
+        """Once every account was added."""
+        self._behind.submit(self._sort_keys)
+
+    def _sort_keys(self) -> None:
         layout, fd = self.layout, self._f.fileno()
         for f in self._parts:
             f.close()
@@ -171,7 +184,11 @@ class LookupWriter:
         directory = np.zeros(len(counts) + 1, "<u8")
         np.cumsum(counts, out=directory[1:])
         os.pwrite(fd, directory.tobytes(), layout.sections[0])
-        os.pwrite(fd, layout.header(commitment), 0)
+
+    def finish(self, commitment: bytes) -> None:
+        """The header, once every job is done: the file is whole."""
+        self._behind.drain()
+        os.pwrite(self._f.fileno(), self.layout.header(commitment), 0)
 
 
 class Lookup:
@@ -227,5 +244,6 @@ def write_lookup(directory: Path, commitment: bytes, outputs: Outputs) -> int:
             w.add(first, [a for a, _, _ in batch], b"".join(nonce for _, _, nonce in batch))
             w.leaves(first, np.array([leaf for _, leaf, _ in batch], np.uint64))
             first += len(batch)
+        w.sort_keys()
         w.finish(commitment)
     return n

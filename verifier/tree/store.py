@@ -50,10 +50,8 @@ tree has one (verifier/tree/lookup.py says why); accounts.sqlite stays the recor
 
 import json
 import mmap
-import queue
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -62,6 +60,7 @@ import numpy as np
 
 from verifier.errors import InputError
 from verifier.io.files import open_binary
+from verifier.tree.behind import Behind
 
 MAGIC = b"PORMST\x01\n"
 SPARSE_MAGIC = b"PORMST\x02\n"
@@ -185,49 +184,21 @@ class AccountsWriter:
         path.unlink(missing_ok=True)
         self.db = sqlite3.connect(path, check_same_thread=False)  # one thread at a time
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(2)
-        self._failure: sqlite3.Error | None = None
+        self._behind = Behind("accounts.sqlite", sqlite3.Error)
         self._duplicated = False
-        self._thread = threading.Thread(target=self._work, name="accounts.sqlite")
-        self._thread.start()
 
     def __enter__(self) -> "AccountsWriter":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop()
+        self._behind.stop()
         self.db.close()
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self._failure is None:
-                try:
-                    job()
-                except sqlite3.Error as e:
-                    self._failure = e
-            self._jobs.task_done()
-
-    def _submit(self, job: Callable[[], None]) -> None:
-        if self._failure is not None:
-            raise self._failure
-        self._jobs.put(job)
-
-    def _drained(self) -> None:
-        """Every job done (the thread idle until the next one): the caller's turn."""
-        self._jobs.join()
-        if self._failure is not None:
-            raise self._failure
-
-    def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
 
     def add(self, first_row: int, account_ids: Sequence[str], nonces: bytes) -> None:
         """`nonces`: 32 bytes an account. The batch goes in as one JSON array and one
         blob, which SQLite unpacks itself: a third of the CPU of a parameter tuple a row."""
         ids = json.dumps(list(account_ids), ensure_ascii=False)
-        self._submit(
+        self._behind.submit(
             partial(
                 self._execute,
                 "INSERT INTO accounts SELECT ?1 + key, value, substr(?3, key * 32 + 1, 32)"
@@ -239,7 +210,7 @@ class AccountsWriter:
     def index_ids(self) -> None:
         """Start indexing the account ids (unique), once every account was added: the
         index is built while the caller hashes the levels; `duplicate` says how it went."""
-        self._submit(self._index_ids)
+        self._behind.submit(self._index_ids)
 
     def _index_ids(self) -> None:
         try:
@@ -249,7 +220,7 @@ class AccountsWriter:
 
     def duplicate(self) -> tuple[str, list[int]] | None:
         """The first account id that appears twice, with its rows, once `index_ids` ran."""
-        self._drained()
+        self._behind.drain()
         if not self._duplicated:
             return None
         account_id, rows = self.db.execute(
@@ -262,7 +233,7 @@ class AccountsWriter:
         """The leaf indices of the ledger rows from `first_row` on."""
         for start in range(0, len(leaves), POSITION_ROWS):
             part = json.dumps(leaves[start : start + POSITION_ROWS].tolist())
-            self._submit(
+            self._behind.submit(
                 partial(
                     self._execute,
                     "INSERT INTO positions SELECT ?1 + key, value FROM json_each(?2)",
@@ -274,8 +245,8 @@ class AccountsWriter:
         self.db.execute(statement, args)
 
     def finish(self, meta: dict[str, str]) -> None:
-        self._drained()
-        self._stop()
+        self._behind.drain()
+        self._behind.stop()
         self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         self.db.commit()
 
