@@ -29,6 +29,7 @@ import contextlib
 import json
 import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -350,6 +351,29 @@ def report_layout(tree_bin: Path) -> None:
     print(f"  every level in its smaller encoding: {best / n:,.1f} bytes per account")
 
 
+def one_proof(out: Path, n: int) -> None:
+    """`por tree proof DIR ID` as a customer service would run it, a process a proof,
+    for three random accounts (the page cache as the cuts left it), beside the start-up
+    that any `por tree` command pays (`por tree proof --help`)."""
+    times = []
+    for account in random.sample(range(n), 3):
+        start = time.perf_counter()
+        subprocess.run(
+            por("tree", "proof", str(out), f"user-{account}"),
+            capture_output=True,
+            cwd=ROOT,
+            check=True,
+        )
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    subprocess.run(por("tree", "proof", "--help"), capture_output=True, cwd=ROOT, check=True)
+    startup = time.perf_counter() - start
+    print(
+        f"  por tree proof DIR ID, one process each: {', '.join(f'{t:.2f}' for t in times)} s "
+        f"(of it the start-up, `por tree proof --help`: {startup:.2f} s)"
+    )
+
+
 def cut_and_verify(out: Path, n: int, work: Path, args: argparse.Namespace) -> None:
     """Random proofs right after the build (the page cache holds what the build wrote
     last), then once tree.bin and lookup.bin were read into the page cache (timed: what
@@ -417,6 +441,7 @@ print(after_build, after_build_cpu, warm_up, warm, warm_cpu, old, old_cpu, expor
             f"  {what}: {cuts / wall:,.0f}/s, {cuts / wall / proof_limit:.2f}x; "
             f"{cuts / cpu:,.0f} per CPU-second"
         )
+    one_proof(out, n)
     print(
         f"proof verification at height 32, steps 2-6 on parsed proofs, one core: {m / check:,.0f}/s"
         f" ({(m / check) / proof_limit:.2f} of the hashlib limit)"

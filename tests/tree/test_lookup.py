@@ -225,3 +225,15 @@ def test_tree_index_refuses_accounts_sqlite_of_another_size(built: Path, tmp_pat
     assert r.exit_code == 2
     assert r.stderr.strip().endswith(f"{N - 1} accounts, root.json says {N}")
     assert sorted(p.name for p in copy.iterdir()) == ["accounts.sqlite", "root.json", "tree.bin"]
+
+
+@pytest.mark.parametrize("leaf", [-1, N, 2**62])
+def test_tree_index_refuses_a_leaf_outside_the_tree(built: Path, tmp_path: Path, leaf: int) -> None:
+    copy = copy_of(built, tmp_path)
+    (copy / "lookup.bin").unlink()
+    with sqlite3.connect(copy / "accounts.sqlite") as db:
+        db.execute("UPDATE positions SET leaf = ? WHERE row = 9", (leaf,))
+    r = run("tree", "index", str(copy))
+    assert r.exit_code == 2
+    assert r.stderr.strip().endswith(f"leaf {leaf}: no such leaf in this tree")
+    assert not (copy / "lookup.bin").exists()

@@ -62,7 +62,6 @@ from verifier.tree.store import Accounts
 MAGIC = b"PORIDX\x01\n"
 HEADER = 64
 BUCKET = 64  # keys per directory entry on average: a lookup's keys lie in one page
-BYTES_PER_ACCOUNT = 8 + 4 + 4 + 32  # at most 2^32 accounts; 8 more beyond
 SORT_BYTES_PER_KEY = 16 + 8 + 8 + 8  # a spilled (key, row) pair, its order, keys, rows
 FOUND, ABSENT, SHARED, BAD_ENTRY = range(4)  # find's status bytes
 
@@ -231,19 +230,23 @@ REWRITE_BATCH = 1 << 16  # accounts of accounts.sqlite read at a time
 REWRITE_ROOM = 256 << 20  # what the keys' sort may take, as a build's default
 
 
-def write_lookup(directory: Path, commitment: bytes, outputs: Outputs) -> int:
+def write_lookup(directory: Path, n: int, commitment: bytes, outputs: Outputs) -> None:
     """lookup.bin rewritten from accounts.sqlite into `outputs`' temporary for it (a
     tree built before lookup.bin existed, or one whose lookup.bin does not match):
-    the same file the build writes. Returns the number of accounts."""
+    the same file the build writes. `n` and `commitment` are root.json's."""
     accounts = Accounts(directory / "accounts.sqlite")
-    n = accounts.count()
+    if (count := accounts.count()) != n:
+        raise InputError(str(accounts.path), None, f"{count} accounts, root.json says {n}")
     scratch = outputs.scratch_directory(directory, "lookup-keys")
     with LookupWriter(outputs.temporary(directory / "lookup.bin"), scratch, n, REWRITE_ROOM) as w:
         rows, first = accounts.all(), 1
         while batch := list(islice(rows, REWRITE_BATCH)):
+            leaves = [leaf for _, leaf, _ in batch]
+            if not 0 <= min(leaves) <= max(leaves) < n:  # a doctored file: no row is skipped
+                bad = next(leaf for leaf in leaves if not 0 <= leaf < n)
+                raise InputError(str(accounts.path), f"leaf {bad}", "no such leaf in this tree")
             w.add(first, [a for a, _, _ in batch], b"".join(nonce for _, _, nonce in batch))
-            w.leaves(first, np.array([leaf for _, leaf, _ in batch], np.uint64))
+            w.leaves(first, np.array(leaves, np.uint64))
             first += len(batch)
         w.sort_keys()
         w.finish(commitment)
-    return n
