@@ -398,8 +398,10 @@ def cut(lookup):
     return time.perf_counter() - t, time.process_time() - c, texts
 after_build, after_build_cpu, texts = cut(True)
 files = [d / "tree.bin", d / "lookup.bin"]
+# read twice: a page read once waits on the kernel's inactive list, where the next
+# file read pushes it out; read again, it is active, as a service's pages become
 t = time.perf_counter()
-for f in files:
+for f in files * 2:
     with open(f, "rb") as r:
         while r.read(1 << 24):
             pass
@@ -430,7 +432,7 @@ print(after_build, after_build_cpu, warm_up, warm, warm_cpu, old, old_cpu, expor
         ("right after the build, through lookup.bin", after, after_cpu),
         (
             f"tree.bin and lookup.bin in the page cache (reading their {sizes / 1e9:,.1f} GB "
-            f"took {warm_up:.1f} s), through lookup.bin",
+            f"twice took {warm_up:.1f} s), through lookup.bin",
             warm,
             warm_cpu,
         ),
