@@ -32,7 +32,7 @@ from verifier.errors import InputError
 from verifier.io.files import open_binary
 from verifier.models.amounts import MAX_UNITS, AmountError, format_units, parse_units
 from verifier.models.asset import AssetSpec
-from verifier.tree._fastverify import dec_columns, plain_enc_column
+from verifier.tree._fastverify import binary_enc_column, dec_columns, plain_enc_column
 from verifier.tree.levels import encode_columns
 
 ID_COLUMN = "account_id"
@@ -108,7 +108,7 @@ class Ledger:
                 for start in range(0, block.num_rows, BATCH_ROWS):
                     batch = block.slice(start, BATCH_ROWS)
                     ids = self._account_ids(batch.column(ID_COLUMN), row)
-                    encoded = np.empty((len(ids), 16 * len(self.assets)), np.uint8)
+                    encoded = np.zeros((len(ids), 16 * len(self.assets)), np.uint8)
                     for j, asset in enumerate(self.assets):
                         column = batch.column(asset.symbol)
                         if not _plain_into(column, asset.decimals, encoded, j):
@@ -380,20 +380,34 @@ def _decimal_units(column: pa.Array, decimals: int) -> list[int | None]:
 
 
 def _plain_into(column: pa.Array, decimals: int, encoded: np.ndarray, j: int) -> bool:
-    """Asset `j` of the rows of enc(balances) in `encoded`, when the column is text and
-    every cell plain decimal text (digits and one point, in range), parsed in the
-    compiled extension; False when any cell is not (or is empty), for `_units` to parse
-    the column and name what is wrong."""
+    """Asset `j` of the rows of enc(balances) in `encoded`, parsed in the compiled
+    extension when every cell is plain: decimal text (digits and one point), a Parquet
+    decimal or integer, none empty, negative or of 2^128 base units or more; False
+    otherwise, for `_units` to parse the column and name what is wrong."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     kind = column.type
-    if pa.types.is_decimal(kind) or pa.types.is_integer(kind):
-        return False
-    column = column.cast(pa.string())  # Parquet's other text types
     if column.null_count or len(column) == 0:
         return False
-    _, offsets, data = column.buffers()
     k = encoded.shape[1] // 16
+    if pa.types.is_decimal(kind) or pa.types.is_integer(kind):
+        decimal = pa.types.is_decimal(kind)
+        exponent = decimals - kind.scale if decimal else decimals
+        if exponent < 0:  # more fractional digits than the asset has (`_column_problem`)
+            return False
+        return binary_enc_column(
+            column.buffers()[1],
+            column.offset,
+            len(column),
+            kind.bit_width // 8,
+            decimal or pa.types.is_signed_integer(kind),
+            exponent,
+            encoded,
+            j,
+            k,
+        )
+    column = column.cast(pa.string())  # Parquet's other text types
+    _, offsets, data = column.buffers()
     return plain_enc_column(offsets, data, column.offset, len(column), decimals, encoded, j, k)
 
 
