@@ -930,6 +930,7 @@ typedef struct {
      * each push, fresh from the system every time, cost a page fault per 4 KiB of nodes
      * (a tenth of a 30-asset build). parents[l]: where level l's new nodes go. */
     unsigned char *scratch, *parents[MAX_H + 1], *records;
+    int leaves_behind; /* during a push: level 0 is being written by a thread of its own */
 } Reducer;
 
 #define PUSH_CHUNK 8192
@@ -1077,6 +1078,7 @@ static unsigned char *sparse_record(unsigned char *out, const unsigned char *has
 static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
     size_t R = r->record;
     if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
+    if (level == 0 && r->leaves_behind) return PUSH_OK;
     if (r->data_fd[level] < 0)
         return write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R) ? PUSH_OK
                                                                                          : PUSH_IO;
@@ -1156,6 +1158,23 @@ static PyObject *push_failed(Reducer *r, int status, const Failure *why) {
     }
 }
 
+/* A write on a thread of its own: writing tree.bin's dense level 0 (half the file) on the
+ * pushing thread held the hashing up for as long as the kernel took over it. */
+typedef struct {
+    int fd;
+    const unsigned char *data;
+    size_t size;
+    unsigned long long offset;
+    int ok, error;
+} WriteJob;
+
+static void *run_write(void *arg) {
+    WriteJob *w = arg;
+    w->ok = write_at(w->fd, w->data, w->size, w->offset);
+    w->error = errno;
+    return NULL;
+}
+
 static PyObject *Reducer_push(Reducer *r, PyObject *args) {
     Py_buffer leaves;
     if (!PyArg_ParseTuple(args, "y*", &leaves)) return NULL;
@@ -1167,10 +1186,29 @@ static PyObject *Reducer_push(Reducer *r, PyObject *args) {
     int status = PUSH_OK;
     Failure why = {0, 0};
     size_t count = (size_t)leaves.len / r->record;
+    if (count > r->counts[0] - r->done[0]) {
+        PyBuffer_Release(&leaves);
+        return push_failed(r, PUSH_TOO_MANY, &why);
+    }
+    WriteJob level0 = {r->fd, leaves.buf, count * r->record, r->offsets[0] + r->done[0] * r->record,
+                       1, 0};
+    pthread_t writer;
     Py_BEGIN_ALLOW_THREADS
+    /* the leaves stay put until the push returns: a dense level 0 is written from them
+     * while the levels above are hashed (or here, first, if no thread can start) */
+    r->leaves_behind = r->fd >= 0 && r->data_fd[0] < 0 && count > 0 &&
+                       pthread_create(&writer, NULL, run_write, &level0) == 0;
     for (size_t at = 0; at < count && status == PUSH_OK; at += PUSH_CHUNK) {
         size_t part = count - at < PUSH_CHUNK ? count - at : PUSH_CHUNK;
         status = push_level(r, 0, (const unsigned char *)leaves.buf + at * r->record, part, &why);
+    }
+    if (r->leaves_behind) {
+        pthread_join(writer, NULL);
+        r->leaves_behind = 0;
+        if (status == PUSH_OK && !level0.ok) {
+            errno = level0.error;
+            status = PUSH_IO;
+        }
     }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&leaves);
@@ -1411,6 +1449,30 @@ done:
     return result;
 }
 
+/* The low 16 bytes (at most) of a little-endian integer of `width` bytes. */
+static inline u128 load_le(const unsigned char *p, size_t width) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    u128 v = 0;
+    unsigned long long w = 0;
+    unsigned u = 0;
+    unsigned short h = 0;
+    switch (width) { /* fixed sizes: each memcpy is one load */
+    case 1: return *p;
+    case 2: memcpy(&h, p, 2); return h;
+    case 4: memcpy(&u, p, 4); return u;
+    case 8: memcpy(&w, p, 8); return w;
+    default:
+        if (width >= 16) {
+            memcpy(&v, p, 16);
+            return v;
+        }
+    }
+#endif
+    u128 x = 0;
+    for (size_t b = width < 16 ? width : 16; b-- > 0;) x = x << 8 | p[b];
+    return x;
+}
+
 /* binary_enc_column(data, first, count, width, is_signed, exponent, out, column, k) ->
  * bool: cells first..first+count-1 of an Arrow column of fixed-width little-endian
  * integers (a decimal's unscaled value, 4 to 32 bytes, or an integer type, 1 to 8 bytes;
@@ -1440,16 +1502,15 @@ static PyObject *binary_enc_column(PyObject *Py_UNUSED(self), PyObject *args) {
     u128 factor = 1;
     for (int e = 0; e < exponent && factor; e++)
         factor = factor > ~(u128)0 / 10 ? 0 : factor * 10;
-    size_t low = width < 16 ? (size_t)width : 16;
+    u128 most = factor ? ~(u128)0 / factor : 0; /* the largest cell that fits */
     const unsigned char *cell = (const unsigned char *)data.buf + first * width;
     unsigned char *row = (unsigned char *)out.buf + 16 * column;
     for (Py_ssize_t i = 0; i < count && fits; i++, cell += width, row += 16 * k) {
         if (is_signed && (cell[width - 1] & 0x80)) fits = 0; /* negative */
         for (Py_ssize_t b = 16; b < width; b++) fits &= cell[b] == 0;
-        u128 v = 0;
-        for (size_t b = low; b-- > 0;) v = v << 8 | cell[b];
+        u128 v = load_le(cell, (size_t)width);
         if (v == 0) continue; /* `out` is zero already: most cells of a wide ledger are */
-        if (factor == 0 || v > ~(u128)0 / factor) {
+        if (v > most) {
             fits = 0;
             continue;
         }
