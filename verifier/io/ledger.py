@@ -51,7 +51,8 @@ class LedgerBatch:
     asset order of the tree: one list of int per asset (`balances`), or rows of
     enc(balances), 16 bytes big-endian a value (`encoded`, what a leaf hashes). Given
     one, the other is derived on first use: the ledger reader fills `encoded` straight
-    from the file's text, and a tree build never makes an int of an amount."""
+    from the file's text, decimals or integers, and a tree build never makes an int of
+    an amount (unless a column holds a cell the compiled path declines, to name it)."""
 
     def __init__(
         self,

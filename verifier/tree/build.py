@@ -9,13 +9,15 @@ under --nonce-key.
 
 Two passes, so that only one partition of the leaves is ever in memory:
 1. The ledger streams by in batches; the compiled extension derives the nonces and
-   hashes the leaves (both cores, GIL released); each record (leaf hash, enc(balances),
-   ledger row) is appended to the partition file of its hash prefix, in a scratch
-   directory inside DIR. Ranks by hash are then ranks within prefix order.
-2. Partition by partition in prefix order: read, sort by (8-byte key, row), and push
-   the leaves in index order into the compiled `Reducer`, which writes every level of
-   tree.bin at its offset (the level sizes follow from n) and keeps at most one node
-   per level back. The account index gets each leaf's row in leaf order.
+   hashes the leaves (both cores, GIL released); each record (ledger row, leaf hash,
+   and only the non-zero sums of enc(balances) behind a bitmap: `pack_records`) is
+   appended to the partition file of its hash prefix, in a scratch directory inside
+   DIR. Ranks by hash are then ranks within prefix order.
+2. Partition by partition in prefix order: read, sort by (8-byte key, row) into whole
+   leaf records, and push the leaves in index order into the compiled `Reducer`, which
+   writes every level of tree.bin at its offset (the level sizes follow from n) and
+   keeps at most one node per level back. The account index gets each leaf's row in
+   leaf order.
 
 The number of partitions follows from `memory`: a partition's records, sorted, must
 fit beside what the build holds whatever the ledger's size (`fixed_bytes`). Leaf hashes
@@ -70,9 +72,11 @@ SCRATCH = "tree-partitions"  # the scratch directory's name in DIR, while a buil
 
 DEFAULT_MEMORY = 2 << 30
 # What a build holds whatever the size of its ledger: the interpreter with pyarrow and
-# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one ledger batch of
+# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one batch of
 # BATCH_ROWS accounts as Python objects and records, which grows with the number of
-# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB).
+# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB). A
+# cell is counted as a Python int, as a source that hands balances over as ints (the
+# administrator's entitlements) holds it; a ledger file's cells never become one.
 BASE_BYTES = 160 << 20
 BATCH_BYTES_PER_ROW = 512
 BATCH_BYTES_PER_CELL = 160
