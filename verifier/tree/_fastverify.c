@@ -928,9 +928,11 @@ typedef struct {
     /* Leaves are pushed PUSH_CHUNK at a time, so that the parents of every level and a
      * sparse level's records fit one buffer, allocated once: a buffer of the size of
      * each push, fresh from the system every time, cost a page fault per 4 KiB of nodes
-     * (a tenth of a 30-asset build). parents[l]: where level l's new nodes go. */
-    unsigned char *scratch, *parents[MAX_H + 1], *records;
-    int leaves_behind; /* during a push: level 0 is being written by a thread of its own */
+     * (a tenth of a 30-asset build). parents[l]: where level l's new nodes go; records
+     * and records0: a sparse level's records, made by the pushing thread and by level
+     * 0's writer thread. */
+    unsigned char *scratch, *parents[MAX_H + 1], *records, *records0;
+    int leaves_behind; /* during a push: level 0 is stored by a thread of its own */
 } Reducer;
 
 #define PUSH_CHUNK 8192
@@ -1073,18 +1075,16 @@ static unsigned char *sparse_record(unsigned char *out, const unsigned char *has
     return sums;
 }
 
-/* `count` nodes of `level` into tree.bin: in place (dense), or as sparse records after
- * the level's records so far, with their offsets in its table. */
-static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
+/* `count` nodes of `level` from node `first` on into tree.bin: in place (dense), or as
+ * sparse records after the level's records so far, with their offsets in its table,
+ * made in `records` (room for PUSH_CHUNK of them and their offsets). */
+static int store_nodes(Reducer *r, int level, const unsigned char *nodes, size_t count,
+                       unsigned long long first, unsigned char *records) {
     size_t R = r->record;
-    if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
-    if (level == 0 && r->leaves_behind) return PUSH_OK;
     if (r->data_fd[level] < 0)
-        return write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R) ? PUSH_OK
-                                                                                         : PUSH_IO;
-    /* count <= PUSH_CHUNK: the records, then their offsets, in the reducer's buffer */
-    unsigned char *records = r->records, *table = records + PUSH_CHUNK * (R + (r->k + 7) / 8);
-    unsigned char *end = records;
+        return write_at(r->fd, nodes, count * R, r->offsets[level] + first * R) ? PUSH_OK
+                                                                                : PUSH_IO;
+    unsigned char *table = records + PUSH_CHUNK * (R + (r->k + 7) / 8), *end = records;
     for (size_t i = 0; i < count; i++) {
         be64(table + 8 * i, r->data_len[level] + (unsigned long long)(end - records));
         end = sparse_record(end, nodes + i * R, nodes + i * R + 32, r->k);
@@ -1092,11 +1092,19 @@ static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t
     size_t size = (size_t)(end - records);
     int status = write_at((int)r->data_fd[level], records, size,
                           r->data_base[level] + r->data_len[level]) &&
-                         write_at(r->fd, table, count * 8, r->offsets[level] + r->done[level] * 8)
+                         write_at(r->fd, table, count * 8, r->offsets[level] + first * 8)
                      ? PUSH_OK
                      : PUSH_IO;
     r->data_len[level] += size;
     return status;
+}
+
+/* `count` (at most PUSH_CHUNK) nodes of `level`, next in index order, into tree.bin;
+ * level 0's are the writer thread's while a push runs (Reducer_push). */
+static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
+    if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
+    if (level == 0 && r->leaves_behind) return PUSH_OK;
+    return store_nodes(r, level, nodes, count, r->done[level], r->records);
 }
 
 typedef struct {
@@ -1158,19 +1166,26 @@ static PyObject *push_failed(Reducer *r, int status, const Failure *why) {
     }
 }
 
-/* A write on a thread of its own: writing tree.bin's dense level 0 (half the file) on the
- * pushing thread held the hashing up for as long as the kernel took over it. */
+/* The leaves of a push stored on a thread of its own: level 0 is half of a dense
+ * tree.bin, and writing it (or encoding it sparse) on the pushing thread held the
+ * hashing up for as long as that took. The thread alone touches level 0's records
+ * (data_len[0], its own buffer) until it is joined. */
 typedef struct {
-    int fd;
-    const unsigned char *data;
-    size_t size;
-    unsigned long long offset;
-    int ok, error;
-} WriteJob;
+    Reducer *r;
+    const unsigned char *leaves;
+    size_t count;
+    unsigned long long first;
+    int status, error;
+} LeafWrite;
 
-static void *run_write(void *arg) {
-    WriteJob *w = arg;
-    w->ok = write_at(w->fd, w->data, w->size, w->offset);
+static void *run_leaf_write(void *arg) {
+    LeafWrite *w = arg;
+    size_t R = w->r->record;
+    w->status = PUSH_OK;
+    for (size_t at = 0; at < w->count && w->status == PUSH_OK; at += PUSH_CHUNK) {
+        size_t part = w->count - at < PUSH_CHUNK ? w->count - at : PUSH_CHUNK;
+        w->status = store_nodes(w->r, 0, w->leaves + at * R, part, w->first + at, w->r->records0);
+    }
     w->error = errno;
     return NULL;
 }
@@ -1190,14 +1205,13 @@ static PyObject *Reducer_push(Reducer *r, PyObject *args) {
         PyBuffer_Release(&leaves);
         return push_failed(r, PUSH_TOO_MANY, &why);
     }
-    WriteJob level0 = {r->fd, leaves.buf, count * r->record, r->offsets[0] + r->done[0] * r->record,
-                       1, 0};
+    LeafWrite level0 = {r, leaves.buf, count, r->done[0], PUSH_OK, 0};
     pthread_t writer;
     Py_BEGIN_ALLOW_THREADS
-    /* the leaves stay put until the push returns: a dense level 0 is written from them
-     * while the levels above are hashed (or here, first, if no thread can start) */
-    r->leaves_behind = r->fd >= 0 && r->data_fd[0] < 0 && count > 0 &&
-                       pthread_create(&writer, NULL, run_write, &level0) == 0;
+    /* the leaves stay put until the push returns: level 0 is stored from them while the
+     * levels above are hashed (or by push_level, if no thread can start) */
+    r->leaves_behind =
+        r->fd >= 0 && count > 0 && pthread_create(&writer, NULL, run_leaf_write, &level0) == 0;
     for (size_t at = 0; at < count && status == PUSH_OK; at += PUSH_CHUNK) {
         size_t part = count - at < PUSH_CHUNK ? count - at : PUSH_CHUNK;
         status = push_level(r, 0, (const unsigned char *)leaves.buf + at * r->record, part, &why);
@@ -1205,9 +1219,9 @@ static PyObject *Reducer_push(Reducer *r, PyObject *args) {
     if (r->leaves_behind) {
         pthread_join(writer, NULL);
         r->leaves_behind = 0;
-        if (status == PUSH_OK && !level0.ok) {
+        if (status == PUSH_OK && level0.status != PUSH_OK) {
             errno = level0.error;
-            status = PUSH_IO;
+            status = level0.status;
         }
     }
     Py_END_ALLOW_THREADS
@@ -1298,14 +1312,15 @@ static int Reducer_init(Reducer *r, PyObject *args, PyObject *kwargs) {
     size_t nodes = 0, most = PUSH_CHUNK;
     for (int l = 1; l <= height; l++) nodes += (most = most / 2 + 1);
     size_t sparse_bytes = PUSH_CHUNK * (r->record + ((size_t)k + 7) / 8 + 8);
-    r->scratch = PyMem_RawMalloc(nodes * r->record + sparse_bytes);
+    r->scratch = PyMem_RawMalloc(nodes * r->record + 2 * sparse_bytes);
     if (r->held == NULL || r->scratch == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     r->records = r->scratch;
+    r->records0 = r->scratch + sparse_bytes; /* level 0's, on the writer thread */
     most = PUSH_CHUNK;
-    unsigned char *next = r->scratch + sparse_bytes;
+    unsigned char *next = r->scratch + 2 * sparse_bytes;
     for (int l = 1; l <= height; l++, next += most * r->record) {
         most = most / 2 + 1;
         r->parents[l] = next;
