@@ -205,7 +205,7 @@ def _reduce(partitions: Partitions, plan: BuildPlan) -> bytes:
         first, end = -(-part * n // parts), -(-(part + 1) * n // parts)
         if len(at) < end - first:
             whole = np.zeros((end - first, record_size(plan.k)), np.uint8)
-            whole[at.astype(np.int64) - first] = leaves.reshape(len(at), -1)
+            whole[at.astype(np.int64) - first] = leaves.reshape(len(at), record_size(plan.k))
             leaves = whole.ravel()
         reducer.push(leaves)
     return reducer.finish()
