@@ -155,3 +155,21 @@ def test_a_directory_given_as_the_ledger_says_so(tmp_path: Path) -> None:
     (tmp_path / "ledger").mkdir()
     code, _, stderr = build(tmp_path, tmp_path / "ledger")
     assert code == 2 and "is a directory" in stderr
+
+
+@pytest.mark.parametrize(
+    ("ids", "row"), [(["alice", None], 2), (["", "bob"], 1), (["alice", "bob", ""], 3)]
+)
+def test_an_empty_or_missing_parquet_account_id_names_its_row(
+    tmp_path: Path, ids: list[str | None], row: int
+) -> None:
+    zero = text(["0"] * len(ids))
+    ledger = parquet(
+        tmp_path / "l.parquet",
+        {"account_id": pa.array(ids, pa.string()), "BTC": zero, "ETH": zero, "USDT": zero},
+    )
+    code, _, stderr = build(tmp_path, ledger)
+    assert code == 2
+    assert stderr.strip().splitlines() == [
+        f"por: error: {ledger}: row {row}, column account_id: empty account id"
+    ], stderr

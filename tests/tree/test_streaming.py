@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,13 @@ from verifier.io.ledger import LedgerBatch
 from verifier.io.outputs import PARTIAL, Outputs
 from verifier.models.asset import AssetSpec
 from verifier.tree import build as build_module
-from verifier.tree._fastverify import hmac_nonces, leaf_hashes
+from verifier.tree._fastverify import (
+    hmac_nonces,
+    leaf_hashes,
+    pack_records,
+    sort_records,
+    spill_count,
+)
 from verifier.tree.build import (
     TREE_FILES,
     build_tree,
@@ -200,7 +207,7 @@ def test_memory_sizes_and_a_budget_too_small() -> None:
     huge = 10**12  # accounts: more partitions than files a build opens, at 1 GiB
     with pytest.raises(OptionError, match="cannot build 1,000,000,000,000 accounts"):
         plan_build(huge, 3, 40, 1 << 30)
-    # 200 bytes a leaf while sorted, 25% spread: 250 MB for a million, in one partition
+    # 209 bytes a leaf while sorted, 25% spread: 261 MB for a million, in one partition
     assert plan_build(10**6, 3, 32, 2 << 30).bits == 0
     assert plan_build(10**6, 3, 32, 300 << 20).bits == 2  # in 78 MiB of room
     assert plan_build(10**8, 3, 32, 2 << 30).bits == 7  # 25 GB in 128 of <= 256 MiB
@@ -279,3 +286,50 @@ def test_the_memory_budget_holds_on_a_ledger_of_many_partitions(tmp_path: Path) 
     peak = int(p.stderr.split("VmHWM")[-1].split()[0]) * 1024
     assert peak < budget, f"peak {peak >> 20} MiB, budget {budget >> 20} MiB"
     assert Accounts(tmp_path / "out" / "accounts.sqlite").count() == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    k=st.integers(1, 40),
+    rows=st.lists(
+        st.tuples(
+            st.binary(min_size=32, max_size=32),
+            st.integers(0, 2**64 - 1),
+            st.lists(st.sampled_from([0, 0, 0, 1, MAX_VALUE - 1]), min_size=40, max_size=40),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_spill_records_are_sparse_and_come_back_whole_in_key_order(
+    k: int, rows: list[tuple[bytes, int, list[int], int]]
+) -> None:
+    """`pack_records` groups the leaves by partition, each record sparse (tail, hash,
+    bitmap, non-zero sums); `sort_records` gives a partition back as whole leaf records
+    ordered by hash or by tail, ties in arrival order; a partition cut short is refused."""
+    hashes = b"".join(h for h, _, _, _ in rows)
+    sums = np.frombuffer(
+        b"".join(v.to_bytes(16, "big") for _, _, values, _ in rows for v in values[:k]), np.uint8
+    )
+    tails = np.array([t for _, t, _, _ in rows], np.uint64)
+    parts = np.array([p for _, _, _, p in rows], np.uint64)
+    data, bounds = pack_records(hashes, sums, tails, parts, 3, k)
+    at = np.frombuffer(bounds, np.uint64).tolist()
+    for part in range(3):
+        mine = [r for r in rows if r[3] == part]
+        chunk = data[at[part] : at[part + 1]]
+        held = sum(v != 0 for _, _, values, _ in mine for v in values[:k])
+        assert len(chunk) == len(mine) * (8 + 32 + (k + 7) // 8) + 16 * held
+        assert spill_count(chunk, k) == len(mine)
+        for by_hash in (True, False):
+            out = np.full(len(mine) * (32 + 16 * k) + 5, 0xAB, np.uint8)
+            got = sort_records(chunk, k, by_hash, out)
+            order = sorted(mine, key=lambda r: r[0][:8] if by_hash else r[1])  # stable
+            assert got == b"".join(t.to_bytes(8, "big") for _, t, _, _ in order)
+            assert out[: len(mine) * (32 + 16 * k)].tobytes() == b"".join(
+                h + b"".join(v.to_bytes(16, "big") for v in values[:k]) for h, _, values, _ in order
+            )
+        if chunk:
+            with pytest.raises(ValueError):
+                spill_count(chunk[:-1], k)

@@ -1171,7 +1171,17 @@ typedef struct {
      * table in fd; its records go to data_fd[l] from data_base[l] on (-1: dense) */
     long long data_fd[MAX_H + 1];
     unsigned long long data_base[MAX_H + 1], data_len[MAX_H + 1];
+    /* Leaves are pushed PUSH_CHUNK at a time, so that the parents of every level and a
+     * sparse level's records fit one buffer, allocated once: a buffer of the size of
+     * each push, fresh from the system every time, cost a page fault per 4 KiB of nodes
+     * (a tenth of a 30-asset build). parents[l]: where level l's new nodes go; records
+     * and records0: a sparse level's records, made by the pushing thread and by level
+     * 0's writer thread. */
+    unsigned char *scratch, *parents[MAX_H + 1], *records, *records0;
+    int leaves_behind; /* during a push: level 0 is stored by a thread of its own */
 } Reducer;
+
+#define PUSH_CHUNK 8192
 
 typedef struct {
     const unsigned char *children; /* 2 * count records */
@@ -1187,21 +1197,42 @@ typedef struct {
     size_t asset;
 } PairPart;
 
+/* A 16-byte big-endian value in two 64-bit loads; a byte at a time through 128-bit
+ * shifts made the sums of 30 assets cost more than hashing the node. */
+static inline unsigned long long load_be64_fast(const unsigned char *p) {
+    unsigned long long x;
+    memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static inline void store_be64_fast(unsigned char *p, unsigned long long x) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, 8);
+}
+
+/* left sums + right sums; a sum with a zero side is the other side's bytes as they are
+ * (most of them, when accounts hold few of many assets). */
 static int add_sums(unsigned char *out, const unsigned char *a, const unsigned char *b, size_t k,
                     size_t *asset) {
-    for (size_t j = 0; j < k; j++) {
-        u128 x = 0, y = 0;
-        for (int i = 0; i < 16; i++) {
-            x = x << 8 | a[16 * j + i];
-            y = y << 8 | b[16 * j + i];
+    for (size_t j = 0; j < k; j++, a += 16, b += 16, out += 16) {
+        unsigned long long ah = load_be64_fast(a), al = load_be64_fast(a + 8);
+        unsigned long long bh = load_be64_fast(b), bl = load_be64_fast(b + 8);
+        if ((bh | bl) == 0 || (ah | al) == 0) {
+            memcpy(out, (bh | bl) == 0 ? a : b, 16);
+            continue;
         }
-        u128 s = x + y;
+        u128 x = (u128)ah << 64 | al, s = x + ((u128)bh << 64 | bl);
         if (s < x) {
             *asset = j;
             return 0;
         }
-        be64(out + 16 * j, (unsigned long long)(s >> 64));
-        be64(out + 16 * j + 8, (unsigned long long)s);
+        store_be64_fast(out, (unsigned long long)(s >> 64));
+        store_be64_fast(out + 8, (unsigned long long)s);
     }
     return 1;
 }
@@ -1268,18 +1299,20 @@ static int write_at(int fd, const unsigned char *data, size_t n, unsigned long l
     return 1;
 }
 
-enum { PUSH_OK = 0, PUSH_IO = 1, PUSH_MEMORY = 2, PUSH_OVERFLOW = 3, PUSH_TOO_MANY = 4 };
+enum { PUSH_OK = 0, PUSH_IO = 1, PUSH_OVERFLOW = 2, PUSH_TOO_MANY = 3 };
 
 /* A sparse record: hash || bitmap of the non-zero sums (bit j = asset j, most significant
- * bit first) || those sums in asset order. Returns its end. */
-static unsigned char *sparse_record(unsigned char *out, const unsigned char *node, size_t k) {
+ * bit first) || those sums in asset order, from a hash and k sums of 16 bytes. Returns
+ * its end. Also the spill record of a build (after its u64 tail: see pack_records). */
+static unsigned char *sparse_record(unsigned char *out, const unsigned char *hash,
+                                    const unsigned char *enc, size_t k) {
     static const unsigned char ZERO[16] = {0};
     size_t bitmap = (k + 7) / 8;
-    memcpy(out, node, 32);
+    memcpy(out, hash, 32);
     unsigned char *bits = out + 32, *sums = bits + bitmap;
     memset(bits, 0, bitmap);
     for (size_t j = 0; j < k; j++) {
-        const unsigned char *v = node + 32 + 16 * j;
+        const unsigned char *v = enc + 16 * j;
         if (memcmp(v, ZERO, 16) == 0) continue;
         bits[j / 8] |= (unsigned char)(0x80u >> (j % 8));
         memcpy(sums, v, 16);
@@ -1288,33 +1321,36 @@ static unsigned char *sparse_record(unsigned char *out, const unsigned char *nod
     return sums;
 }
 
-/* `count` nodes of `level` into tree.bin: in place (dense), or as sparse records after
- * the level's records so far, with their offsets in its table. */
-static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
+/* `count` nodes of `level` from node `first` on into tree.bin: in place (dense), or as
+ * sparse records after the level's records so far, with their offsets in its table,
+ * made in `records` (room for PUSH_CHUNK of them and their offsets). */
+static int store_nodes(Reducer *r, int level, const unsigned char *nodes, size_t count,
+                       unsigned long long first, unsigned char *records) {
     size_t R = r->record;
-    if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
     if (r->data_fd[level] < 0)
-        return write_at(r->fd, nodes, count * R, r->offsets[level] + r->done[level] * R) ? PUSH_OK
-                                                                                         : PUSH_IO;
-    unsigned char *records = malloc(count * (R + (r->k + 7) / 8)), *table = malloc(count * 8);
-    int status = PUSH_MEMORY;
-    if (records != NULL && table != NULL) {
-        unsigned char *end = records;
-        for (size_t i = 0; i < count; i++) {
-            be64(table + 8 * i, r->data_len[level] + (unsigned long long)(end - records));
-            end = sparse_record(end, nodes + i * R, r->k);
-        }
-        size_t size = (size_t)(end - records);
-        status = write_at((int)r->data_fd[level], records, size,
+        return write_at(r->fd, nodes, count * R, r->offsets[level] + first * R) ? PUSH_OK
+                                                                                : PUSH_IO;
+    unsigned char *table = records + PUSH_CHUNK * (R + (r->k + 7) / 8), *end = records;
+    for (size_t i = 0; i < count; i++) {
+        be64(table + 8 * i, r->data_len[level] + (unsigned long long)(end - records));
+        end = sparse_record(end, nodes + i * R, nodes + i * R + 32, r->k);
+    }
+    size_t size = (size_t)(end - records);
+    int status = write_at((int)r->data_fd[level], records, size,
                           r->data_base[level] + r->data_len[level]) &&
-                         write_at(r->fd, table, count * 8, r->offsets[level] + r->done[level] * 8)
+                         write_at(r->fd, table, count * 8, r->offsets[level] + first * 8)
                      ? PUSH_OK
                      : PUSH_IO;
-        r->data_len[level] += size;
-    }
-    free(records);
-    free(table);
+    r->data_len[level] += size;
     return status;
+}
+
+/* `count` (at most PUSH_CHUNK) nodes of `level`, next in index order, into tree.bin;
+ * level 0's are the writer thread's while a push runs (Reducer_push). */
+static int store_level(Reducer *r, int level, const unsigned char *nodes, size_t count) {
+    if (r->fd < 0) return PUSH_OK; /* the audit: only the root record is wanted */
+    if (level == 0 && r->leaves_behind) return PUSH_OK;
+    return store_nodes(r, level, nodes, count, r->done[level], r->records);
 }
 
 typedef struct {
@@ -1338,15 +1374,11 @@ static int push_level(Reducer *r, int level, const unsigned char *nodes, size_t 
     }
     unsigned char *held = r->held + (size_t)level * R;
     size_t total = count + (size_t)r->waiting[level], pairs = total / 2;
-    unsigned char *parents = malloc(pairs * R + 1);
-    if (parents == NULL) return PUSH_MEMORY;
+    unsigned char *parents = r->parents[level + 1];
     size_t from = 0; /* the first of `nodes` that pairs with the one after it */
     why->level = level + 1;
     if (r->waiting[level]) {
-        if (!parent(parents, held, nodes, r->k, R, &why->asset)) {
-            free(parents);
-            return PUSH_OVERFLOW;
-        }
+        if (!parent(parents, held, nodes, r->k, R, &why->asset)) return PUSH_OVERFLOW;
         from = 1;
     }
     PairJob job = {nodes + from * R, parents + (r->waiting[level] ? R : 0), r->k, R, -1, 0};
@@ -1354,14 +1386,11 @@ static int push_level(Reducer *r, int level, const unsigned char *nodes, size_t 
     pair_level(&job, (Py_ssize_t)rest);
     if (job.first_overflow >= 0) {
         why->asset = job.overflow_asset;
-        free(parents);
         return PUSH_OVERFLOW;
     }
     r->waiting[level] = (count - from) % 2;
     if (r->waiting[level]) memcpy(held, nodes + (count - 1) * R, R);
-    int status = push_level(r, level + 1, parents, pairs, why);
-    free(parents);
-    return status;
+    return push_level(r, level + 1, parents, pairs, why);
 }
 
 static PyObject *push_failed(Reducer *r, int status, const Failure *why) {
@@ -1369,8 +1398,6 @@ static PyObject *push_failed(Reducer *r, int status, const Failure *why) {
     switch (status) {
     case PUSH_IO:
         return PyErr_SetFromErrno(PyExc_OSError);
-    case PUSH_MEMORY:
-        return PyErr_NoMemory();
     case PUSH_OVERFLOW:
     {
         /* args (asset index, level): the caller names the asset's column */
@@ -1385,6 +1412,30 @@ static PyObject *push_failed(Reducer *r, int status, const Failure *why) {
     }
 }
 
+/* The leaves of a push stored on a thread of its own: level 0 is half of a dense
+ * tree.bin, and writing it (or encoding it sparse) on the pushing thread held the
+ * hashing up for as long as that took. The thread alone touches level 0's records
+ * (data_len[0], its own buffer) until it is joined. */
+typedef struct {
+    Reducer *r;
+    const unsigned char *leaves;
+    size_t count;
+    unsigned long long first;
+    int status, error;
+} LeafWrite;
+
+static void *run_leaf_write(void *arg) {
+    LeafWrite *w = arg;
+    size_t R = w->r->record;
+    w->status = PUSH_OK;
+    for (size_t at = 0; at < w->count && w->status == PUSH_OK; at += PUSH_CHUNK) {
+        size_t part = w->count - at < PUSH_CHUNK ? w->count - at : PUSH_CHUNK;
+        w->status = store_nodes(w->r, 0, w->leaves + at * R, part, w->first + at, w->r->records0);
+    }
+    w->error = errno;
+    return NULL;
+}
+
 static PyObject *Reducer_push(Reducer *r, PyObject *args) {
     Py_buffer leaves;
     if (!PyArg_ParseTuple(args, "y*", &leaves)) return NULL;
@@ -1393,10 +1444,32 @@ static PyObject *Reducer_push(Reducer *r, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "Reducer.push: a failed reducer or a partial record");
         return NULL;
     }
-    int status;
+    int status = PUSH_OK;
     Failure why = {0, 0};
+    size_t count = (size_t)leaves.len / r->record;
+    if (count > r->counts[0] - r->done[0]) {
+        PyBuffer_Release(&leaves);
+        return push_failed(r, PUSH_TOO_MANY, &why);
+    }
+    LeafWrite level0 = {r, leaves.buf, count, r->done[0], PUSH_OK, 0};
+    pthread_t writer;
     Py_BEGIN_ALLOW_THREADS
-    status = push_level(r, 0, leaves.buf, (size_t)leaves.len / r->record, &why);
+    /* the leaves stay put until the push returns: level 0 is stored from them while the
+     * levels above are hashed (or by push_level, if no thread can start) */
+    r->leaves_behind =
+        r->fd >= 0 && count > 0 && pthread_create(&writer, NULL, run_leaf_write, &level0) == 0;
+    for (size_t at = 0; at < count && status == PUSH_OK; at += PUSH_CHUNK) {
+        size_t part = count - at < PUSH_CHUNK ? count - at : PUSH_CHUNK;
+        status = push_level(r, 0, (const unsigned char *)leaves.buf + at * r->record, part, &why);
+    }
+    if (r->leaves_behind) {
+        pthread_join(writer, NULL);
+        r->leaves_behind = 0;
+        if (status == PUSH_OK && level0.status != PUSH_OK) {
+            errno = level0.error;
+            status = level0.status;
+        }
+    }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&leaves);
     if (status != PUSH_OK) return push_failed(r, status, &why);
@@ -1480,9 +1553,23 @@ static int Reducer_init(Reducer *r, PyObject *args, PyObject *kwargs) {
     memset(r->waiting, 0, sizeof r->waiting);
     r->held = PyMem_RawCalloc((size_t)levels + 1, r->record);
     r->root = r->held + (size_t)levels * r->record;
-    if (r->held == NULL) {
+    /* level l + 1 gets at most (PUSH_CHUNK >> l) / 2 + 1 nodes a push (a held one pairs
+     * with the first) */
+    size_t nodes = 0, most = PUSH_CHUNK;
+    for (int l = 1; l <= height; l++) nodes += (most = most / 2 + 1);
+    size_t sparse_bytes = PUSH_CHUNK * (r->record + ((size_t)k + 7) / 8 + 8);
+    r->scratch = PyMem_RawMalloc(nodes * r->record + 2 * sparse_bytes);
+    if (r->held == NULL || r->scratch == NULL) {
         PyErr_NoMemory();
         goto done;
+    }
+    r->records = r->scratch;
+    r->records0 = r->scratch + sparse_bytes; /* level 0's, on the writer thread */
+    most = PUSH_CHUNK;
+    unsigned char *next = r->scratch + 2 * sparse_bytes;
+    for (int l = 1; l <= height; l++, next += most * r->record) {
+        most = most / 2 + 1;
+        r->parents[l] = next;
     }
     ok = 1;
 done:
@@ -1495,6 +1582,7 @@ done:
 
 static void Reducer_dealloc(Reducer *r) {
     PyMem_RawFree(r->held);
+    PyMem_RawFree(r->scratch);
     Py_TYPE(r)->tp_free((PyObject *)r);
 }
 
@@ -1622,6 +1710,83 @@ done:
     return result;
 }
 
+/* The low 16 bytes (at most) of a little-endian integer of `width` bytes. */
+static inline u128 load_le(const unsigned char *p, size_t width) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    u128 v = 0;
+    unsigned long long w = 0;
+    unsigned u = 0;
+    unsigned short h = 0;
+    switch (width) { /* fixed sizes: each memcpy is one load */
+    case 1: return *p;
+    case 2: memcpy(&h, p, 2); return h;
+    case 4: memcpy(&u, p, 4); return u;
+    case 8: memcpy(&w, p, 8); return w;
+    default:
+        if (width >= 16) {
+            memcpy(&v, p, 16);
+            return v;
+        }
+    }
+#endif
+    u128 x = 0;
+    for (size_t b = width < 16 ? width : 16; b-- > 0;) x = x << 8 | p[b];
+    return x;
+}
+
+/* binary_enc_column(data, first, count, width, is_signed, exponent, out, column, k) ->
+ * bool: cells first..first+count-1 of an Arrow column of fixed-width little-endian
+ * integers (a decimal's unscaled value, 4 to 32 bytes, or an integer type, 1 to 8 bytes;
+ * no nulls) times 10^exponent, written as enc(value) into asset `column` of the rows of
+ * enc(balances) in `out`, which the caller zeroed: a zero cell is not written (the rows
+ * are 16k bytes apart, and touching each for nothing cost more than the cells); False, `out` partly written, when a cell is negative or the
+ * value reaches 2^128, for Python to name the cell. The Parquet ledgers of many assets
+ * are decimal columns: their cells through Python's text and int cost most of a build
+ * of 30 assets. */
+static PyObject *binary_enc_column(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer data, out;
+    Py_ssize_t first, count, width, column, k;
+    int is_signed, exponent;
+    if (!PyArg_ParseTuple(args, "y*nnnpiw*nn", &data, &first, &count, &width, &is_signed,
+                          &exponent, &out, &column, &k))
+        return NULL;
+    PyObject *result = NULL;
+    if (first < 0 || count < 0 || width < 1 || width > 32 || exponent < 0 || k < 1 ||
+        column < 0 || column >= k || (first + count) * width > data.len ||
+        out.len != 16 * k * count) {
+        PyErr_SetString(PyExc_ValueError, "binary_enc_column: data or out of the wrong size");
+        goto done;
+    }
+    int fits = 1;
+    Py_BEGIN_ALLOW_THREADS
+    /* 10^exponent, or 0 when it is 2^128 or more (then only a zero cell fits) */
+    u128 factor = 1;
+    for (int e = 0; e < exponent && factor; e++)
+        factor = factor > ~(u128)0 / 10 ? 0 : factor * 10;
+    u128 most = factor ? ~(u128)0 / factor : 0; /* the largest cell that fits */
+    const unsigned char *cell = (const unsigned char *)data.buf + first * width;
+    unsigned char *row = (unsigned char *)out.buf + 16 * column;
+    for (Py_ssize_t i = 0; i < count && fits; i++, cell += width, row += 16 * k) {
+        if (is_signed && (cell[width - 1] & 0x80)) fits = 0; /* negative */
+        for (Py_ssize_t b = 16; b < width; b++) fits &= cell[b] == 0;
+        u128 v = load_le(cell, (size_t)width);
+        if (v == 0) continue; /* `out` is zero already: most cells of a wide ledger are */
+        if (v > most) {
+            fits = 0;
+            continue;
+        }
+        v *= factor;
+        be64(row, (unsigned long long)(v >> 64));
+        be64(row + 8, (unsigned long long)v);
+    }
+    Py_END_ALLOW_THREADS
+    result = PyBool_FromLong(fits);
+done:
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* dec_columns(encoded, k) -> list[list[int]]: rows of enc(balances) back to one list of
  * int per asset, for the readers of a ledger that want the amounts themselves. */
 static PyObject *dec_columns(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -1724,14 +1889,147 @@ static PyObject *enc_columns(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
-/* sort_records(data, width, record, key_at) -> (records, tails): the `width`-byte spill
- * records of one partition ordered by the big-endian u64 key at byte `key_at`, ties in
- * the order they came; returned as the first `record` bytes of each (the leaf records)
- * and the u64 that follows them. The keys of a partition are leaf hashes (uniform) or
- * consecutive leaf indices, so a stable counting pass into about n/8 buckets spread
- * over [min key, max key] leaves a few records a bucket, which insertion sort orders:
- * linear time, where numpy's stable argsort and its gather of the rows took most of the
- * build's sorting (and numpy has no sort of rows by a byte-string key). */
+/* ---- spill records: a build's leaves on their way to the reducer -----------------------
+ *
+ * A spill record is the leaf's u64 tail (its ledger row, or for the audit its stored leaf
+ * index), big-endian, then its leaf record as a sparse record (sparse_record: hash,
+ * bitmap, the non-zero sums). At 30 assets of which an account holds one to three, that
+ * is about 75 bytes where the leaf record is 512: the partitions are written once and
+ * read once, and their bytes and the copies of them were most of what a wide build did
+ * besides hashing. */
+
+#define SPILL_HEAD 8 /* the tail */
+
+/* pack_records(hashes, sums, tails, parts, count, k) -> (data, bounds): the spill record
+ * of each leaf (its hash, its row of enc(balances), its tail: native u64) grouped by its
+ * partition number (native u64, below `count`), arrival order within a partition;
+ * `bounds` the count + 1 offsets of the partitions in `data` (native u64). */
+static PyObject *pack_records(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer hashes, sums, tails, parts;
+    Py_ssize_t count, k;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*nn", &hashes, &sums, &tails, &parts, &count, &k))
+        return NULL;
+    PyObject *data = NULL, *bounds = NULL, *result = NULL;
+    Py_ssize_t m = hashes.len / 32;
+    if (k < 1 || count < 1 || hashes.len != 32 * m || sums.len != 16 * k * m ||
+        tails.len != 8 * m || parts.len != 8 * m) {
+        PyErr_SetString(PyExc_ValueError, "pack_records: inputs of the wrong size");
+        goto done;
+    }
+    const unsigned long long *part = parts.buf, *tail = tails.buf;
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (part[i] >= (unsigned long long)count) {
+            PyErr_SetString(PyExc_ValueError, "pack_records: a partition number past count");
+            goto done;
+        }
+    bounds = PyBytes_FromStringAndSize(NULL, 8 * (count + 1));
+    if (bounds == NULL) goto done;
+    unsigned long long *at = (unsigned long long *)PyBytes_AS_STRING(bounds);
+    memset(at, 0, 8 * (size_t)(count + 1));
+    const unsigned char *enc = sums.buf;
+    size_t width = 16 * (size_t)k, fixed = SPILL_HEAD + 32 + ((size_t)k + 7) / 8;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < m; i++) { /* each partition's size, one further on */
+        size_t size = fixed;
+        for (const unsigned char *v = enc + width * i, *e = v + width; v < e; v += 16) {
+            unsigned long long a, b;
+            memcpy(&a, v, 8);
+            memcpy(&b, v + 8, 8);
+            size += (a | b) ? 16 : 0;
+        }
+        at[part[i] + 1] += size;
+    }
+    for (Py_ssize_t p = 0; p < count; p++) at[p + 1] += at[p];
+    Py_END_ALLOW_THREADS
+    data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)at[count]);
+    if (data == NULL) goto done;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(data);
+    Py_BEGIN_ALLOW_THREADS
+    /* at[p] walks partition p's records; afterwards it is where partition p + 1 starts */
+    for (Py_ssize_t i = 0; i < m; i++) {
+        unsigned char *rec = out + at[part[i]];
+        be64(rec, tail[i]);
+        at[part[i]] = (unsigned long long)(
+            sparse_record(rec + SPILL_HEAD, (const unsigned char *)hashes.buf + 32 * i,
+                          enc + width * i, (size_t)k) -
+            out);
+    }
+    memmove(at + 1, at, 8 * (size_t)count);
+    at[0] = 0;
+    Py_END_ALLOW_THREADS
+    result = PyTuple_Pack(2, data, bounds);
+done:
+    Py_XDECREF(data);
+    Py_XDECREF(bounds);
+    PyBuffer_Release(&hashes);
+    PyBuffer_Release(&sums);
+    PyBuffer_Release(&tails);
+    PyBuffer_Release(&parts);
+    return result;
+}
+
+/* The start of each spill record of `data` into `starts` (NULL: only counted); the number
+ * of records, or -1 when the records do not tile `data` exactly or a bitmap marks an asset
+ * past k: the partition files are the build's own, so that is a damaged disk. */
+static Py_ssize_t spill_starts(const unsigned char *data, size_t len, size_t k,
+                               size_t *starts) {
+    size_t bitmap = (k + 7) / 8, at = 0;
+    Py_ssize_t n = 0;
+    while (at < len) {
+        const unsigned char *bits = data + at + SPILL_HEAD + 32;
+        if (len - at < SPILL_HEAD + 32 + bitmap || (k % 8 && bits[bitmap - 1] & (0xffu >> (k % 8))))
+            return -1;
+        size_t present = 0;
+        for (size_t b = 0; b < bitmap; b++) present += (size_t)__builtin_popcount(bits[b]);
+        if (starts != NULL) starts[n] = at;
+        n++;
+        at += SPILL_HEAD + 32 + bitmap + 16 * present;
+    }
+    return at == len ? n : -1;
+}
+
+/* A spill record's leaf record, whole: hash || enc(balances), the zero sums filled in. */
+static void leaf_record(unsigned char *out, const unsigned char *rec, size_t k) {
+    size_t bitmap = (k + 7) / 8;
+    const unsigned char *bits = rec + SPILL_HEAD + 32, *sums = bits + bitmap;
+    memcpy(out, rec + SPILL_HEAD, 32);
+    memset(out + 32, 0, 16 * k);
+    for (size_t byte = 0; byte < bitmap; byte++)
+        for (unsigned set = bits[byte]; set; sums += 16) { /* the highest bit: the next asset */
+            int top = 31 - __builtin_clz(set);
+            memcpy(out + 32 + 16 * (8 * byte + 7 - (size_t)top), sums, 16);
+            set &= ~(1u << top);
+        }
+}
+
+/* spill_count(data, k) -> int: the number of spill records in `data`, a partition as
+ * read; ValueError when it is not a run of spill records of k assets. */
+static PyObject *spill_count(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t k, n = -1;
+    if (!PyArg_ParseTuple(args, "y*n", &data, &k)) return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (k >= 1) n = spill_starts(data.buf, (size_t)data.len, (size_t)k, NULL);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "not a partition of spill records");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(n);
+}
+
+/* sort_records(data, k, by_hash, out) -> tails: the spill records of one partition
+ * ordered by their leaf hash's first 8 bytes (big-endian) or, `by_hash` false, by their
+ * tail, ties in the order they came: their whole leaf records (hash || enc(balances))
+ * written to the start of `out`, a buffer the caller keeps from one partition to the
+ * next (one of the partition's size, fresh from the system each time, cost a page fault
+ * per 4 KiB), and their tails returned (big-endian u64). The keys of a partition are
+ * leaf hashes (uniform) or consecutive leaf indices, so a stable counting pass into
+ * about n/8 buckets spread over [min key, max key] leaves a few records a bucket, which
+ * insertion sort orders: linear time, where numpy's stable argsort and its gather of
+ * the rows took most of the build's sorting (and numpy has no sort of rows by a
+ * byte-string key). */
 static void sort_bucket(unsigned long long *keys, size_t *idx, size_t from, size_t to) {
     for (size_t i = from + 1; i < to; i++) {
         unsigned long long key = keys[i];
@@ -1752,37 +2050,44 @@ static unsigned long long load_be64(const unsigned char *p) {
 }
 
 static PyObject *sort_records(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer data;
-    Py_ssize_t width, record, key_at;
-    if (!PyArg_ParseTuple(args, "y*nnn", &data, &width, &record, &key_at)) return NULL;
-    PyObject *leaves = NULL, *tails = NULL, *result = NULL;
+    Py_buffer data, leaves;
+    Py_ssize_t k;
+    int by_hash;
+    if (!PyArg_ParseTuple(args, "y*npw*", &data, &k, &by_hash, &leaves)) return NULL;
+    PyObject *tails = NULL, *result = NULL;
     unsigned long long *keys = NULL, *sorted_keys = NULL;
-    size_t *idx = NULL, *starts = NULL;
-    if (width < record + 8 || record < 0 || key_at < 0 || key_at + 8 > width ||
-        data.len % width) {
-        PyErr_SetString(PyExc_ValueError, "sort_records: inconsistent record layout");
+    size_t *idx = NULL, *starts = NULL, *record_at = NULL;
+    const unsigned char *in = data.buf;
+    Py_ssize_t counted = -1;
+    Py_BEGIN_ALLOW_THREADS
+    if (k >= 1) counted = spill_starts(in, (size_t)data.len, (size_t)k, NULL);
+    Py_END_ALLOW_THREADS
+    size_t n = (size_t)counted, R = 32 + 16 * (size_t)k, key_at = by_hash ? SPILL_HEAD : 0;
+    if (counted < 0 || (size_t)leaves.len < n * R) {
+        PyErr_SetString(PyExc_ValueError,
+                        "sort_records: not a partition of spill records, or out too small");
         goto done;
     }
-    size_t n = (size_t)(data.len / width), W = (size_t)width, R = (size_t)record;
-    leaves = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * R));
     tails = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * 8));
-    if (leaves == NULL || tails == NULL) goto done;
+    if (tails == NULL) goto done;
     size_t buckets = n / 8 + 1;
+    record_at = PyMem_RawMalloc(n * sizeof *record_at + 1);
     keys = PyMem_RawMalloc(n * sizeof *keys + 1);
     sorted_keys = PyMem_RawMalloc(n * sizeof *sorted_keys + 1);
     idx = PyMem_RawMalloc(n * sizeof *idx + 1);
     starts = PyMem_RawCalloc(buckets + 1, sizeof *starts);
-    if (keys == NULL || sorted_keys == NULL || idx == NULL || starts == NULL) {
+    if (record_at == NULL || keys == NULL || sorted_keys == NULL || idx == NULL ||
+        starts == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    const unsigned char *in = data.buf;
-    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(leaves);
+    unsigned char *out = leaves.buf;
     unsigned char *out_tails = (unsigned char *)PyBytes_AS_STRING(tails);
     Py_BEGIN_ALLOW_THREADS
+    spill_starts(in, (size_t)data.len, (size_t)k, record_at);
     unsigned long long low = ~0ULL, high = 0;
     for (size_t i = 0; i < n; i++) {
-        keys[i] = load_be64(in + W * i + (size_t)key_at);
+        keys[i] = load_be64(in + record_at[i] + key_at);
         if (keys[i] < low) low = keys[i];
         if (keys[i] > high) high = keys[i];
     }
@@ -1800,20 +2105,22 @@ static PyObject *sort_records(PyObject *Py_UNUSED(self), PyObject *args) {
     for (size_t b = 0, from = 0; b < buckets; from = starts[b], b++)
         sort_bucket(sorted_keys, idx, from, starts[b]);
     for (size_t j = 0; j < n; j++) {
-        const unsigned char *src = in + W * idx[j];
-        memcpy(out + R * j, src, R);
-        memcpy(out_tails + 8 * j, src + R, 8);
+        const unsigned char *rec = in + record_at[idx[j]];
+        leaf_record(out + R * j, rec, (size_t)k);
+        memcpy(out_tails + 8 * j, rec, 8);
     }
     Py_END_ALLOW_THREADS
-    result = PyTuple_Pack(2, leaves, tails);
+    result = tails;
+    tails = NULL;
 done:
-    Py_XDECREF(leaves);
     Py_XDECREF(tails);
+    PyMem_RawFree(record_at);
     PyMem_RawFree(keys);
     PyMem_RawFree(sorted_keys);
     PyMem_RawFree(idx);
     PyMem_RawFree(starts);
     PyBuffer_Release(&data);
+    PyBuffer_Release(&leaves);
     return result;
 }
 
@@ -1847,13 +2154,21 @@ static PyMethodDef METHODS[] = {
     {"plain_enc_column", plain_enc_column, METH_VARARGS,
      "plain_enc_column(offsets, data, first, count, decimals, out, column, k) -> bool\n"
      "Plain decimal cells of an Arrow string column as enc(value) into a column of out."},
+    {"binary_enc_column", binary_enc_column, METH_VARARGS,
+     "binary_enc_column(data, first, count, width, is_signed, exponent, out, column, k) -> bool\n"
+     "Fixed-width little-endian integer cells times 10^exponent as enc(value) into a column of out."},
     {"dec_columns", dec_columns, METH_VARARGS,
      "dec_columns(encoded, k) -> list[list[int]]\nRows of enc(balances) as one list of int per asset."},
     {"enc_columns", enc_columns, METH_VARARGS,
      "enc_columns(columns) -> bytes\nBalances per asset column as rows of enc(balances)."},
+    {"pack_records", pack_records, METH_VARARGS,
+     "pack_records(hashes, sums, tails, parts, count, k) -> (data, bounds)\n"
+     "Spill records (tail, sparse leaf record) grouped by partition number."},
+    {"spill_count", spill_count, METH_VARARGS,
+     "spill_count(data, k) -> int\nThe number of spill records in a partition."},
     {"sort_records", sort_records, METH_VARARGS,
-     "sort_records(data, width, record, key_at) -> (records, tails)\n"
-     "Spill records ordered by their big-endian u64 key at key_at, ties in arrival order."},
+     "sort_records(data, k, by_hash, out) -> tails\n"
+     "Spill records ordered by leaf hash or by tail, ties in arrival order, as leaf records in out."},
     {"bound_heap", bound_heap, METH_NOARGS,
      "bound_heap()\nBlocks of 1 MiB or more from mmap, returned to the system when freed."},
     {"hmac_nonces", hmac_nonces, METH_VARARGS,

@@ -79,6 +79,24 @@ def plain_enc_column(
     as enc(value) into asset `column` of the rows of enc(balances) in `out`, when every
     one is plain decimal text below 2^128; else False."""
 
+def binary_enc_column(
+    data: Bytes,
+    first: int,
+    count: int,
+    width: int,
+    is_signed: bool,
+    exponent: int,
+    out: Bytes,
+    column: int,
+    k: int,
+    /,
+) -> bool:
+    """Cells first..first+count-1 of an Arrow column of `width`-byte little-endian
+    integers (a decimal's unscaled values, or an integer type; no nulls) times
+    10^exponent as enc(value) into asset `column` of the rows in `out`, which must be
+    zeroed (a zero cell is not written), when none is negative or of 2^128 or more;
+    else False."""
+
 def dec_columns(encoded: Bytes, k: int, /) -> list[list[int]]:
     """Rows of enc(balances) (16k bytes each) as one list of int per asset."""
 
@@ -86,9 +104,23 @@ def enc_columns(columns: list[list[int]], /) -> bytes:
     """Balances per asset column as rows of enc(balances), 16 bytes big-endian a value;
     OverflowError for a value below 0 or of 2^128 or more."""
 
-def sort_records(data: Bytes, width: int, record: int, key_at: int, /) -> tuple[bytes, bytes]:
-    """`width`-byte records ordered by the big-endian u64 at `key_at`, ties in arrival
-    order: the first `record` bytes of each, and the u64 that follows them."""
+def pack_records(
+    hashes: Bytes, sums: Bytes, tails: Bytes, parts: Bytes, count: int, k: int, /
+) -> tuple[bytes, bytes]:
+    """Spill records (the tail as a big-endian u64, then the leaf's sparse record: hash,
+    bitmap of the non-zero sums, those sums) of leaves given by hash (32 bytes each),
+    rows of enc(balances) and tails (native u64), grouped by partition number (native
+    u64, below `count`) in arrival order; and the count + 1 offsets of the partitions in
+    the records (native u64)."""
+
+def spill_count(data: Bytes, k: int, /) -> int:
+    """The number of spill records in a partition as read; ValueError when `data` is not
+    a run of spill records of `k` assets."""
+
+def sort_records(data: Bytes, k: int, by_hash: bool, out: Bytes, /) -> bytes:
+    """Spill records ordered by their leaf hash's first 8 bytes (big-endian), or by their
+    tail, ties in arrival order: their whole leaf records written to the start of `out`
+    (at least 32 + 16k bytes a record), their tails returned (big-endian u64)."""
 
 def bound_heap() -> None:
     """Blocks of 1 MiB or more from mmap, returned to the system when freed (glibc)."""

@@ -31,7 +31,6 @@ from verifier.tree.build import (
     free_disk,
     new_reducer,
     plan_build,
-    spill_records,
 )
 from verifier.tree.spec import asset_pairs, root_commitment
 from verifier.tree.store import Accounts, record_size
@@ -190,7 +189,7 @@ def _spill(
             )
         placed[at] = True
         nonces = b"".join(nonce for _, nonce in found)
-        partitions.add(spill_records(batch.account_ids, nonces, batch.encoded, at))
+        partitions.add(batch.account_ids, nonces, batch.encoded, at)
         if observe is not None:
             observe(batch, found)
     return None
@@ -206,10 +205,8 @@ def _reduce(partitions: Partitions, plan: BuildPlan) -> bytes:
         first, end = -(-part * n // parts), -(-(part + 1) * n // parts)
         if len(at) < end - first:
             whole = np.zeros((end - first, record_size(plan.k)), np.uint8)
-            whole[at.astype(np.int64) - first] = np.frombuffer(leaves, np.uint8).reshape(
-                len(at), -1
-            )
-            leaves = whole.tobytes()
+            whole[at.astype(np.int64) - first] = leaves.reshape(len(at), record_size(plan.k))
+            leaves = whole.ravel()
         reducer.push(leaves)
     return reducer.finish()
 

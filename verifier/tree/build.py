@@ -9,15 +9,16 @@ under --nonce-key.
 
 Two passes, so that only one partition of the leaves is ever in memory:
 1. The ledger streams by in batches; the compiled extension derives the nonces and
-   hashes the leaves (both cores, GIL released); each record (leaf hash, enc(balances),
-   ledger row) is appended to the partition file of its hash prefix, in a scratch
-   directory inside DIR. Ranks by hash are then ranks within prefix order.
-2. Partition by partition in prefix order: read, sort by (8-byte key, row), and push
-   the leaves in index order into the compiled `Reducer`, which writes every level of
-   tree.bin at its offset (the level sizes follow from n) and keeps at most one node
-   per level back. The account index gets each leaf's row in leaf order; lookup.bin
-   (verifier/tree/lookup.py) gets the nonces in pass 1, the leaves by row and its
-   sorted keys at the end.
+   hashes the leaves (both cores, GIL released); each record (ledger row, leaf hash,
+   and only the non-zero sums of enc(balances) behind a bitmap: `pack_records`) is
+   appended to the partition file of its hash prefix, in a scratch directory inside
+   DIR. Ranks by hash are then ranks within prefix order.
+2. Partition by partition in prefix order: read, sort by (8-byte key, row) into whole
+   leaf records, and push the leaves in index order into the compiled `Reducer`, which
+   writes every level of tree.bin at its offset (the level sizes follow from n) and
+   keeps at most one node per level back. The account index gets each leaf's row in
+   leaf order; lookup.bin (verifier/tree/lookup.py) gets the nonces in pass 1, its
+   sorted keys while the levels are hashed, and the leaves by row at the end.
 
 The number of partitions follows from `memory`: a partition's records, sorted, must
 fit beside what the build holds whatever the ledger's size (`fixed_bytes`). Leaf hashes
@@ -49,7 +50,9 @@ from verifier.tree._fastverify import (
     bound_heap,
     hmac_nonces,
     leaf_hashes,
+    pack_records,
     sort_records,
+    spill_count,
 )
 from verifier.tree.levels import Progress
 from verifier.tree.lookup import Layout, LookupWriter
@@ -71,9 +74,11 @@ SCRATCH = "tree-partitions"  # the scratch directory's name in DIR, while a buil
 
 DEFAULT_MEMORY = 2 << 30
 # What a build holds whatever the size of its ledger: the interpreter with pyarrow and
-# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one ledger batch of
+# numpy (about 125 MiB), SQLite's cache and pyarrow's CSV block, and one batch of
 # BATCH_ROWS accounts as Python objects and records, which grows with the number of
-# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB).
+# assets (measured: 3 assets peak at about 210 MiB with partitions of a few MiB). A
+# cell is counted as a Python int, as a source that hands balances over as ints (the
+# administrator's entitlements) holds it; a ledger file's cells never become one.
 BASE_BYTES = 160 << 20
 BATCH_BYTES_PER_ROW = 512
 BATCH_BYTES_PER_CELL = 160
@@ -136,8 +141,9 @@ class BuildPlan:
 
     @property
     def spill_width(self) -> int:
-        """A partition record: leaf hash, enc(balances), ledger row (u64)."""
-        return record_size(self.k) + 8
+        """The longest partition record: the ledger row (u64), then the leaf record as a
+        sparse record (hash, bitmap, the non-zero sums: all of them at worst)."""
+        return 8 + record_size(self.k) + bitmap_size(self.k)
 
     @property
     def scratch_bytes(self) -> int:
@@ -149,7 +155,7 @@ class BuildPlan:
         a dense one by its bitmap (and an offset)."""
         counts = level_counts(self.n, self.height)
         _, end = level_starts(counts, self.k, self.sparse)
-        longest = record_size(self.k) + (self.k + 7) // 8
+        longest = record_size(self.k) + bitmap_size(self.k)
         return end + sum(c * longest for i, c in enumerate(counts) if self.sparse >> i & 1)
 
     @property
@@ -168,10 +174,17 @@ class BuildPlan:
         return self.scratch_bytes + self.tree_bytes + self.index_bytes + self.lookup_bytes
 
 
+def bitmap_size(k: int) -> int:
+    """A sparse record's bitmap of which sums are non-zero (store.py)."""
+    return (k + 7) // 8
+
+
 def partition_cost(k: int) -> int:
-    """Bytes a record costs while its partition is sorted: the partition as read, the
-    keys and their order, the leaf records gathered in index order, and their rows."""
-    return record_size(k) + 8 + 8 + 8 + record_size(k) + 16
+    """Bytes a record costs while its partition is sorted, at worst (every sum non-zero):
+    the partition as read, where each record starts, the keys and their order, the leaf
+    records gathered in index order, and their rows."""
+    spilled = 8 + record_size(k) + bitmap_size(k)
+    return spilled + 8 + 8 + 8 + 8 + record_size(k) + 8
 
 
 def fixed_bytes(k: int) -> int:
@@ -348,20 +361,21 @@ def _nonces(batch: LedgerBatch, snapshot_id: str, nonce_key: bytes | DerivedNonc
 
 
 class Partitions:
-    """The partition files of one run: spill records (a leaf record and a big-endian
-    u64) appended by the partition of their 8-byte big-endian key at byte `key_at`,
-    then given back one partition at a time sorted by that key (ties in the order they
-    came). The builder keys by leaf hash, the audit by the stored leaf index."""
+    """The partition files of one run: spill records (a u64 tail, then the leaf record
+    stored sparse: `pack_records`) appended by the partition of their key, then given
+    back one partition at a time sorted by that key (ties in the order they came), as
+    whole leaf records. The builder keys by leaf hash (its first 8 bytes, big-endian),
+    the audit by the tail, the stored leaf index."""
 
     def __init__(
         self,
         directory: Path,
         plan: BuildPlan,
-        key_at: int,
+        by_hash: bool,
         part_of: Callable[[np.ndarray], np.ndarray],
     ) -> None:
         self.plan = plan
-        self.key_at = key_at
+        self.by_hash = by_hash
         self.part_of = part_of
         self.paths = [directory / f"{i:04x}" for i in range(1 << plan.bits)]
         # one descriptor a partition: raise the soft limit (often 1,024) as far as needed
@@ -375,58 +389,55 @@ class Partitions:
     @classmethod
     def by_leaf_hash(cls, directory: Path, plan: BuildPlan) -> "Partitions":
         """Partitions of a hash prefix: ranks by hash are ranks within prefix order."""
-        return cls(directory, plan, 0, lambda keys: keys >> np.uint64(64 - plan.bits))
+        return cls(directory, plan, True, lambda keys: keys >> np.uint64(64 - plan.bits))
 
     @classmethod
     def by_leaf_index(cls, directory: Path, plan: BuildPlan) -> "Partitions":
-        """Partitions of consecutive leaf indices (the spill record's u64), equal in size."""
+        """Partitions of consecutive leaf indices (the spill record's tail), equal in size."""
         parts = np.uint64(1 << plan.bits)
-        return cls(
-            directory, plan, record_size(plan.k), lambda keys: keys * parts // np.uint64(plan.n)
-        )
+        return cls(directory, plan, False, lambda keys: keys * parts // np.uint64(plan.n))
 
-    def _keys(self, records: np.ndarray) -> np.ndarray:
-        at = self.key_at
-        return np.ascontiguousarray(records[:, at : at + 8]).view(">u8").ravel().astype(np.uint64)
-
-    def add(self, records: np.ndarray) -> None:
+    def add(
+        self, account_ids: list[str], nonces: bytes, sums: np.ndarray, tails: np.ndarray
+    ) -> None:
+        """The leaves of accounts (`nonces` 32 bytes each, `sums` their rows of
+        enc(balances)), hashed, each spilled with its `tail` (the ledger row, or the
+        stored leaf index) to its partition."""
+        k = self.plan.k
+        hashes = leaf_hashes(account_ids, nonces, sums, k)
+        tails = tails.astype(np.uint64)
         if self.plan.bits == 0:
-            self.files[0].write(records.data)
-            return
-        append_by_part(self.files, self.part_of(self._keys(records)), records)
+            parts = np.zeros(len(tails), np.uint64)
+        else:
+            keys = np.frombuffer(hashes, ">u8")[::4].astype(np.uint64) if self.by_hash else tails
+            parts = self.part_of(keys)
+        data, bounds = pack_records(hashes, sums, tails, parts, len(self.files), k)
+        at = np.frombuffer(bounds, np.uint64)
+        view = memoryview(data)
+        for i in np.flatnonzero(np.diff(at)).tolist():
+            self.files[i].write(view[at[i] : at[i + 1]])
 
     def close(self) -> None:
         for f in self.files:
             f.close()
 
-    def sorted(self) -> Iterator[tuple[bytes, np.ndarray]]:
-        """Per partition in key order: its leaf records sorted by key and their u64s.
-        Each file is removed once read, which frees its disk at once."""
+    def sorted(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Per partition in key order: its leaf records sorted by key and their tails.
+        The records are in one buffer kept from partition to partition (a fresh one each
+        time cost a page fault per 4 KiB): valid until the next is asked for. Each file
+        is removed once read, which frees its disk at once."""
+        k, size = self.plan.k, record_size(self.plan.k)
+        leaves = np.empty(0, np.uint8)
         for path in self.paths:
             data = np.fromfile(path, np.uint8)
             path.unlink()
-            leaves, tails = sort_records(
-                data, self.plan.spill_width, record_size(self.plan.k), self.key_at
-            )
+            n = spill_count(data, k)
+            if len(leaves) < n * size:
+                del leaves  # before its successor is made: never both at once
+                leaves = np.empty(n * size, np.uint8)
+            tails = sort_records(data, k, self.by_hash, leaves)
             del data
-            yield leaves, np.frombuffer(tails, ">u8")
-
-
-def spill_records(
-    account_ids: list[str], nonces: bytes, sums: np.ndarray, tail: np.ndarray
-) -> np.ndarray:
-    """One spill record per account: its leaf record (leaf hash, enc(balances)) and the
-    big-endian u64 of `tail` (the ledger row, or the stored leaf index); `sums` holds
-    the accounts' rows of enc(balances)."""
-    m, k = len(account_ids), sums.shape[1] // 16
-    record = record_size(k)
-    records = np.empty((m, record + 8), np.uint8)
-    records[:, :32] = np.frombuffer(leaf_hashes(account_ids, nonces, sums, k), np.uint8).reshape(
-        m, 32
-    )
-    records[:, 32:record] = sums
-    records[:, record:] = tail.astype(">u8").view(np.uint8).reshape(m, 8)
-    return records
+            yield leaves[: n * size], np.frombuffer(tails, ">u8")
 
 
 def new_reducer(plan: BuildPlan, fd: int, sparse: bytes = b"") -> Reducer:
@@ -457,7 +468,7 @@ def _spill_leaves(
         m = len(batch.account_ids)
         nonces = _nonces(batch, snapshot_id, nonce_key)
         rows = np.arange(batch.first_row, batch.first_row + m, dtype=np.uint64)
-        partitions.add(spill_records(batch.account_ids, nonces, batch.encoded, rows))
+        partitions.add(batch.account_ids, nonces, batch.encoded, rows)
         for index in indexes:
             index.add(batch.first_row, batch.account_ids, nonces)
         if progress:
