@@ -1,5 +1,5 @@
-"""Appending records to partition files on disk, the external sort's first half that
-the builder, the audit and lookup.bin's writer share."""
+"""Appending records to partition files on disk, the first half of an external sort:
+the builder's row positions and lookup.bin's keys (verifier/tree/lookup.py)."""
 
 from collections.abc import Sequence
 from io import FileIO
