@@ -306,6 +306,22 @@ static void sha256(const unsigned char *data, size_t n, unsigned char out[32]) {
     SHA256_Final(out, &ctx);
 }
 
+/* The spec's leaf hash, SHA256(0x00 || nonce || id_hash || sums), id_hash being
+ * SHA256(account_id) and sums enc(balances) (`width` bytes): the builder's and the
+ * cutter's, which confirms a leaf found through lookup.bin. */
+static void leaf_digest(const unsigned char *nonce, const unsigned char *id_hash,
+                        const unsigned char *sums, size_t width, unsigned char out[32]) {
+    unsigned char head[1 + 32 + 32];
+    SHA256_CTX c;
+    head[0] = 0x00;
+    memcpy(head + 1, nonce, 32);
+    memcpy(head + 33, id_hash, 32);
+    SHA256_Init(&c);
+    SHA256_Update(&c, head, sizeof head);
+    SHA256_Update(&c, sums, width);
+    SHA256_Final(out, &c);
+}
+
 static void be64(unsigned char *out, unsigned long long x) {
     for (int i = 7; i >= 0; i--, x >>= 8) out[i] = (unsigned char)x;
 }
@@ -327,13 +343,10 @@ static int check(const Proof *pr, const unsigned char *published, unsigned char 
     unsigned char cur[32], tmp[32];
     u128 sums[MAX_K];
     int k = pr->k, w = 16 * k;
-    unsigned char *q = buf;
-    *q++ = 0x00;
-    memcpy(q, pr->nonce, 32), q += 32;
-    sha256(pr->account_id.s, pr->account_id.n, q);
-    memcpy(account, q, 32), q += 32;
-    q = enc(q, pr->balances, k);
-    sha256(buf, (size_t)(q - buf), cur);
+    unsigned char *q;
+    sha256(pr->account_id.s, pr->account_id.n, account);
+    enc(buf, pr->balances, k);
+    leaf_digest(pr->nonce, account, buf, (size_t)w, cur);
     memcpy(sums, pr->balances, sizeof(u128) * (size_t)k);
     for (int l = 0; l < pr->height; l++) {
         const Node *s = &pr->siblings[l];
@@ -670,23 +683,15 @@ static void cut_range(void *ctx, Py_ssize_t from, Py_ssize_t to) {
         }
         const unsigned char *nonce = job->nonces + 32 * item;
         if (job->id_hashes != NULL) {
-            unsigned char head[1 + 32 + 32], hash[32];
-            SHA256_CTX c;
-            head[0] = 0x00;
-            memcpy(head + 1, nonce, 32);
-            memcpy(head + 33, job->id_hashes + 32 * item, 32);
-            SHA256_Init(&c);
-            SHA256_Update(&c, head, sizeof head);
-            SHA256_Update(&c, leaf + 32, job->record - 32);
-            SHA256_Final(hash, &c);
+            unsigned char hash[32];
+            leaf_digest(nonce, job->id_hashes + 32 * item, leaf + 32, job->record - 32, hash);
             if (memcmp(hash, leaf, 32) != 0) {
                 job->lengths[i] = UNCONFIRMED;
                 continue;
             }
         }
-        static const char DIGITS[] = "0123456789abcdef";
         out = literal(out, "\"nonce\":\"");
-        for (int b = 0; b < 32; b++) *out++ = DIGITS[nonce[b] >> 4], *out++ = DIGITS[nonce[b] & 15];
+        out = hex_json(out, nonce);
         out = literal(out, "\",\"balances\":");
         out = sums_json(out, leaf + 32, k);
         out = literal(out, ",\"index\":");
@@ -907,16 +912,11 @@ typedef struct {
 
 static void leaf_range(void *ctx, Py_ssize_t from, Py_ssize_t to) {
     LeafJob *job = ctx;
-    unsigned char head[1 + 32 + 32];
-    head[0] = 0x00;
     for (Py_ssize_t i = from; i < to; i++) {
-        SHA256_CTX c;
-        memcpy(head + 1, job->nonces + 32 * i, 32);
-        sha256((const unsigned char *)job->ids.s[i], (size_t)job->ids.n[i], head + 33);
-        SHA256_Init(&c);
-        SHA256_Update(&c, head, sizeof head);
-        SHA256_Update(&c, job->sums + job->width * (size_t)i, job->width);
-        SHA256_Final(job->out + 32 * i, &c);
+        unsigned char id_hash[32];
+        sha256((const unsigned char *)job->ids.s[i], (size_t)job->ids.n[i], id_hash);
+        leaf_digest(job->nonces + 32 * i, id_hash, job->sums + job->width * (size_t)i, job->width,
+                    job->out + 32 * i);
     }
 }
 
